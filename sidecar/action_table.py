@@ -1,0 +1,30 @@
+"""The operators' view of the registry: ``wecoza-sidecar actions`` and the README table."""
+from __future__ import annotations
+
+
+def _rows(registry):
+    for a in sorted(registry.actions.values(), key=lambda a: a.name):
+        nonce = ", ".join(a.nonce_actions) if a.nonce_actions is not None else f"none ({a.nonce_note})"
+        who = "anyone" if a.public else (a.capability or "logged in")
+        yield a.name, "/".join(a.methods), who, nonce, a.response, a.summary
+    for f in sorted(registry.forms.values(), key=lambda f: f.form):
+        yield f"form post: {f.form}", "POST", f.capability, f"{f.nonce_action} (field {f.nonce_field})", "303 redirect", f.summary
+
+
+HEADERS = ("action", "methods", "who", "nonce", "response", "what it does")
+
+
+def action_table_text(registry) -> str:
+    rows = [HEADERS] + list(_rows(registry))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS) - 1)]
+    lines = []
+    for row in rows:
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1])
+    return "\n".join(lines)
+
+
+def action_table_markdown(registry) -> str:
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    for row in _rows(registry):
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,5 @@
+"""Importing this package declares every action in the registry."""
+from ..registry import registry
+from . import learners  # noqa: F401
+
+__all__ = ["registry"]

@@ -1,0 +1,210 @@
+"""The Flask application: health, the signed forward endpoint, form posts, acknowledgements."""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import secrets
+import time
+
+from flask import Flask, Response, g, request
+
+from wp_bridge.channel import ChannelError, ForwardedRequest
+
+from . import __version__, responses
+from .guard import Incoming, Outcome, run_action
+from .phpjson import php_json_encode
+from .registry import registry as default_registry
+from .services import Services
+
+log = logging.getLogger("wecoza.sidecar")
+
+
+def create_app(config=None, services: Services | None = None, registry=None) -> Flask:
+    from . import actions  # noqa: F401  (registers every action)
+    from .config import load_config
+    from .logs import configure_logging, log_request
+
+    app = Flask("sidecar")
+    if services is None:
+        config = config or load_config()
+        services = Services.from_config(config, registry or default_registry)
+    configure_logging(services.config.get("sidecar.log_level"))
+    app.extensions["wecoza"] = services
+
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+        g.request_id = request.headers.get("X-WeCoza-Request-Id") or secrets.token_hex(8)
+        g.outcome = None
+
+    @app.after_request
+    def finish(response):
+        outcome = g.get("outcome")
+        if outcome is not None:
+            duration = time.perf_counter() - g.started
+            services.metrics.observe(outcome.action, response.status_code, duration)
+            log_request(g.request_id, outcome, response.status_code, duration)
+        return response
+
+    @app.teardown_appcontext
+    def _noop(exc):  # connections are pooled per process, not per request
+        return None
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz")
+    def readyz():
+        checks = {}
+        for name, probe in (("mysql", services.wordpress.ping), ("postgres", services.postgres.ping)):
+            try:
+                probe()
+                checks[name] = {"ok": True}
+            except Exception as exc:  # noqa: BLE001 - every failure is a "not ready"
+                checks[name] = {"ok": False, "error": type(exc).__name__ + ": " + first_line(exc)}
+        ready = all(c["ok"] for c in checks.values())
+        body = {"status": "ok" if ready else "fail", "version": __version__, "checks": checks}
+        if ready:
+            body["outbox_backlog"] = outbox_backlog(services)
+        return body, 200 if ready else 503
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(services.metrics.render(services.postgres), mimetype="text/plain; version=0.0.4")
+
+    @app.post("/ajax/<action>")
+    def forwarded_action(action):
+        forwarded, refusal = verify_forwarded(services, action)
+        if refusal is not None:
+            return refusal
+        outcome = run_action(services, services.registry.actions.get(action), incoming_from(forwarded))
+        g.outcome = outcome
+        return to_response(services, outcome, forwarded.request_id, forwarded.timestamp)
+
+    @app.post("/form/<form>")
+    def forwarded_form(form):
+        from .forms import run_form
+        forwarded, refusal = verify_forwarded(services, form)
+        if refusal is not None:
+            return refusal
+        outcome = run_form(services, services.registry.forms.get(form), incoming_from(forwarded))
+        g.outcome = outcome
+        return to_response(services, outcome, forwarded.request_id, forwarded.timestamp)
+
+    @app.post("/events/ack")
+    def acknowledge():
+        from .outbox import mark_delivered
+        body = request.get_data()
+        try:
+            services.signer.verify_ack(request.headers.get("X-WeCoza-Timestamp", ""),
+                                       request.headers.get("X-WeCoza-Request-Id", ""), body,
+                                       request.headers.get("X-WeCoza-Signature", ""))
+            ids = [str(i) for i in json.loads(body)["ids"]][:1000]
+        except ChannelError as exc:
+            services.metrics.channel_rejected(exc.reason)
+            return {"error": exc.reason}, 401
+        except (ValueError, KeyError, TypeError):
+            return {"error": "bad_body"}, 400
+        with services.postgres.transaction() as cur:
+            marked = mark_delivered(cur, valid_uuids(ids), "inline")
+        return {"acknowledged": marked}
+
+    if services.config.get("sidecar.direct_mode") == "on":
+        from .direct import register_direct
+        register_direct(app, services)
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        return Response(b"0", status=400, content_type=responses.HTML_TYPE)
+
+    @app.errorhandler(405)
+    def not_allowed(_exc):
+        return Response(b"0", status=400, content_type=responses.HTML_TYPE)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        log.exception("[WeCoza Core] request %s: unhandled error", g.get("request_id"))
+        return Response(php_json_encode({"success": False, "data": {"message": "An unexpected error occurred."}}),
+                        status=500, content_type=responses.JSON_TYPE)
+
+    return app
+
+
+def first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else ""
+
+
+def valid_uuids(ids):
+    import uuid
+    out = []
+    for value in ids:
+        try:
+            out.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return out
+
+
+def outbox_backlog(services) -> int | None:
+    try:
+        with services.postgres.transaction() as cur:
+            cur.execute("SELECT count(*) AS n FROM wecoza_sidecar.outbox WHERE delivered_at IS NULL")
+            return cur.fetchone()["n"]
+    except Exception:  # noqa: BLE001 - backlog is informational
+        return None
+
+
+def verify_forwarded(services, action: str):
+    headers = request.headers
+    forwarded = ForwardedRequest(
+        timestamp=headers.get("X-WeCoza-Timestamp", ""),
+        request_id=headers.get("X-WeCoza-Request-Id", ""),
+        method=headers.get("X-WeCoza-Method", "POST").upper(),
+        action=action,
+        query=headers.get("X-WeCoza-Query", ""),
+        content_type=headers.get("Content-Type", ""),
+        https=headers.get("X-WeCoza-Https", "0"),
+        client_ip=headers.get("X-WeCoza-Client-Ip", ""),
+        user_agent=headers.get("X-WeCoza-User-Agent", ""),
+        body=request.get_data(cache=False),
+        cookie=headers.get("X-WeCoza-Cookie", ""),
+    )
+    if services.signer is None:
+        return forwarded, ({"error": "no shared secret configured"}, 503)
+    try:
+        services.signer.verify_request(forwarded, headers.get("X-WeCoza-Signature", ""))
+    except ChannelError as exc:
+        services.metrics.channel_rejected(exc.reason)
+        log.warning("refused a forwarded request: %s", exc.reason)
+        return forwarded, ({"error": exc.reason}, 401)
+    return forwarded, None
+
+
+def incoming_from(forwarded: ForwardedRequest) -> Incoming:
+    return Incoming(
+        request_id=forwarded.request_id, method=forwarded.method, query=forwarded.query,
+        content_type=forwarded.content_type, body=forwarded.body, cookie=forwarded.cookie,
+        https=forwarded.https == "1", client_ip=forwarded.client_ip, user_agent=forwarded.user_agent)
+
+
+def to_response(services, outcome: Outcome, request_id: str, timestamp: str, direct: bool = False) -> Response:
+    reply = outcome.reply
+    response = Response(reply.body, status=reply.status, content_type=reply.content_type)
+    for name, value in reply.headers.items():
+        response.headers[name] = value
+    if direct:
+        for name, value in responses.ADMIN_AJAX_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+    if outcome.events:
+        events_json = php_json_encode([e.as_dict() for e in outcome.events]).encode("ascii")
+        encoded = base64.b64encode(events_json).decode("ascii")
+        stamp = str(int(time.time()))
+        response.headers["X-WeCoza-Events"] = encoded
+        response.headers["X-WeCoza-Events-Timestamp"] = stamp
+        response.headers["X-WeCoza-Events-Signature"] = services.signer.sign_events(
+            stamp, request_id, encoded.encode("ascii"))
+    return response

@@ -1,0 +1,89 @@
+"""What a handler gets: the parsed request, the caller, and a transaction that
+records events and defers file moves until the commit has succeeded."""
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from . import outbox
+from .phpform import scalar
+
+log = logging.getLogger("wecoza.sidecar")
+
+
+@dataclass
+class ActionContext:
+    services: object
+    action: str
+    request_id: str
+    method: str
+    get: dict
+    post: dict
+    files: dict
+    user: object | None
+    events: list = field(default_factory=list)
+
+    @property
+    def params(self) -> dict:
+        """``$_REQUEST``: POST over GET, as PHP's default request_order."""
+        merged = dict(self.get)
+        merged.update(self.post)
+        return merged
+
+    def param(self, name: str, default=None):
+        return scalar(self.params, name, default)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id if self.user else 0
+
+    @property
+    def pg(self):
+        return self.services.postgres
+
+    @property
+    def config(self):
+        return self.services.config
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """Yield a Unit: its cursor, ``emit`` for events, ``after_commit``/``on_failure`` for files."""
+        unit = Unit(self)
+        try:
+            with self.pg.transaction() as cur:
+                unit.cursor = cur
+                yield unit
+        except BaseException:
+            for undo in reversed(unit.failure_actions):
+                try:
+                    undo()
+                except OSError:
+                    log.exception("cleanup after a failed transaction failed")
+            raise
+        self.events.extend(unit.events)
+        for action in unit.commit_actions:
+            try:
+                action()
+            except OSError:
+                log.exception("a step after commit failed (request %s)", self.request_id)
+
+
+@dataclass
+class Unit:
+    ctx: ActionContext
+    cursor: object = None
+    events: list = field(default_factory=list)
+    commit_actions: list = field(default_factory=list)
+    failure_actions: list = field(default_factory=list)
+
+    def emit(self, name: str, payload: dict):
+        event = outbox.record(self.cursor, name, payload, self.ctx.user_id)
+        self.events.append(event)
+        return event
+
+    def after_commit(self, fn) -> None:
+        self.commit_actions.append(fn)
+
+    def on_failure(self, fn) -> None:
+        self.failure_actions.append(fn)

@@ -1,0 +1,119 @@
+"""The request guard: who is calling, may they run this action, then run it.
+
+Failures answer exactly as the action's contract says (``Denials``); a handler's
+exception becomes the action's generic error with HTTP 500, logged with the request id
+and without personal data.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from . import responses
+from .context import ActionContext
+from .db import DatabaseUnavailable
+from .phpform import FormError, parse_body, parse_urlencoded
+from .registry import Action
+from .responses import Reply
+
+log = logging.getLogger("wecoza.sidecar")
+
+SERVICE_UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
+
+
+@dataclass
+class Incoming:
+    """A browser's admin-ajax request as the sidecar sees it (forwarded or direct)."""
+
+    request_id: str
+    method: str
+    query: str
+    content_type: str
+    body: bytes
+    cookie: str
+    https: bool
+    client_ip: str = ""
+    user_agent: str = ""
+
+
+@dataclass
+class Outcome:
+    reply: Reply
+    action: str
+    user_id: int = 0
+    auth: str = ""
+    events: tuple = ()
+
+
+class HandlerError(Exception):
+    """A handler's refusal that carries its own reply (validation, not found, blocked)."""
+
+    def __init__(self, reply: Reply):
+        super().__init__(reply.status)
+        self.reply = reply
+
+
+def flat_params(params: dict) -> dict:
+    return {k: v for k, v in params.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
+    get = parse_urlencoded(incoming.query)
+    if incoming.method == "POST":
+        post, files = parse_body(incoming.body, incoming.content_type)
+    else:
+        post, files = {}, {}
+    return get, post, files
+
+
+def authenticate(services, incoming: Incoming, params: dict, nonce_actions, nonce_field: str):
+    return services.wordpress.authenticate(
+        cookie_header=incoming.cookie, https=incoming.https, method=incoming.method,
+        params=flat_params(params), nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=True)
+
+
+def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
+    name = action.name if action else ""
+    if action is None:
+        return Outcome(responses.UNKNOWN_ACTION, name, auth="unknown_action")
+    try:
+        get, post, files = parse(incoming)
+    except FormError as exc:
+        log.info("request %s: unreadable body for %s: %s", incoming.request_id, name, exc)
+        return Outcome(action.denials.generic("The request could not be read."), name, auth="bad_request")
+    params = {**get, **post}
+    auth = authenticate(services, incoming, params, action.nonce_actions, action.nonce_field)
+    user = auth.user
+    auth_label = "ok" if user else (auth.reason or "anonymous")
+    denial = check_access(services, action, auth)
+    if denial is not None:
+        services.metrics.auth_rejected(action.name, denial[1])
+        return Outcome(denial[0], name, user.id if user else 0, denial[1])
+    ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
+                        method=incoming.method, get=get, post=post, files=files, user=user)
+    try:
+        reply = action.handler(ctx)
+    except HandlerError as exc:
+        reply = exc.reply
+    except DatabaseUnavailable as exc:
+        log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", incoming.request_id, name, exc)
+        reply = responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503)
+    except Exception:
+        log.exception("[WeCoza Core] request %s: %s failed", incoming.request_id, name)
+        reply = action.denials.generic("An unexpected error occurred. Please try again.")
+    return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events))
+
+
+def check_access(services, action: Action, auth) -> tuple[Reply, str] | None:
+    """None when the caller may run the action, else (reply, reason)."""
+    user = auth.user
+    if user is None and not action.public:
+        return action.denials.logged_out, auth.reason or "logged_out"
+    capability = services.config.capability_for(action.name, action.capability)
+    for check in action.denials.order:
+        if check == "capability" and capability and not action.public:
+            if not user.has_cap(capability):
+                return action.denials.capability, "capability"
+        if check == "nonce" and action.nonce_actions is not None and not auth.nonce_ok:
+            return action.denials.nonce, auth.reason if auth.reason and "nonce" in auth.reason else "nonce_invalid"
+    return None

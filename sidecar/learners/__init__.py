@@ -1,0 +1,1 @@
+"""The learners domain: SQL, shapes and rules, with no HTTP in it."""

@@ -1,0 +1,55 @@
+"""Logging: one JSON line per request, errors with the ``[WeCoza Core]`` prefix.
+
+Nothing here ever receives a cookie, nonce, password or form value: the request line
+holds ids, names, statuses and timings only.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+request_log = logging.getLogger("wecoza.sidecar.requests")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+        }
+        fields = getattr(record, "fields", None)
+        if fields:
+            entry.update(fields)
+        else:
+            entry["message"] = record.getMessage()
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info).splitlines()[-1]
+            entry["trace"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str = "info") -> None:
+    root = logging.getLogger("wecoza")
+    root.setLevel(level.upper())
+    if not any(getattr(h, "_wecoza", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        handler._wecoza = True
+        root.addHandler(handler)
+        root.propagate = False
+
+
+def log_request(request_id: str, outcome, status: int, duration: float) -> None:
+    request_log.info("request", extra={"fields": {
+        "message": "request",
+        "request_id": request_id,
+        "action": outcome.action,
+        "user_id": outcome.user_id,
+        "status": status,
+        "duration_ms": round(duration * 1000, 2),
+        "auth": outcome.auth,
+        "events": len(outcome.events),
+    }})

@@ -1,0 +1,126 @@
+"""Every action the sidecar serves, declared once.
+
+The shim's route list (``wp-plugin-shim/routes.json``), ``wecoza-sidecar actions`` and the
+README's action table are all generated from these declarations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import responses
+from .responses import Reply
+
+DEFAULT_CAPABILITY = "manage_learners"
+
+
+@dataclass(frozen=True)
+class Denials:
+    """How an action answers each refusal (the contract's shape for that action).
+
+    ``order`` is the order the reference checks in; ``logged_out`` is what a caller
+    without a WordPress login gets (admin-ajax's ``0``/400 unless the contract says
+    otherwise).
+    """
+
+    capability: Reply
+    nonce: Reply
+    logged_out: Reply = responses.UNKNOWN_ACTION
+    order: tuple[str, ...] = ("capability", "nonce")
+    generic: Callable[[str], Reply] = lambda msg: responses.message_error(msg, 500)
+
+
+# The MVC controllers' BaseController::sendError shapes.
+MVC_DENIALS = Denials(
+    capability=responses.message_error("Insufficient permissions.", 403),
+    nonce=responses.message_error("Invalid security token.", 403),
+)
+
+# check_ajax_referer() dying with -1/403 before any capability check.
+REFERER_DENIALS = Denials(
+    capability=responses.message_error("Insufficient permissions.", 403),
+    nonce=responses.AJAX_REFERER_FAILED,
+    order=("nonce", "capability"),
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    handler: Callable
+    summary: str
+    nonce_actions: tuple[str, ...] | None
+    nonce_note: str = ""
+    nonce_field: str = "nonce"
+    capability: str | None = DEFAULT_CAPABILITY
+    public: bool = False
+    methods: tuple[str, ...] = ("GET", "POST")
+    response: str = "envelope"
+    denials: Denials = MVC_DENIALS
+    filter: tuple[str, str] | None = None
+    events: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.nonce_actions is None and not self.nonce_note:
+            raise ValueError(f"{self.name}: an action without a nonce must say why")
+        if self.response not in ("envelope", "array", "csv", "html"):
+            raise ValueError(f"{self.name}: unknown response style {self.response}")
+
+
+@dataclass(frozen=True)
+class FormPost:
+    """A page that POSTs to itself; the shim recognises it by its nonce field."""
+
+    form: str
+    nonce_field: str
+    nonce_action: str
+    handler: Callable
+    summary: str
+    capability: str = DEFAULT_CAPABILITY
+    events: tuple[str, ...] = ()
+
+
+@dataclass
+class Registry:
+    actions: dict[str, Action] = field(default_factory=dict)
+    forms: dict[str, FormPost] = field(default_factory=dict)
+
+    def action(self, name: str, **declaration):
+        def decorate(handler):
+            if name in self.actions:
+                raise ValueError(f"action {name} declared twice")
+            self.actions[name] = Action(name=name, handler=handler, **declaration)
+            return handler
+        return decorate
+
+    def form(self, form: str, **declaration):
+        def decorate(handler):
+            if form in self.forms:
+                raise ValueError(f"form {form} declared twice")
+            self.forms[form] = FormPost(form=form, handler=handler, **declaration)
+            return handler
+        return decorate
+
+    def routes(self, version: str) -> dict:
+        """The shim's route list."""
+        return {
+            "sidecar_version": version,
+            "actions": [
+                {
+                    "action": a.name,
+                    "methods": list(a.methods),
+                    "public": a.public,
+                    "capability": a.capability,
+                    "nonce_actions": list(a.nonce_actions or ()),
+                    "response": a.response,
+                }
+                for a in sorted(self.actions.values(), key=lambda a: a.name)
+            ],
+            "forms": [
+                {"form": f.form, "nonce_field": f.nonce_field}
+                for f in sorted(self.forms.values(), key=lambda f: f.form)
+            ],
+        }
+
+
+registry = Registry()

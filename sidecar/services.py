@@ -1,0 +1,47 @@
+"""The long-lived parts one worker process shares: configuration, WordPress, PostgreSQL."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wp_bridge.channel import ChannelSigner
+
+from .config import Config
+from .db import Postgres
+from .metrics import Metrics
+from .registry import Registry
+
+
+@dataclass
+class Services:
+    config: Config
+    wordpress: object
+    postgres: Postgres
+    signer: ChannelSigner | None
+    registry: Registry
+    metrics: Metrics = field(default_factory=Metrics)
+    caches: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Config, registry: Registry, clock=None) -> "Services":
+        wordpress = config.wordpress(clock=clock)
+        postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=config.int("postgres.pool_max"))
+        secret = config.get("sidecar.shared_secret")
+        signer = ChannelSigner(secret, window=config.int("sidecar.signature_window")) if secret else None
+        return cls(config=config, wordpress=wordpress, postgres=postgres, signer=signer, registry=registry)
+
+    def site_url(self) -> str:
+        """The site's home URL (for links in HTML rows)."""
+        configured = self.config.get("sidecar.site_url")
+        if configured:
+            return configured.rstrip("/")
+        cached = self.caches.get("home_url")
+        if cached is None:
+            cached = (self.wordpress.get_option("home") or "").rstrip("/")
+            self.caches["home_url"] = cached
+        return cached
+
+    def close(self) -> None:
+        self.postgres.close()
+        close = getattr(self.wordpress, "close", None)
+        if close:
+            close()

@@ -1,0 +1,73 @@
+"""``wecoza-sidecar serve``: the Flask app under gunicorn, with the production settings of
+``config/gunicorn.conf.py`` (which imports ``gunicorn_settings`` from here)."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+
+from gunicorn.app.base import BaseApplication
+
+
+def default_workers() -> int:
+    return max(2, multiprocessing.cpu_count() * 2 + 1)
+
+
+def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
+    return {
+        "bind": bind,
+        "workers": workers or default_workers(),
+        "worker_class": "gthread",
+        "threads": 4,
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": "-",
+        # No query string: admin-ajax query strings can carry ids and nonces.
+        "access_log_format": '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
+                             '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-wecoza-request-id}i)s"}',
+        "errorlog": "-",
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+    }
+
+
+def prepare_multiprocess_metrics() -> None:
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wecoza-metrics-")
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
+class SidecarApplication(BaseApplication):
+    def __init__(self, config, options: dict, dispatch: bool):
+        self._config = config
+        self._options = options
+        self._dispatch = dispatch
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+        self.cfg.set("child_exit", child_exit)
+        if self._dispatch:
+            self.cfg.set("when_ready", self._start_dispatcher)
+
+    def _start_dispatcher(self, server):
+        from .dispatcher import start_in_background
+        start_in_background(self._config)
+
+    def load(self):
+        from .app import create_app
+        return create_app(self._config)
+
+
+def serve(config, workers: int | None = None, dispatch: bool = False) -> int:
+    host, port = config.bind
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    prepare_multiprocess_metrics()
+    SidecarApplication(config, gunicorn_settings(bind, workers), dispatch).run()
+    return 0

@@ -1,0 +1,152 @@
+"""The signed shim <-> sidecar channel (DESIGN.md section 6).
+
+Every message is signed over a canonical text: the lines below joined with "\\n".
+The signature is itsdangerous' ``Signer(secret, salt=SALT, key_derivation="hmac",
+digest_method=sha256)``, which is, byte for byte, what the PHP shim computes::
+
+    key = HMAC-SHA256(key=secret, msg=SALT)                      (raw bytes)
+    sig = base64url_without_padding(HMAC-SHA256(key=key, msg=canonical))
+
+Request (shim -> sidecar), canonical lines:
+    "wecoza-sidecar-request-v1", timestamp, request_id, method, action, query,
+    content_type, https ("1"/"0"), client_ip, user_agent, sha256hex(body), sha256hex(cookie)
+
+Events (sidecar -> shim, inline header or REST delivery), canonical lines:
+    "wecoza-sidecar-events-v1", timestamp, request_id, sha256hex(events_json)
+
+Acknowledgement (shim -> sidecar), canonical lines:
+    "wecoza-sidecar-ack-v1", timestamp, request_id, sha256hex(body)
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from itsdangerous import Signer
+
+SALT = "wecoza-sidecar-v1"
+REQUEST_KIND = "wecoza-sidecar-request-v1"
+EVENTS_KIND = "wecoza-sidecar-events-v1"
+ACK_KIND = "wecoza-sidecar-ack-v1"
+DEFAULT_WINDOW = 60
+
+
+class ChannelError(Exception):
+    """A message that is unsigned, badly signed, stale or replayed."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sha256_hex(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical(kind: str, *fields: str) -> bytes:
+    for field in fields:
+        if "\n" in field:
+            raise ChannelError("newline_in_field")
+    return "\n".join((kind,) + fields).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ForwardedRequest:
+    """What the shim tells the sidecar about the browser's request."""
+
+    timestamp: str
+    request_id: str
+    method: str
+    action: str
+    query: str
+    content_type: str
+    https: str
+    client_ip: str
+    user_agent: str
+    body: bytes
+    cookie: str
+
+    def canonical(self) -> bytes:
+        return canonical(
+            REQUEST_KIND, self.timestamp, self.request_id, self.method, self.action,
+            self.query, self.content_type, self.https, self.client_ip, self.user_agent,
+            sha256_hex(self.body), sha256_hex(self.cookie),
+        )
+
+
+class ReplayCache:
+    """Request ids seen within the time window; a second sighting is a replay.
+
+    Per process: with several workers a replay could reach another worker, so the
+    window is kept short and ids are also unique per timestamp.
+    """
+
+    def __init__(self, window: int):
+        self._window = window
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, request_id: str, now: float) -> bool:
+        with self._lock:
+            horizon = now - 2 * self._window
+            while self._seen:
+                oldest_id, seen_at = next(iter(self._seen.items()))
+                if seen_at >= horizon:
+                    break
+                del self._seen[oldest_id]
+            if request_id in self._seen:
+                return False
+            self._seen[request_id] = now
+            return True
+
+
+class ChannelSigner:
+    def __init__(self, secret: str, window: int = DEFAULT_WINDOW, clock=time.time):
+        if not secret:
+            raise ValueError("the shared secret is empty")
+        self._signer = Signer(secret.encode("utf-8"), salt=SALT, key_derivation="hmac",
+                              digest_method=hashlib.sha256)
+        self.window = window
+        self.clock = clock
+        self._replays = ReplayCache(window)
+
+    def sign(self, text: bytes) -> str:
+        return self._signer.get_signature(text).decode("ascii")
+
+    def valid(self, text: bytes, signature: str) -> bool:
+        return hmac.compare_digest(self.sign(text).encode("ascii"),
+                                   (signature or "").encode("ascii", "replace"))
+
+    def verify(self, text: bytes, signature: str, timestamp: str, request_id: str) -> None:
+        """Raise ChannelError unless the message is signed, fresh and new."""
+        if not signature:
+            raise ChannelError("missing_signature")
+        if not self.valid(text, signature):
+            raise ChannelError("bad_signature")
+        try:
+            sent_at = int(timestamp)
+        except (TypeError, ValueError):
+            raise ChannelError("bad_timestamp") from None
+        now = self.clock()
+        if abs(now - sent_at) > self.window:
+            raise ChannelError("stale_timestamp")
+        if not request_id or len(request_id) > 64:
+            raise ChannelError("bad_request_id")
+        if not self._replays.add(request_id, now):
+            raise ChannelError("replayed_request_id")
+
+    def verify_request(self, req: ForwardedRequest, signature: str) -> None:
+        self.verify(req.canonical(), signature, req.timestamp, req.request_id)
+
+    def sign_events(self, timestamp: str, request_id: str, events_json: bytes) -> str:
+        return self.sign(canonical(EVENTS_KIND, timestamp, request_id, sha256_hex(events_json)))
+
+    def verify_ack(self, timestamp: str, request_id: str, body: bytes, signature: str) -> None:
+        self.verify(canonical(ACK_KIND, timestamp, request_id, sha256_hex(body)),
+                    signature, timestamp, request_id)
