@@ -22,6 +22,7 @@ class ActionContext:
     post: dict
     files: dict
     user: object | None
+    inline_events: bool = True
     events: list = field(default_factory=list)
 
     @property
@@ -78,7 +79,9 @@ class Unit:
     failure_actions: list = field(default_factory=list)
 
     def emit(self, name: str, payload: dict):
-        event = outbox.record(self.cursor, name, payload, self.ctx.user_id)
+        ctx = self.ctx
+        wait = ctx.config.int("dispatch.delay") if ctx.inline_events else 0
+        event = outbox.record(self.cursor, name, payload, ctx.user_id, wait)
         self.events.append(event)
         return event
 

@@ -34,6 +34,7 @@ class Incoming:
     https: bool
     client_ip: str = ""
     user_agent: str = ""
+    inline_events: bool = True  # False in direct mode: no shim fires them, the dispatcher does
 
 
 @dataclass
@@ -90,7 +91,8 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
         services.metrics.auth_rejected(action.name, denial[1])
         return Outcome(denial[0], name, user.id if user else 0, denial[1])
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
-                        method=incoming.method, get=get, post=post, files=files, user=user)
+                        method=incoming.method, get=get, post=post, files=files, user=user,
+                        inline_events=incoming.inline_events)
     try:
         reply = action.handler(ctx)
     except HandlerError as exc:

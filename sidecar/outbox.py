@@ -20,7 +20,9 @@ class Event:
         return {"id": self.id, "name": self.name, "payload": self.payload}
 
 
-def record(cur, name: str, payload: dict, user_id: int | None) -> Event:
+def record(cur, name: str, payload: dict, user_id: int | None, deliver_after: int = 0) -> Event:
+    """Write the event; the dispatcher leaves it alone for ``deliver_after`` seconds,
+    the time the shim has to fire it inline and acknowledge it."""
     event_id = str(uuid.uuid4())
     full = dict(payload)
     full.update({
@@ -28,8 +30,9 @@ def record(cur, name: str, payload: dict, user_id: int | None) -> Event:
         "user_id": user_id or 0,
         "time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     })
-    cur.execute("INSERT INTO wecoza_sidecar.outbox (id, name, payload) VALUES (%s, %s, %s)",
-                (event_id, name, Json(full, dumps=php_json_encode)))
+    cur.execute("INSERT INTO wecoza_sidecar.outbox (id, name, payload, next_attempt_at) "
+                "VALUES (%s, %s, %s, now() + make_interval(secs => %s))",
+                (event_id, name, Json(full, dumps=php_json_encode), deliver_after))
     return Event(event_id, name, full)
 
 

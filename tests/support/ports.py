@@ -34,8 +34,11 @@ def tail(path, lines=40):
         return ""
 
 
-def wait_for_http(url, what, timeout=30.0, proc=None, log_path=None):
-    """Poll url until it answers with any HTTP status below 500; fail clearly when the process dies or time runs out."""
+def wait_for_http(url, what, timeout=30.0, proc=None, log_path=None, status=None):
+    """Poll url until it answers (with `status` when given, else any status below 500).
+
+    Fails with the log's tail when the process dies first or time runs out.
+    """
     deadline = time.monotonic() + timeout
     last_error = "no answer"
     while time.monotonic() < deadline:
@@ -43,7 +46,7 @@ def wait_for_http(url, what, timeout=30.0, proc=None, log_path=None):
             raise RuntimeError(f"{what} exited with status {proc.returncode} before answering {url}\n{tail(log_path)}")
         try:
             response = requests.get(url, timeout=2, allow_redirects=False)
-            if response.status_code < 500:
+            if response.status_code == status or (status is None and response.status_code < 500):
                 return response
             last_error = f"HTTP {response.status_code}"
         except requests.RequestException as exc:

@@ -64,12 +64,13 @@ class PgDatabase:
                 cur.execute(Path(path).read_text(encoding="utf-8"))
 
 
-def create_pg_database():
+def create_pg_database(project_schema=False):
+    """A fresh database loaded from the production dump, or from tests/schema when asked or without ../shared."""
     name = f"wecoza_t_{secrets.token_hex(5)}"
     db = PgDatabase(HOST, PORT, name, f"{name}_owner", secrets.token_hex(16))
     try:
         shared = shared_dir()
-        if shared:
+        if shared and not project_schema:
             _load_production_dump(db, shared / "reference")
         else:
             _load_project_schema(db)

@@ -1,0 +1,12 @@
+# gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py 'sidecar.wsgi:app'`.
+# `wecoza-sidecar serve` applies the same settings (sidecar/serving.py is the one place they live).
+import os
+
+from sidecar.config import load_config
+from sidecar.serving import child_exit, gunicorn_settings, prepare_multiprocess_metrics  # noqa: F401
+
+prepare_multiprocess_metrics()
+_config = load_config()
+_host, _port = _config.bind
+globals().update(gunicorn_settings(f"{_host}:{_port}", int(os.environ.get("WECOZA_WORKERS", "0")) or None))
+# HUP reloads gracefully: new workers start with the new code and configuration, old ones finish their requests.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# test.sh [PYTEST ARGS...]: the project's test command.
+# Creates .venv when missing (python3.11 or python3), installs the project with its test extras when setup.cfg or
+# pyproject.toml changed since the last install, then runs pytest. Fails when no test ran (pytest exit 5).
+# The suite itself starts what it needs (PostgreSQL, MariaDB, WordPress, the sidecar); see tests/conftest.py.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+venv=.venv
+if [[ ! -x $venv/bin/python ]]; then
+  python=$(command -v python3.11 || command -v python3) || { echo "test.sh: no python3 found" >&2; exit 1; }
+  "$python" -m venv "$venv"
+fi
+
+stamp=$venv/.wecoza-install-stamp
+wanted=$(cat setup.cfg pyproject.toml | sha256sum | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+  echo "$wanted" > "$stamp"
+fi
+
+status=0
+"$venv/bin/python" -m pytest "$@" || status=$?
+if [[ $status -eq 5 ]]; then
+  echo "test.sh: no test ran (pytest exit 5) - that is a failure" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,55 @@
+"""Direct mode: a reverse proxy sends ``/wp-admin/admin-ajax.php?action=<routed>`` here.
+
+The browser talks to the sidecar, so there is no shim signature: the WordPress cookies
+and nonce are the credentials, checked by the same guard. Events are not returned to
+the browser; the dispatcher delivers them to WordPress.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import g, request
+
+from . import responses
+from .guard import Incoming, Outcome, run_action
+from .phpform import FormError, parse_body, parse_urlencoded, scalar
+
+
+def action_name(query: str, body: bytes, content_type: str) -> str:
+    """``$_REQUEST['action']``: POST over GET, as admin-ajax.php reads it."""
+    try:
+        post, _ = parse_body(body, content_type) if request.method == "POST" else ({}, {})
+    except FormError:
+        post = {}
+    return scalar(post, "action") or scalar(parse_urlencoded(query), "action") or ""
+
+
+def register_direct(app, services) -> None:
+    from .app import to_response
+
+    @app.route("/wp-admin/admin-ajax.php", methods=["GET", "POST"])
+    def direct_admin_ajax():
+        body = request.get_data(cache=False)
+        query = request.query_string.decode("latin-1")
+        content_type = request.headers.get("Content-Type", "")
+        name = action_name(query, body, content_type)
+        incoming = Incoming(
+            request_id=secrets.token_hex(16),
+            method=request.method,
+            query=query,
+            content_type=content_type,
+            body=body,
+            cookie=request.headers.get("Cookie", ""),
+            https=request.headers.get("X-Forwarded-Proto", request.scheme) == "https",
+            client_ip=request.headers.get("X-Real-IP", request.remote_addr or ""),
+            user_agent=request.headers.get("User-Agent", ""),
+            inline_events=False,
+        )
+        action = services.registry.actions.get(name)
+        if action is None:
+            # Not ours: the proxy hands the request to PHP (error_page 404 in the nginx example).
+            outcome = Outcome(responses.with_status(responses.UNKNOWN_ACTION, 404), name, auth="not_routed")
+        else:
+            outcome = run_action(services, action, incoming)
+        g.outcome = outcome
+        return to_response(services, outcome, incoming.request_id, "", direct=True)

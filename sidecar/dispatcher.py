@@ -1,0 +1,174 @@
+"""``wecoza-sidecar dispatch``: delivers outbox events the shim did not acknowledge.
+
+Each round claims due events with ``FOR UPDATE SKIP LOCKED`` (so any number of
+dispatchers on any number of hosts never deliver one event concurrently), POSTs them
+signed to the shim's REST route, and marks them delivered, or schedules a retry with
+exponential backoff, or parks them after the last attempt.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import requests
+
+from wp_bridge.channel import ChannelSigner
+
+from .db import DatabaseUnavailable, Postgres
+from .phpjson import php_json_encode
+
+log = logging.getLogger("wecoza.sidecar.dispatch")
+
+BATCH = 50
+MAX_BACKOFF = 3600
+REST_ROUTE = "/wecoza-sidecar/v1/events"
+
+
+@dataclass
+class Round:
+    claimed: int = 0
+    delivered: int = 0
+    failed: int = 0
+    parked: int = 0
+
+
+class Dispatcher:
+    def __init__(self, postgres: Postgres, signer: ChannelSigner, events_url: str,
+                 max_attempts: int, timeout: float = 10.0, session=None):
+        self.postgres = postgres
+        self.signer = signer
+        self.events_url = events_url
+        self.max_attempts = max_attempts
+        self.timeout = timeout
+        self.http = session or requests.Session()
+
+    def deliver_due(self) -> Round:
+        result = Round()
+        with self.postgres.transaction() as cur:
+            cur.execute(
+                "SELECT id::text AS id, name, payload, attempts FROM wecoza_sidecar.outbox "
+                "WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now() "
+                "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED",
+                (BATCH,))
+            rows = cur.fetchall()
+            result.claimed = len(rows)
+            if not rows:
+                return result
+            acknowledged, error = self._post(rows)
+            for row in rows:
+                if row["id"] in acknowledged:
+                    cur.execute("UPDATE wecoza_sidecar.outbox SET delivered_at = now(), delivered_via = 'dispatch', "
+                                "attempts = attempts + 1, last_error = NULL WHERE id = %s", (row["id"],))
+                    result.delivered += 1
+                    continue
+                attempts = row["attempts"] + 1
+                if attempts >= self.max_attempts:
+                    cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = %s, parked_at = now(), last_error = %s "
+                                "WHERE id = %s", (attempts, error or "not acknowledged", row["id"]))
+                    result.parked += 1
+                    log.error("[WeCoza Core] event %s (%s) parked after %s attempts: %s",
+                              row["id"], row["name"], attempts, error)
+                else:
+                    backoff = min(MAX_BACKOFF, 2 ** attempts)
+                    cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = %s, last_error = %s, "
+                                "next_attempt_at = now() + make_interval(secs => %s) WHERE id = %s",
+                                (attempts, error or "not acknowledged", backoff, row["id"]))
+                    result.failed += 1
+        return result
+
+    def _post(self, rows) -> tuple[set, str | None]:
+        body = php_json_encode({"events": [
+            {"id": r["id"], "name": r["name"], "payload": r["payload"]} for r in rows]}).encode("ascii")
+        stamp = str(int(time.time()))
+        request_id = secrets.token_hex(16)
+        headers = {
+            "Content-Type": "application/json",
+            "X-WeCoza-Timestamp": stamp,
+            "X-WeCoza-Request-Id": request_id,
+            "X-WeCoza-Signature": self.signer.sign_events(stamp, request_id, body),
+        }
+        try:
+            response = self.http.post(self.events_url, data=body, headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            return set(), f"WordPress unreachable: {type(exc).__name__}"
+        if response.status_code != 200:
+            return set(), f"WordPress answered HTTP {response.status_code}"
+        try:
+            acked = response.json().get("acknowledged", [])
+        except ValueError:
+            return set(), "WordPress answered something that is not JSON"
+        return {str(i) for i in acked}, None
+
+
+def retry_parked(postgres: Postgres, ids: list[str] | None = None) -> int:
+    """Give parked events a fresh set of attempts."""
+    with postgres.transaction() as cur:
+        sql = ("UPDATE wecoza_sidecar.outbox SET parked_at = NULL, attempts = 0, next_attempt_at = now() "
+               "WHERE parked_at IS NOT NULL AND delivered_at IS NULL")
+        args: tuple = ()
+        if ids:
+            sql += " AND id = ANY(%s::uuid[])"
+            args = (ids,)
+        cur.execute(sql, args)
+        return cur.rowcount
+
+
+def events_url(config, wordpress) -> str:
+    configured = config.get("dispatch.events_url")
+    if configured:
+        return configured
+    home = (wordpress.get_option("home") or wordpress.get_option("siteurl") or "").rstrip("/")
+    if not home:
+        raise RuntimeError("cannot find the WordPress address: set [dispatch] events_url")
+    # rest_route works whatever the site's permalink setting; it is /wp-json/wecoza-sidecar/v1/events.
+    return f"{home}/?rest_route={REST_ROUTE}"
+
+
+def build(config) -> Dispatcher:
+    wordpress = config.wordpress()
+    postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=2)
+    signer = ChannelSigner(config.get("sidecar.shared_secret"))
+    return Dispatcher(postgres, signer, events_url(config, wordpress),
+                      max_attempts=config.int("dispatch.max_attempts"))
+
+
+def run_forever(config, once: bool = False) -> int:
+    from .logs import configure_logging
+    configure_logging(config.get("sidecar.log_level"))
+    dispatcher = build(config)
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    interval = float(config.get("dispatch.interval"))
+    log.info("dispatcher delivering to %s", dispatcher.events_url)
+    while not stopping.is_set():
+        try:
+            result = dispatcher.deliver_due()
+        except DatabaseUnavailable as exc:
+            log.error("[WeCoza Core] dispatcher: PostgreSQL unavailable: %s", exc)
+            result = Round()
+        except Exception:
+            log.exception("[WeCoza Core] dispatcher round failed")
+            result = Round()
+        if result.claimed:
+            log.info("dispatched", extra={"fields": {"message": "dispatched", **result.__dict__}})
+        if once and result.claimed < BATCH:
+            break
+        if result.claimed < BATCH:
+            stopping.wait(interval)
+    dispatcher.postgres.close()
+    return 0
+
+
+def start_in_background(config) -> subprocess.Popen:
+    """``serve --dispatch``: a dispatcher process that ends with the server."""
+    import atexit
+    process = subprocess.Popen([sys.executable, "-m", "sidecar", "dispatch"])
+    atexit.register(process.terminate)
+    return process

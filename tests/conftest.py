@@ -1,0 +1,80 @@
+"""Session fixtures: real PostgreSQL, MariaDB, WordPress and sidecar, created fresh per test session and removed at
+its end (helpers in tests/support). Nothing is mocked; a service that cannot start fails the tests that need it,
+with the reason.
+
+    system_services  packages installed, PostgreSQL and MariaDB running (scripts/install-system-deps.sh)
+    pg_database      PgDatabase: host, port, dbname, user, password, dsn, connect(), schema_source
+    wp_mysql         MysqlDatabase: host, port, dbname, user, password, connect()
+    wordpress_site   WordPressSite: url, path, wp_config_path, db, users {login: password}, user_ids, php(),
+                     get_option(), set_option(), set_options(), install_plugin(), debug_log(), login(), logout()
+    login / logout   wordpress_site.login(user, password=None) -> requests.Session; logout(session) -> old cookies
+    sidecar_process  SidecarServer (migrated, serving): url, secret, env, cli(), start(), stop(), restart(),
+                     stopped(), log()
+    sidecar_server   the same, with the shim plugin active in wordpress_site and pointed at it
+"""
+import pytest
+
+from tests.support.mariadb import create_mysql_database, drop_mysql_database
+from tests.support.postgres import create_pg_database, drop_pg_database
+from tests.support.sidecar_server import SidecarServer, connect_shim
+from tests.support.system import ensure_system
+from tests.support.wordpress import WordPressSite
+
+
+@pytest.fixture(scope="session")
+def system_services():
+    ensure_system()
+
+
+@pytest.fixture(scope="session")
+def pg_database(system_services):
+    db = create_pg_database()
+    try:
+        yield db
+    finally:
+        drop_pg_database(db)
+
+
+@pytest.fixture(scope="session")
+def wp_mysql(system_services):
+    db = create_mysql_database()
+    try:
+        yield db
+    finally:
+        drop_mysql_database(db)
+
+
+@pytest.fixture(scope="session")
+def wordpress_site(wp_mysql, tmp_path_factory):
+    site = WordPressSite(tmp_path_factory.mktemp("wordpress"), wp_mysql)
+    try:
+        yield site.build().start()
+    finally:
+        site.stop()
+        site.remove_files()
+
+
+@pytest.fixture(scope="session")
+def login(wordpress_site):
+    return wordpress_site.login
+
+
+@pytest.fixture(scope="session")
+def logout(wordpress_site):
+    return wordpress_site.logout
+
+
+@pytest.fixture(scope="session")
+def sidecar_process(wordpress_site, pg_database, tmp_path_factory):
+    server = SidecarServer(tmp_path_factory.mktemp("sidecar"), wordpress_site, pg_database)
+    try:
+        server.migrate()
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sidecar_server(sidecar_process, wordpress_site, pg_database):
+    connect_shim(wordpress_site, sidecar_process, pg_database)
+    return sidecar_process

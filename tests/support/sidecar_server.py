@@ -1,0 +1,94 @@
+"""The sidecar as a real process (`python -m sidecar serve`) on a free loopback port, and the shim that talks to it."""
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from .ports import LOOPBACK, free_port, spawn, stop_group, tail, wait_for_http
+from .system import REPO_ROOT
+
+SHIM_DIR = REPO_ROOT / "wp-plugin-shim"
+SHIM_MAIN = "wecoza-sidecar-shim.php"
+SHIM_SLUG = "wecoza-sidecar-shim"
+
+
+class SidecarServer:
+    def __init__(self, root: Path, site, pg, workers=2):
+        self.host, self.port = LOOPBACK, free_port()
+        self.url = f"http://{self.host}:{self.port}"
+        self.secret = secrets.token_hex(32)
+        self.log_path = root / "sidecar.log"
+        self.workers = workers
+        self.proc = None
+        base = {k: v for k, v in os.environ.items() if not k.startswith("WECOZA_")}  # no developer settings leak in
+        self.env = {
+            **base,
+            "WECOZA_WP_CONFIG": str(site.wp_config_path),
+            "WECOZA_PG_HOST": pg.host, "WECOZA_PG_PORT": str(pg.port), "WECOZA_PG_DBNAME": pg.dbname,
+            "WECOZA_PG_USER": pg.user, "WECOZA_PG_PASSWORD": pg.password,
+            "WECOZA_SHARED_SECRET": self.secret,
+            "WECOZA_UPLOADS_DIR": str(site.path / "wp-content" / "uploads"),
+            "WECOZA_UPLOADS_URL": f"{site.url}/wp-content/uploads",
+            "WECOZA_LOG_LEVEL": "info",
+        }
+
+    def cli(self, *args, timeout=120):
+        """Run `python -m sidecar ARGS` with the server's environment; return the CompletedProcess."""
+        return subprocess.run([sys.executable, "-m", "sidecar", *args], env=self.env, cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def migrate(self):
+        run = self.cli("migrate")
+        if run.returncode != 0:
+            raise RuntimeError(f"`python -m sidecar migrate` failed (exit {run.returncode}):\n{run.stdout}{run.stderr}")
+        return run.stdout
+
+    def start(self):
+        if self.proc is not None and self.proc.poll() is None:
+            return self
+        cmd = [sys.executable, "-m", "sidecar", "serve", "--bind", f"{self.host}:{self.port}",
+               "--workers", str(self.workers)]
+        self.proc = spawn(cmd, self.log_path, env=self.env, cwd=REPO_ROOT)
+        wait_for_http(f"{self.url}/healthz", "the sidecar (python -m sidecar serve)", timeout=60,
+                      proc=self.proc, log_path=self.log_path, status=200)
+        return self
+
+    def stop(self):
+        stop_group(self.proc, timeout=25)  # gunicorn's graceful timeout is 20 s
+        self.proc = None
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    @contextlib.contextmanager
+    def stopped(self):
+        """Inside the block the sidecar is down; it is started again afterwards, even when the block fails."""
+        self.stop()
+        try:
+            yield self
+        finally:
+            self.start()
+
+    def log(self, lines=None):
+        """The sidecar's log (gunicorn and application), whole or its last `lines`."""
+        if lines is not None:
+            return tail(self.log_path, lines)
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def connect_shim(site, server, pg):
+    """Point WordPress at the sidecar (options), then symlink and activate the shim plugin from the repository."""
+    main = SHIM_DIR / SHIM_MAIN
+    if not main.is_file():
+        raise RuntimeError(f"the shim plugin is missing: {main.relative_to(REPO_ROOT)} does not exist, so WordPress "
+                           "cannot forward admin-ajax to the sidecar")
+    options = {
+        "wecoza_sidecar_url": server.url, "wecoza_sidecar_secret": server.secret,
+        "wecoza_postgres_host": pg.host, "wecoza_postgres_port": str(pg.port), "wecoza_postgres_dbname": pg.dbname,
+        "wecoza_postgres_user": pg.user, "wecoza_postgres_password": pg.password,
+    }
+    site.set_options(options)
+    return site.install_plugin(SHIM_DIR, slug=SHIM_SLUG, main_file=SHIM_MAIN)

@@ -1,0 +1,202 @@
+"""A real WordPress (Debian's package) in a temp dir, on its own MariaDB database, served by `php -S`."""
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import requests
+
+from .mariadb import MysqlDatabase
+from .ports import LOOPBACK, free_port, spawn, stop_group, wait_for_http
+from .system import WORDPRESS_TREE
+
+PHP_DIR = Path(__file__).resolve().parent / "php"
+SALT_NAMES = ("AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY",
+              "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT")
+# login -> (role, password); the first one is the administrator wp_install() creates
+USERS = {
+    "admin": ("administrator", "wecoza-admin-pass"),
+    "editor1": ("editor", "wecoza-editor1-pass"),
+    "subscriber1": ("subscriber", "wecoza-subscriber1-pass"),
+}
+ACTIVATE_PLUGIN = """
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+wp_set_current_user(get_user_by('login', $args[1])->ID);
+$result = activate_plugin($args[0]);
+if (is_wp_error($result)) { fwrite(STDERR, $result->get_error_message() . "\\n"); exit(1); }
+"""
+
+
+class PhpError(RuntimeError):
+    pass
+
+
+def test_salt(name):
+    """Fixed, distinct per constant (WordPress replaces duplicated values with random salts)."""
+    return f"wecoza-test-{name.lower()}-{hashlib.sha256(name.encode()).hexdigest()[:40]}"
+
+
+class WordPressSite:
+    def __init__(self, root: Path, db: MysqlDatabase):
+        self.root = root                      # the session's folder: site/ and logs/
+        self.path = root / "site"
+        self.logs = root / "logs"
+        self.db = db
+        self.host, self.port = LOOPBACK, free_port()
+        self.url = f"http://{self.host}:{self.port}"
+        self.wp_config_path = self.path / "wp-config.php"
+        self.debug_log_path = self.logs / "wp-debug.log"
+        self.server_log_path = self.logs / "php-server.log"
+        self.table_prefix = "wp_"
+        self.users = {login: password for login, (_, password) in USERS.items()}
+        self.user_ids = {}
+        self.proc = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def build(self):
+        """Copy WordPress (symlinks dereferenced), write wp-config.php, install, create the users."""
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.path.mkdir(parents=True)
+        subprocess.run(["rsync", "-rtL", "--exclude=/wp-config.php", "--exclude=/.htaccess",
+                        "--exclude=/wp-content/languages/", f"{WORDPRESS_TREE}/", f"{self.path}/"],
+                       check=True, capture_output=True, timeout=300)
+        (self.path / "wp-content" / "uploads").mkdir(exist_ok=True)
+        self.wp_config_path.write_text(self._wp_config())
+        users = [{"login": login, "password": password, "role": role, "email": f"{login}@example.test"}
+                 for login, (role, password) in USERS.items()]
+        out = self._php_cli(PHP_DIR / "install.php", self.path, self.url, json.dumps(users))
+        self.user_ids = json.loads(out)
+        return self
+
+    def start(self):
+        env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
+        cmd = ["php", "-d", "upload_max_filesize=64M", "-d", "post_max_size=80M",
+               "-S", f"{self.host}:{self.port}", "-t", str(self.path), str(PHP_DIR / "router.php")]
+        self.proc = spawn(cmd, self.server_log_path, env=env, cwd=self.path)
+        wait_for_http(f"{self.url}/wp-login.php", "php -S serving WordPress", proc=self.proc,
+                      log_path=self.server_log_path)
+        return self
+
+    def stop(self):
+        stop_group(self.proc)
+        self.proc = None
+
+    def remove_files(self):
+        """Delete the copied WordPress tree (logs stay for a post-mortem)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _wp_config(self):
+        defines = {
+            "DB_NAME": self.db.dbname, "DB_USER": self.db.user, "DB_PASSWORD": self.db.password,
+            "DB_HOST": f"{self.db.host}:{self.db.port}", "DB_CHARSET": "utf8mb4", "DB_COLLATE": "",
+            **{name: test_salt(name) for name in SALT_NAMES},
+            "WP_HOME": self.url, "WP_SITEURL": self.url,
+            "DISABLE_WP_CRON": True, "WP_HTTP_BLOCK_EXTERNAL": True, "AUTOMATIC_UPDATER_DISABLED": True,
+            "WP_DEBUG": True, "WP_DEBUG_LOG": str(self.debug_log_path), "WP_DEBUG_DISPLAY": False,
+        }
+        lines = ["<?php", "// Test site written by tests/support/wordpress.py; removed at the end of the session."]
+        for name, value in defines.items():
+            literal = "true" if value is True else "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+            lines.append(f"define( '{name}', {literal} );")
+        lines += [f"$table_prefix = '{self.table_prefix}';", "",
+                  "if ( ! defined( 'ABSPATH' ) ) {", "\tdefine( 'ABSPATH', __DIR__ . '/' );", "}",
+                  "require_once ABSPATH . 'wp-settings.php';", ""]
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ PHP inside the site
+    def _php_cli(self, script, *args, stdin=None, timeout=120):
+        run = subprocess.run(["php", str(script), *map(str, args)], input=stdin, capture_output=True,
+                             text=True, timeout=timeout, cwd=self.path)
+        if run.returncode != 0:
+            raise PhpError(f"php {Path(script).name} failed (exit {run.returncode}):\n{run.stderr}{run.stdout}")
+        return run.stdout
+
+    def php(self, code_or_script, *args, timeout=120):
+        """Run PHP inside the loaded site and return what it prints.
+
+        code_or_script is PHP code (with or without a leading <?php) or the path of a .php file; the code sees
+        its arguments (as strings) in $args. A PHP error or a non-zero exit raises PhpError.
+        """
+        if isinstance(code_or_script, Path) or (code_or_script.endswith(".php") and Path(code_or_script).is_file()):
+            return self._php_cli(PHP_DIR / "run.php", self.path, self.url, code_or_script, *args, timeout=timeout)
+        return self._php_cli(PHP_DIR / "run.php", self.path, self.url, "-", *args, stdin=code_or_script,
+                             timeout=timeout)
+
+    def get_option(self, name, default=None):
+        out = self.php("echo json_encode(get_option($args[0], json_decode($args[1], true)));",
+                       name, json.dumps(default))
+        return json.loads(out)
+
+    def set_option(self, name, value):
+        """update_option(name, value); value goes through JSON, so dicts and lists arrive as PHP arrays."""
+        self.set_options({name: value})
+
+    def set_options(self, options):
+        """update_option() for every name: value of the mapping, in one PHP run."""
+        self.php("foreach (json_decode($args[0], true) as $k => $v) { update_option($k, $v); }", json.dumps(options))
+
+    def install_plugin(self, source, activate=True, slug=None, main_file=None):
+        """Symlink a plugin folder (or single file) into wp-content/plugins, activate it as admin.
+
+        Returns the plugin's basename as WordPress knows it (e.g. "wecoza-sidecar-shim/wecoza-sidecar-shim.php").
+        """
+        source = Path(source).resolve()
+        if not source.exists():
+            raise FileNotFoundError(f"plugin not found: {source}")
+        slug = slug or source.name
+        link = self.path / "wp-content" / "plugins" / slug
+        if not link.exists():
+            link.symlink_to(source, target_is_directory=source.is_dir())
+        basename = f"{slug}/{main_file or _plugin_main_file(source)}" if source.is_dir() else slug
+        if activate:
+            self.php(ACTIVATE_PLUGIN, basename, "admin")
+        return basename
+
+    def debug_log(self):
+        """WordPress's debug.log so far ('' when nothing was logged)."""
+        return self.debug_log_path.read_text(errors="replace") if self.debug_log_path.exists() else ""
+
+    # ------------------------------------------------------------------ browser-like sessions
+    def login(self, user, password=None):
+        """Log in through wp-login.php like a browser; return the requests.Session holding the cookies."""
+        session = requests.Session()
+        login_url = f"{self.url}/wp-login.php"
+        session.get(login_url, timeout=30).raise_for_status()  # sets wordpress_test_cookie
+        response = session.post(login_url, timeout=30, allow_redirects=False, data={
+            "log": user, "pwd": self.users[user] if password is None else password,
+            "wp-submit": "Log In", "testcookie": "1", "redirect_to": f"{self.url}/wp-admin/"})
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or not location.startswith(f"{self.url}/wp-admin/"):
+            raise AssertionError(f"login of {user!r} failed: HTTP {response.status_code}, Location {location!r}")
+        if not any(c.name.startswith("wordpress_logged_in_") for c in session.cookies):
+            raise AssertionError(f"login of {user!r} set no wordpress_logged_in_* cookie")
+        return session
+
+    def logout(self, session):
+        """Log out through wp-login.php?action=logout (destroys the session token on the server).
+
+        Returns the cookies the session held before, so a test can replay them and see them refused.
+        """
+        page = session.get(f"{self.url}/wp-admin/profile.php", timeout=30).text
+        match = re.search(r"wp-login\.php\?action=logout(?:&amp;|&#038;|&)_wpnonce=([0-9a-f]+)", page)
+        if not match:
+            raise AssertionError("no logout link on wp-admin/profile.php: is the session logged in?")
+        before = session.cookies.get_dict()
+        response = session.get(f"{self.url}/wp-login.php", timeout=30, allow_redirects=False,
+                               params={"action": "logout", "_wpnonce": match.group(1)})
+        if response.status_code != 302 or "loggedout=true" not in response.headers.get("Location", ""):
+            raise AssertionError(f"logout failed: HTTP {response.status_code} {response.headers.get('Location')}")
+        return before
+
+
+def _plugin_main_file(folder):
+    """<folder>.php when present, else the first .php file with a 'Plugin Name:' header."""
+    if (folder / f"{folder.name}.php").is_file():
+        return f"{folder.name}.php"
+    for candidate in sorted(folder.glob("*.php")):
+        if "Plugin Name:" in candidate.read_text(errors="replace")[:8192]:
+            return candidate.name
+    raise FileNotFoundError(f"no plugin main file (a 'Plugin Name:' header) in {folder}")

@@ -1,0 +1,166 @@
+<?php
+/**
+ * The shim's options: where the sidecar is, the shared secret, the timeout, the unrouted actions.
+ *
+ * @package WeCoza_Sidecar_Shim
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads and writes the options; holds no state of its own.
+ */
+class WeCoza_Sidecar_Settings {
+
+	const OPTION_URL        = 'wecoza_sidecar_url';
+	const OPTION_SECRET     = 'wecoza_sidecar_secret';
+	const OPTION_TIMEOUT    = 'wecoza_sidecar_timeout';
+	const OPTION_UNROUTED   = 'wecoza_sidecar_unrouted';
+	const OPTION_DB_VERSION = 'wecoza_sidecar_db_version';
+
+	const DEFAULT_TIMEOUT = 10;
+	const MIN_TIMEOUT     = 1;
+	const MAX_TIMEOUT     = 120;
+
+	/**
+	 * Every option this plugin owns (uninstall removes exactly these).
+	 *
+	 * @return string[]
+	 */
+	public static function option_names() {
+		return array(
+			self::OPTION_URL,
+			self::OPTION_SECRET,
+			self::OPTION_TIMEOUT,
+			self::OPTION_UNROUTED,
+			self::OPTION_DB_VERSION,
+		);
+	}
+
+	/**
+	 * The sidecar's base URL without a trailing slash ('' when not configured).
+	 *
+	 * @return string
+	 */
+	public function url() {
+		$url = get_option( self::OPTION_URL, '' );
+		return is_string( $url ) ? untrailingslashit( trim( $url ) ) : '';
+	}
+
+	/**
+	 * The shared secret ('' when not configured).
+	 *
+	 * @return string
+	 */
+	public function secret() {
+		$secret = get_option( self::OPTION_SECRET, '' );
+		return is_string( $secret ) ? $secret : '';
+	}
+
+	/**
+	 * Total timeout of a forwarded request, in seconds.
+	 *
+	 * @return int
+	 */
+	public function timeout() {
+		return self::clamp_timeout( get_option( self::OPTION_TIMEOUT, self::DEFAULT_TIMEOUT ) );
+	}
+
+	/**
+	 * Connect timeout of a forwarded request, in seconds (never longer than the total timeout).
+	 *
+	 * @return float
+	 */
+	public function connect_timeout() {
+		/**
+		 * Filters how long the shim waits for a TCP connection to the sidecar.
+		 *
+		 * @param float $seconds Default 3 seconds (or the total timeout when shorter).
+		 */
+		$connect = (float) apply_filters( 'wecoza_sidecar_connect_timeout', 3.0 );
+		return max( 0.1, min( $connect, (float) $this->timeout() ) );
+	}
+
+	/**
+	 * Actions the administrator has switched off (they fall through to other handlers).
+	 *
+	 * @return string[]
+	 */
+	public function unrouted() {
+		$value = get_option( self::OPTION_UNROUTED, array() );
+		if ( ! is_array( $value ) ) {
+			return array();
+		}
+		return array_values( array_filter( array_map( 'strval', $value ), array( 'WeCoza_Sidecar_Routes', 'valid_name' ) ) );
+	}
+
+	/**
+	 * Whether both the URL and the secret are set.
+	 *
+	 * @return bool
+	 */
+	public function is_configured() {
+		return '' !== $this->url() && '' !== $this->secret();
+	}
+
+	/**
+	 * Saves the settings form's values (already unslashed).
+	 *
+	 * @param array    $input       Field values: url, secret, timeout, routed (list of ticked actions).
+	 * @param string[] $all_actions Every action the routes file lists.
+	 * @return void
+	 */
+	public function save( array $input, array $all_actions ) {
+		update_option( self::OPTION_URL, self::sanitize_url( $input['url'] ?? '' ) );
+
+		$secret = isset( $input['secret'] ) && is_string( $input['secret'] ) ? self::sanitize_secret( $input['secret'] ) : '';
+		if ( '' !== $secret ) {
+			// An empty field keeps the stored secret: the form never shows it.
+			update_option( self::OPTION_SECRET, $secret, false );
+		}
+
+		update_option( self::OPTION_TIMEOUT, self::clamp_timeout( $input['timeout'] ?? self::DEFAULT_TIMEOUT ) );
+
+		$ticked   = isset( $input['routed'] ) && is_array( $input['routed'] ) ? array_map( 'strval', $input['routed'] ) : array();
+		$unrouted = array_values( array_diff( $all_actions, $ticked ) );
+		update_option( self::OPTION_UNROUTED, $unrouted );
+	}
+
+	/**
+	 * An http(s) URL without a trailing slash, or ''.
+	 *
+	 * @param mixed $url Submitted value.
+	 * @return string
+	 */
+	public static function sanitize_url( $url ) {
+		if ( ! is_string( $url ) ) {
+			return '';
+		}
+		$url = esc_url_raw( trim( $url ), array( 'http', 'https' ) );
+		return untrailingslashit( $url );
+	}
+
+	/**
+	 * The secret as typed, without surrounding blanks and control characters.
+	 *
+	 * @param string $secret Submitted value.
+	 * @return string
+	 */
+	public static function sanitize_secret( $secret ) {
+		return trim( (string) preg_replace( '/[\x00-\x1f\x7f]/', '', $secret ) );
+	}
+
+	/**
+	 * A timeout in whole seconds within the allowed range.
+	 *
+	 * @param mixed $value Stored or submitted value.
+	 * @return int
+	 */
+	public static function clamp_timeout( $value ) {
+		$seconds = is_numeric( $value ) ? (int) $value : self::DEFAULT_TIMEOUT;
+		if ( $seconds < self::MIN_TIMEOUT ) {
+			return self::DEFAULT_TIMEOUT;
+		}
+		return min( $seconds, self::MAX_TIMEOUT );
+	}
+}
