@@ -2,8 +2,9 @@
 
 PHP differences from Python's defaults that matter to the pages:
 ``/`` is escaped as ``\\/``, non-ASCII as lower-case ``\\uXXXX``, no whitespace,
-an empty PHP array is ``[]``, an array with keys 0..n-1 is a list, floats keep ``.0``
-and use ``1.0e+25`` exponents, numeric database values (``Decimal``) are strings as
+an empty PHP array is ``[]``, an array with keys 0..n-1 is a list, an integral float
+loses its ``.0`` (PHP 8 without JSON_PRESERVE_ZERO_FRACTION) and exponents look like
+``1.0e+25``, numeric database values (``Decimal``) are strings as
 PDO hands them to PHP, dates are their text form.
 """
 from __future__ import annotations
@@ -26,20 +27,26 @@ _FLOAT_TOKEN = "\x00" + _FLOAT_MARK
 _FLOAT_TOKEN_RE = re.compile(r'"\\u0000' + re.escape(_FLOAT_MARK) + r'([-+.0-9eE]+)"')
 
 
+_DEL_ESCAPE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\u007f")
+
+
 def php_float(value: float) -> str:
-    """PHP 7.1+ ``serialize_precision = -1`` rendering of a finite float."""
+    """``json_encode`` of a finite float (serialize_precision = -1): the shortest digits
+    that round-trip, integral values without ``.0``, exponent form below 1e-4 and from 1e17."""
     if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    text = repr(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        if "." not in mantissa:
-            mantissa += ".0"
-        sign = "-" if exponent.startswith("-") else "+"
-        return f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
-    if "." not in text:
-        text += ".0"
-    return text
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    sign, digit_tuple, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    point = len(digits) + exponent
+    prefix = "-" if sign else ""
+    sci = point - 1
+    if sci < -4 or sci >= 17:
+        return f"{prefix}{digits[0]}.{digits[1:] or '0'}e{'+' if sci >= 0 else '-'}{abs(sci)}"
+    if point <= 0:
+        return f"{prefix}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return prefix + digits + "0" * (point - len(digits))
+    return f"{prefix}{digits[:point]}.{digits[point:]}"
 
 
 def _is_php_list(mapping: dict) -> bool:
@@ -77,6 +84,8 @@ def php_json_encode(value) -> str:
     text = json.dumps(to_php_shape(value), ensure_ascii=True, separators=(",", ":"),
                       allow_nan=False)
     text = text.replace("/", "\\/")
+    if "\\u007f" in text:  # PHP leaves DEL as it is; Python escapes it
+        text = _DEL_ESCAPE_RE.sub(lambda m: m.group(1) + "\x7f", text)
     if _FLOAT_MARK in text:
         text = _FLOAT_TOKEN_RE.sub(lambda m: m.group(1), text)
     return text

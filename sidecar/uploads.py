@@ -1,0 +1,368 @@
+"""Uploaded files: checked (extension AND content must agree), staged inside the uploads
+root during the transaction, moved into place only after the commit.
+
+Nothing the client sends decides where a file lands or what it is called: the caller picks
+a directory below the uploads root (``sidecar.uploads_dir``) and a name prefix, the name is
+random, and every path is resolved and refused if it would leave the root.
+
+    ext = uploads.check(upload, uploads.PORTFOLIO_PDF)          # raises UploadRejected
+    with ctx.transaction() as unit:
+        stored = uploads.stage(unit, upload, uploads.PORTFOLIO_PDF, "portfolios", "portfolio_")
+        ... INSERT ... stored.relative_path ...
+        uploads.remove_after_commit(unit, old_relative_path)
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import secrets
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger("wecoza.sidecar.uploads")
+
+MIB = 1024 * 1024
+
+PDF = "application/pdf"
+DOC = "application/msword"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLS = "application/vnd.ms-excel"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+# The one content type each accepted extension must sniff as.
+EXTENSION_MIME = {
+    "pdf": PDF,
+    "doc": DOC,
+    "docx": DOCX,
+    "xls": XLS,
+    "xlsx": XLSX,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "png": PNG,
+}
+_NORMALISED = {"jpeg": "jpg"}
+
+
+class UploadRejected(Exception):
+    """A file the user must replace; ``message`` is safe to show, ``reason`` is a code
+    (``missing``, ``empty``, ``size``, ``extension``, ``content``) callers may map to
+    their own contract texts."""
+
+    def __init__(self, message: str, reason: str = "content"):
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+
+class UploadsNotConfigured(RuntimeError):
+    """``sidecar.uploads_dir`` is not set or does not exist (an operator error)."""
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str
+    extensions: tuple
+    mimes: tuple
+    max_bytes: int
+
+    @property
+    def max_megabytes(self) -> int:
+        return self.max_bytes // MIB
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    relative_path: str   # below the uploads root, "/"-separated, e.g. "portfolios/portfolio_ab12….pdf"
+    url: str             # public URL (uploads URL + relative path); "" when no uploads URL is known
+    size: int
+    extension: str
+    mime: str = ""       # the sniffed content type (never the client's claim)
+
+
+PORTFOLIO_PDF = FileKind("portfolio", ("pdf",), (PDF,), 10 * MIB)
+PROGRESSION_DOCUMENT = FileKind("progression document", ("pdf", "doc", "docx"), (PDF, DOC, DOCX), 10 * MIB)
+ATTACHMENT = FileKind("attachment", ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"),
+                      (PDF, DOC, DOCX, XLS, XLSX, JPEG, PNG), 10 * MIB)
+
+
+# --- content sniffing --------------------------------------------------------------------
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes really are, among the ones we accept; None otherwise."""
+    if data.startswith(b"%PDF-") and _looks_like_pdf(data):
+        return PDF
+    if data.startswith(_PNG_MAGIC) and data[12:16] == b"IHDR":
+        return PNG
+    if data.startswith(b"\xff\xd8\xff") and len(data) > 4:
+        return JPEG
+    if data.startswith(_OLE2_MAGIC):
+        return _sniff_ole2(data)
+    if data.startswith(_ZIP_MAGIC):
+        return _sniff_ooxml(data)
+    return None
+
+
+def _looks_like_pdf(data: bytes) -> bool:
+    # "%PDF-1.x" / "%PDF-2.0" at offset 0, as libmagic matches it.
+    return re.match(rb"%PDF-[12]\.[0-9]", data[:8]) is not None
+
+
+def _sniff_ooxml(data: bytes) -> str | None:
+    """docx / xlsx: a ZIP whose central directory lists the package parts (nothing is inflated)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def _sniff_ole2(data: bytes) -> str | None:
+    """doc / xls: an OLE2 compound file whose directory holds a WordDocument or Workbook stream."""
+    names = _ole2_stream_names(data)
+    if "WordDocument" in names:
+        return DOC
+    if "Workbook" in names or "Book" in names:
+        return XLS
+    return None
+
+
+_FREESECT, _ENDOFCHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+def _ole2_stream_names(data: bytes) -> set[str]:
+    """Directory entry names of a compound file (MS-CFB); an empty set when it does not parse."""
+    try:
+        if len(data) < 512:
+            return set()
+        sector_shift = struct.unpack_from("<H", data, 30)[0]
+        if sector_shift not in (9, 12):
+            return set()
+        size = 1 << sector_shift
+        num_fat, first_dir, _, _, _, first_difat, num_difat = struct.unpack_from("<IIIIIII", data, 44)
+
+        def sector(index: int) -> bytes:
+            start = (index + 1) * size
+            if start + size > len(data) + size:  # a short last sector is tolerated
+                raise ValueError("sector out of range")
+            return data[start:start + size]
+
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s not in (_FREESECT, _ENDOFCHAIN)]
+        difat, seen = first_difat, 0
+        while difat not in (_FREESECT, _ENDOFCHAIN) and seen < num_difat and seen < 1000:
+            block = sector(difat)
+            entries = struct.unpack_from(f"<{size // 4}I", block)
+            fat_sectors += [s for s in entries[:-1] if s not in (_FREESECT, _ENDOFCHAIN)]
+            difat, seen = entries[-1], seen + 1
+        fat_sectors = fat_sectors[:max(num_fat, 0) or len(fat_sectors)]
+        fat: list[int] = []
+        for index in fat_sectors:
+            block = sector(index)
+            fat.extend(struct.unpack_from(f"<{len(block) // 4}I", block))
+
+        names: set[str] = set()
+        current, steps = first_dir, 0
+        while current not in (_FREESECT, _ENDOFCHAIN) and steps < 10000:
+            block = sector(current)
+            for offset in range(0, len(block) - 127, 128):
+                name_len = struct.unpack_from("<H", block, offset + 64)[0]
+                if 2 <= name_len <= 64:
+                    names.add(block[offset:offset + name_len - 2].decode("utf-16-le", "replace"))
+            if current >= len(fat):
+                break
+            current, steps = fat[current], steps + 1
+        return names
+    except (struct.error, ValueError, IndexError):
+        return set()
+
+
+# --- checks ------------------------------------------------------------------------------
+
+def client_extension(filename: str) -> str:
+    """The lower-case extension of the client's file name (any directory part ignored)."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    base = base.replace("\x00", "").strip().rstrip(".")
+    if "." not in base:
+        return ""
+    return base.rsplit(".", 1)[1].lower()
+
+
+def check(upload, kind: FileKind) -> str:
+    """Validate one upload against ``kind``; return its normalised extension (``jpeg`` → ``jpg``).
+
+    The extension must be one of the kind's, the bytes must sniff as the type of that very
+    extension, and the size must be within the limit. Raises UploadRejected otherwise.
+    """
+    if upload is None or not hasattr(upload, "data"):
+        raise UploadRejected("No file uploaded.", "missing")
+    data = upload.data
+    if not data:
+        raise UploadRejected("The uploaded file is empty.", "empty")
+    if len(data) > kind.max_bytes:
+        raise UploadRejected(f"File is too large. Maximum size is {kind.max_megabytes}MB.", "size")
+    allowed = ", ".join(e.upper() for e in kind.extensions if e not in _NORMALISED)
+    extension = client_extension(upload.filename)
+    if extension not in kind.extensions or extension not in EXTENSION_MIME:
+        raise UploadRejected(f"Invalid file type. Allowed: {allowed}.", "extension")
+    actual = sniff(data)
+    if actual is None or actual not in kind.mimes or actual != EXTENSION_MIME[extension]:
+        raise UploadRejected(f"Invalid file type. Allowed: {allowed}.", "content")
+    return _NORMALISED.get(extension, extension)
+
+
+# --- paths -------------------------------------------------------------------------------
+
+_SAFE_DIR = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
+_SAFE_PREFIX = re.compile(r"[A-Za-z0-9_-]{0,64}")
+
+
+def uploads_root(config) -> Path:
+    configured = config.get("sidecar.uploads_dir")
+    if not configured:
+        raise UploadsNotConfigured("sidecar.uploads_dir (WECOZA_UPLOADS_DIR) is not set")
+    root = Path(configured)
+    if not root.is_dir():
+        raise UploadsNotConfigured("the uploads directory (sidecar.uploads_dir) does not exist")
+    return root.resolve()
+
+
+def uploads_url(services_or_config, relative_path: str) -> str:
+    """Public URL of a stored file: ``sidecar.uploads_url``, else ``<home>/wp-content/uploads``."""
+    config = getattr(services_or_config, "config", services_or_config)
+    base = (config.get("sidecar.uploads_url") or "").rstrip("/")
+    if not base and hasattr(services_or_config, "site_url"):
+        try:
+            home = services_or_config.site_url()
+        except Exception:  # noqa: BLE001 - a URL is informational; the file is stored either way
+            home = ""
+        base = f"{home}/wp-content/uploads" if home else ""
+    return f"{base}/{relative_path}" if base else ""
+
+
+def resolve_inside(root: Path, relative_path: str) -> Path | None:
+    """The absolute path of ``relative_path`` if it stays inside ``root`` (symlinks resolved), else None."""
+    if not isinstance(relative_path, str) or not relative_path or "\x00" in relative_path:
+        return None
+    if relative_path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", relative_path):
+        return None
+    candidate = (root / relative_path).resolve()
+    if candidate == root or root not in candidate.parents:
+        return None
+    return candidate
+
+
+def _config_of(unit):
+    return unit.ctx.config
+
+
+def _services_of(unit):
+    return unit.ctx.services
+
+
+def stage(unit, upload, kind: FileKind, relative_dir: str, name_prefix: str) -> StoredFile:
+    """Check the upload, write it to a temporary file in its destination directory and arrange
+    for it to be renamed into place after the unit commits (deleted if it fails)."""
+    extension = check(upload, kind)
+    if not _SAFE_DIR.fullmatch(relative_dir or "") or not _SAFE_PREFIX.fullmatch(name_prefix or ""):
+        raise ValueError("unsafe upload directory or name prefix")
+    root = uploads_root(_config_of(unit))
+    directory = resolve_inside(root, relative_dir)
+    if directory is None:
+        raise ValueError("upload directory outside the uploads root")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o755)
+    if directory.resolve() != directory or root not in directory.parents:
+        raise ValueError("upload directory outside the uploads root")
+    _protect_directory(directory)
+
+    name = f"{name_prefix}{secrets.token_hex(12)}.{extension}"
+    final = directory / name
+    temp = directory / f".wecoza-{secrets.token_hex(8)}.part"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(temp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(upload.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+    except BaseException:
+        _unlink_quietly(temp)
+        raise
+
+    def move_into_place():
+        if final.exists():  # never overwrite; random names make this practically impossible
+            _unlink_quietly(temp)
+            raise OSError(f"refusing to overwrite {final.name}")
+        os.rename(temp, final)
+
+    unit.on_failure(lambda: _unlink_quietly(temp))
+    unit.after_commit(move_into_place)
+    relative = f"{relative_dir}/{name}"
+    return StoredFile(relative, uploads_url(_services_of(unit), relative), len(upload.data), extension,
+                      EXTENSION_MIME[extension])
+
+
+def remove_after_commit(unit, relative_path: str) -> bool:
+    """Delete a stored file once the unit has committed; only paths inside the uploads root.
+
+    Returns False (and deletes nothing) for a path outside the root or without a root."""
+    try:
+        root = uploads_root(_config_of(unit))
+    except UploadsNotConfigured:
+        log.warning("not removing a stored file: the uploads directory is not configured")
+        return False
+    target = resolve_inside(root, relative_path)
+    if target is None:
+        log.warning("not removing a stored file whose path leaves the uploads root")
+        return False
+    unit.after_commit(lambda: _unlink_quietly(target))
+    return True
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+_INDEX_PHP = "<?php\n// Silence is golden.\n"
+_HTACCESS = (
+    "# Written by the WeCoza sidecar: no listings, no scripts.\n"
+    "Options -Indexes\n"
+    "<FilesMatch \"\\.(php[0-9]?|phtml|phar|pl|py|cgi|sh)$\">\n"
+    "  <IfModule mod_authz_core.c>\n    Require all denied\n  </IfModule>\n"
+    "  <IfModule !mod_authz_core.c>\n    Order allow,deny\n    Deny from all\n  </IfModule>\n"
+    "</FilesMatch>\n"
+)
+
+
+def _protect_directory(directory: Path) -> None:
+    """An ``index.php`` and an Apache 2.2/2.4 ``.htaccess`` (the legacy plugin wrote a 2.2-only one)."""
+    for name, text in (("index.php", _INDEX_PHP), (".htaccess", _HTACCESS)):
+        path = directory / name
+        if not path.exists():
+            try:
+                with open(path, "x", encoding="ascii") as handle:
+                    handle.write(text)
+            except FileExistsError:
+                pass
+            except OSError:
+                log.warning("could not write %s in an upload directory", name)
