@@ -1,0 +1,133 @@
+"""wecoza_get_learner through the whole path: browser -> admin-ajax.php -> shim -> sidecar -> back."""
+import hashlib
+import json
+import secrets
+import time
+
+import requests
+
+from tests.support.ajax import call, create_nonce
+from wp_bridge.channel import ChannelSigner, ForwardedRequest
+
+ACTION = "wecoza_get_learner"
+
+
+def expected_learner_json(pg_database, learner_id):
+    with pg_database.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT l.city_town_id, loc.suburb, loc.town, loc.province, loc.postal_code, q.qualification "
+                    "FROM learners l JOIN locations loc ON loc.location_id = l.city_town_id "
+                    "JOIN learner_qualifications q ON q.id = l.highest_qualification WHERE l.id = %s", (learner_id,))
+        city_id, suburb, town, province, postal, qualification = cur.fetchone()
+    def s(v):
+        return json.dumps(v).replace("/", "\\/") if v is not None else "null"
+    return (
+        '{"success":true,"data":{"id":%d,"title":"Ms","firstName":"Thandi","secondName":"Nomsa","initials":"T",'
+        '"surname":"Mokoena\\/Ndlovu","fullName":"Thandi Mokoena\\/Ndlovu","gender":"Female","race":"Black",'
+        '"saIdNo":"9001015009087","passportNumber":null,"telNumber":"0821234567","alternativeTelNumber":null,'
+        '"emailAddress":"thandi@example.test","addressLine1":"12 Example Street","addressLine2":null,'
+        '"suburb":%s,"cityTownId":%d,"cityTownName":%s,"provinceRegionId":%d,"provinceRegionName":%s,'
+        '"postalCode":%s,"highestQualification":%s,"highestQualificationName":null,"assessmentStatus":"Assessed",'
+        '"placementAssessmentDate":null,"numeracyLevel":null,"numeracyLevelName":null,"communicationLevel":null,'
+        '"communicationLevelName":null,"employmentStatus":"Employed","employerId":null,"employerName":null,'
+        '"disabilityStatus":"No","scannedPortfolio":"","createdAt":"2026-01-05 10:00:00",'
+        '"updatedAt":"2026-01-06 11:30:00"}}'
+    ) % (learner_id, s(suburb), city_id, s(town), city_id, s(province), s(postal), s(qualification))
+
+
+def test_administrator_gets_the_learner_byte_for_byte(sidecar_server, wordpress_site, login, known_learner,
+                                                      pg_database):
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    response = call(wordpress_site, admin, ACTION, {"id": str(known_learner), "nonce": nonce})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert response.text == expected_learner_json(pg_database, known_learner)
+
+
+def test_id_from_the_query_string_and_missing_learner(sidecar_server, wordpress_site, login, known_learner):
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    by_get = call(wordpress_site, admin, ACTION, method="GET", params={"id": str(known_learner), "nonce": nonce})
+    assert by_get.status_code == 200 and by_get.json()["data"]["id"] == known_learner
+    missing = call(wordpress_site, admin, ACTION, {"id": "999999", "nonce": nonce})
+    assert (missing.status_code, missing.text) == (400, '{"success":false,"data":{"message":"Learner not found"}}')
+    bad = call(wordpress_site, admin, ACTION, {"id": "1 OR 1=1", "nonce": nonce})
+    assert (bad.status_code, bad.text) == (400, '{"success":false,"data":{"message":"Invalid learner ID"}}')
+
+
+def test_editor_and_subscriber_get_the_capability_error(sidecar_server, wordpress_site, login, known_learner):
+    for user in ("editor1", "subscriber1"):
+        session = login(user)
+        nonce = create_nonce(wordpress_site, session, "learners_nonce_action")
+        response = call(wordpress_site, session, ACTION, {"id": str(known_learner), "nonce": nonce})
+        assert response.status_code == 403, user
+        assert response.text == '{"success":false,"data":{"message":"Insufficient permissions."}}'
+
+
+def test_logged_out_gets_zero_400(sidecar_server, wordpress_site, known_learner):
+    nonce = create_nonce(wordpress_site, None, "learners_nonce_action")
+    response = call(wordpress_site, None, ACTION, {"id": str(known_learner), "nonce": nonce})
+    assert (response.status_code, response.text) == (400, "0")
+
+
+def test_foreign_stale_and_missing_nonces_get_the_nonce_error(sidecar_server, wordpress_site, login, known_learner):
+    admin = login("admin")
+    other_session = login("admin")
+    foreign = create_nonce(wordpress_site, other_session, "learners_nonce_action")
+    wrong_action = create_nonce(wordpress_site, admin, "learners_nonce")
+    stale = wordpress_site.php(
+        "add_filter('nonce_life', function () { return 2; }); wp_set_current_user(0);"
+        "echo wp_create_nonce('learners_nonce_action');").strip()
+    for nonce in (foreign, wrong_action, stale, "", "0123456789"):
+        response = call(wordpress_site, admin, ACTION, {"id": str(known_learner), "nonce": nonce})
+        assert response.status_code == 403, nonce
+        assert response.text == '{"success":false,"data":{"message":"Invalid security token."}}'
+
+
+def test_old_cookie_is_refused_after_logout(sidecar_server, wordpress_site, login, logout, known_learner):
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    assert call(wordpress_site, admin, ACTION, {"id": str(known_learner), "nonce": nonce}).status_code == 200
+    old_cookies = logout(admin)
+    replay = requests.Session()
+    replay.cookies.update(old_cookies)
+    response = call(wordpress_site, replay, ACTION, {"id": str(known_learner), "nonce": nonce})
+    assert (response.status_code, response.text) == (400, "0")
+
+
+def signed_post(server, action="wecoza_get_learner", body=b"id=1", timestamp=None, request_id=None, secret=None):
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    request_id = request_id or secrets.token_hex(16)
+    forwarded = ForwardedRequest(timestamp, request_id, "POST", action, "", "application/x-www-form-urlencoded",
+                                 "0", "127.0.0.1", "test", body, "")
+    signature = ChannelSigner(secret or server.secret).sign(forwarded.canonical())
+    headers = {"X-WeCoza-Timestamp": timestamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": "POST",
+               "X-WeCoza-Https": "0", "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "test",
+               "X-WeCoza-Cookie": "", "X-WeCoza-Query": "", "X-WeCoza-Signature": signature,
+               "Content-Type": "application/x-www-form-urlencoded"}
+    return requests.post(f"{server.url}/ajax/{action}", data=body, headers=headers, timeout=10), headers
+
+
+def test_sidecar_refuses_unsigned_forged_replayed_and_stale_requests(sidecar_process):
+    first, headers = signed_post(sidecar_process)
+    assert first.status_code == 400 and first.text == "0"  # a valid signature; logged out -> WordPress's answer
+    replay = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=1", headers=headers, timeout=10)
+    assert replay.status_code == 401 and replay.json()["error"] == "replayed_request_id"
+    stale, _ = signed_post(sidecar_process, timestamp=int(time.time()) - 600)
+    assert stale.status_code == 401 and stale.json()["error"] == "stale_timestamp"
+    forged, _ = signed_post(sidecar_process, secret="not-the-secret")
+    assert forged.status_code == 401 and forged.json()["error"] == "bad_signature"
+    tampered_headers = dict(headers, **{"X-WeCoza-Request-Id": secrets.token_hex(16)})
+    tampered = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=2",
+                             headers=tampered_headers, timeout=10)
+    assert tampered.status_code == 401 and tampered.json()["error"] == "bad_signature"
+    unsigned = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=1", timeout=10)
+    assert unsigned.status_code == 401 and unsigned.json()["error"] == "missing_signature"
+
+
+def test_health_and_readiness(sidecar_process):
+    health = requests.get(f"{sidecar_process.url}/healthz", timeout=10).json()
+    assert health["status"] == "ok" and health["version"]
+    ready = requests.get(f"{sidecar_process.url}/readyz", timeout=10)
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"mysql": {"ok": True}, "postgres": {"ok": True}}
