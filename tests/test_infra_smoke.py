@@ -9,8 +9,9 @@ import requests
 from tests.support.postgres import create_pg_database, drop_pg_database
 from tests.support.wordpress import PhpError
 
-SUBSET_TABLES = ("learners", "learner_portfolios", "learner_lp_tracking", "learner_hours_log", "classes",
-                 "class_types", "class_type_subjects", "agent_replacements", "qa_visits", "sites", "clients")
+SIDECAR_TABLES = ("learners", "learner_portfolios", "learner_progression_portfolios", "learner_lp_tracking",
+                  "learner_hours_log", "classes", "class_types", "class_type_subjects", "agent_replacements",
+                  "qa_visits", "sites", "clients", "locations", "employers", "products")
 
 
 def query(db, sql, params=None):
@@ -47,7 +48,7 @@ def catalog(db, tables):
                     (list(tables),))
     constraints = query(db, """
         SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-         WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2""", ([f"{t}" for t in tables],))
+         WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2""", (list(tables),))
     triggers = query(db, """
         SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger
          WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%s) ORDER BY 1, 2""", (list(tables),))
@@ -58,7 +59,9 @@ def test_project_schema_loads_and_matches_the_tables_the_sidecar_uses(pg_databas
     subset = create_pg_database(project_schema=True)
     try:
         assert subset.schema_source == "tests/schema"
-        assert catalog(subset, SUBSET_TABLES) == catalog(pg_database, SUBSET_TABLES)
+        tables = [r[0] for r in query(subset, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        assert set(SIDECAR_TABLES) <= set(tables)
+        assert catalog(subset, tables) == catalog(pg_database, tables)
         assert query(subset, "SELECT count(*) FROM public.locations") == query(
             pg_database, "SELECT count(*) FROM public.locations")
     finally:
@@ -154,3 +157,10 @@ def test_sidecar_restarts(sidecar_process):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"{sidecar_process.url}/healthz", timeout=5)
     assert requests.get(f"{sidecar_process.url}/healthz", timeout=10).status_code == 200
+
+
+def test_shim_is_active_and_points_at_the_sidecar(sidecar_server, wordpress_site):
+    active = wordpress_site.php("echo json_encode(get_option('active_plugins'));")
+    assert "wecoza-sidecar-shim/wecoza-sidecar-shim.php" in active
+    assert wordpress_site.get_option("wecoza_sidecar_url") == sidecar_server.url
+    assert wordpress_site.get_option("wecoza_sidecar_secret") == sidecar_server.secret

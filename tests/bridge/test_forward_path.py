@@ -1,5 +1,4 @@
 """wecoza_get_learner through the whole path: browser -> admin-ajax.php -> shim -> sidecar -> back."""
-import hashlib
 import json
 import secrets
 import time
@@ -7,7 +6,7 @@ import time
 import requests
 
 from tests.support.ajax import call, create_nonce
-from wp_bridge.channel import ChannelSigner, ForwardedRequest
+from tests.support.signed import forward
 
 ACTION = "wecoza_get_learner"
 
@@ -95,30 +94,23 @@ def test_old_cookie_is_refused_after_logout(sidecar_server, wordpress_site, logi
     assert (response.status_code, response.text) == (400, "0")
 
 
-def signed_post(server, action="wecoza_get_learner", body=b"id=1", timestamp=None, request_id=None, secret=None):
-    timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    request_id = request_id or secrets.token_hex(16)
-    forwarded = ForwardedRequest(timestamp, request_id, "POST", action, "", "application/x-www-form-urlencoded",
-                                 "0", "127.0.0.1", "test", body, "")
-    signature = ChannelSigner(secret or server.secret).sign(forwarded.canonical())
-    headers = {"X-WeCoza-Timestamp": timestamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": "POST",
-               "X-WeCoza-Https": "0", "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "test",
-               "X-WeCoza-Cookie": "", "X-WeCoza-Query": "", "X-WeCoza-Signature": signature,
-               "Content-Type": "application/x-www-form-urlencoded"}
-    return requests.post(f"{server.url}/ajax/{action}", data=body, headers=headers, timeout=10), headers
+def signed_post(server, body=b"id=1", **kwargs):
+    fields = dict(pair.split("=") for pair in body.decode().split("&"))
+    return forward(server, "wecoza_get_learner", fields, **kwargs)
 
 
 def test_sidecar_refuses_unsigned_forged_replayed_and_stale_requests(sidecar_process):
     first, headers = signed_post(sidecar_process)
     assert first.status_code == 400 and first.text == "0"  # a valid signature; logged out -> WordPress's answer
-    replay = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=1", headers=headers, timeout=10)
+    replay = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=1", headers=headers,
+                           timeout=10)
     assert replay.status_code == 401 and replay.json()["error"] == "replayed_request_id"
     stale, _ = signed_post(sidecar_process, timestamp=int(time.time()) - 600)
     assert stale.status_code == 401 and stale.json()["error"] == "stale_timestamp"
     forged, _ = signed_post(sidecar_process, secret="not-the-secret")
     assert forged.status_code == 401 and forged.json()["error"] == "bad_signature"
     tampered_headers = dict(headers, **{"X-WeCoza-Request-Id": secrets.token_hex(16)})
-    tampered = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=2",
+    tampered = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"action=wecoza_get_learner",
                              headers=tampered_headers, timeout=10)
     assert tampered.status_code == 401 and tampered.json()["error"] == "bad_signature"
     unsigned = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=1", timeout=10)

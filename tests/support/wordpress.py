@@ -60,9 +60,11 @@ class WordPressSite:
         """Copy WordPress (symlinks dereferenced), write wp-config.php, install, create the users."""
         self.logs.mkdir(parents=True, exist_ok=True)
         self.path.mkdir(parents=True)
-        subprocess.run(["rsync", "-rtL", "--exclude=/wp-config.php", "--exclude=/.htaccess",
-                        "--exclude=/wp-content/languages/", f"{WORDPRESS_TREE}/", f"{self.path}/"],
-                       check=True, capture_output=True, timeout=300)
+        copy = subprocess.run(["rsync", "-rtL", "--exclude=/wp-config.php", "--exclude=/.htaccess",
+                               "--exclude=/wp-content/languages/", f"{WORDPRESS_TREE}/", f"{self.path}/"],
+                              capture_output=True, text=True, timeout=300)
+        if copy.returncode != 0:
+            raise RuntimeError(f"copying {WORDPRESS_TREE} failed (rsync exit {copy.returncode}): {copy.stderr}")
         (self.path / "wp-content" / "uploads").mkdir(exist_ok=True)
         self.wp_config_path.write_text(self._wp_config())
         users = [{"login": login, "password": password, "role": role, "email": f"{login}@example.test"}

@@ -1,0 +1,39 @@
+"""Requests straight to the sidecar, signed as the shim signs them (wp_bridge/channel.py)."""
+from __future__ import annotations
+
+import secrets
+import time
+from urllib.parse import urlencode
+
+import requests
+
+from wp_bridge.channel import ChannelSigner, ForwardedRequest
+
+
+def forward(server, action: str, fields: dict | None = None, cookie: str = "", method: str = "POST",
+            query: dict | None = None, secret: str | None = None, timestamp: int | None = None,
+            request_id: str | None = None, path: str = "ajax", session: requests.Session | None = None):
+    """POST what the shim would send for a browser request; returns (response, headers sent)."""
+    body = urlencode(fields or {}).encode() if method == "POST" else b""
+    content_type = "application/x-www-form-urlencoded" if method == "POST" else ""
+    query_string = urlencode({"action": action, **(query or {})})
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    request_id = request_id or secrets.token_hex(16)
+    forwarded = ForwardedRequest(stamp, request_id, method, action, query_string, content_type, "0",
+                                 "127.0.0.1", "pytest", body, cookie)
+    headers = {
+        "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
+        "X-WeCoza-Query": query_string, "X-WeCoza-Cookie": cookie, "X-WeCoza-Https": "0",
+        "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "pytest",
+        "X-WeCoza-Signature": ChannelSigner(secret or server.secret).sign(forwarded.canonical()),
+    }
+    if content_type:
+        headers["Content-Type"] = content_type
+    http = session or requests
+    response = http.post(f"{server.url}/{path}/{action}", data=body, headers=headers, timeout=30)
+    return response, headers
+
+
+def cookie_header(cookies: dict) -> str:
+    """A Cookie header as a browser sends it (values already in their wire form)."""
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
