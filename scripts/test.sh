@@ -13,7 +13,7 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 
 stamp=$venv/.wecoza-install-stamp
-wanted=$(cat setup.cfg pyproject.toml | sha256sum | cut -d' ' -f1)
+wanted=$(for f in setup.cfg setup.py pyproject.toml; do [[ -f $f ]] && cat "$f"; done | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
   echo "$wanted" > "$stamp"

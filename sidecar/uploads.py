@@ -156,7 +156,7 @@ def _ole2_stream_names(data: bytes) -> set[str]:
         if sector_shift not in (9, 12):
             return set()
         size = 1 << sector_shift
-        num_fat, first_dir, _, _, _, first_difat, num_difat = struct.unpack_from("<IIIIIII", data, 44)
+        num_fat, first_dir, _, _, _, _, first_difat, num_difat = struct.unpack_from("<8I", data, 44)
 
         def sector(index: int) -> bytes:
             start = (index + 1) * size

@@ -21,6 +21,7 @@ define( 'WECOZA_SIDECAR_SHIM_DIR', __DIR__ . '/' );
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-settings.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-channel.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-routes.php';
+require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-multipart.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-incoming-request.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-response.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-client.php';

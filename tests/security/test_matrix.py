@@ -22,8 +22,8 @@ def expected_denial(action, caller_label, cookie_ok, nonce_ok):
     """The declared reply for a refused call, or None when the call must reach the handler."""
     denials = action.denials
     logged_in = caller_label != "logged_out" and cookie_ok
-    if not logged_in:
-        return None if action.public else denials.logged_out
+    if not logged_in and not action.public:
+        return denials.logged_out
     for check in denials.order:
         if check == "capability" and action.capability and not action.public and caller_label not in CAPABLE:
             return denials.capability
@@ -68,7 +68,10 @@ def test_security_matrix(action, sidecar_server, wordpress_site, callers, destro
                 response, _ = forward(sidecar_server, action.name, fields if method == "POST" else None,
                                       cookie=cookie, method=method, query=query)
                 cookie_ok = cookie_label == "valid"
-                nonce_ok = nonce_label == "valid" and cookie_ok
+                if label == "logged_out":
+                    cookie_ok = False
+                # A nonce is bound to the user the request is judged as: a caller whose cookie fails is anonymous.
+                nonce_ok = nonce_label == "valid" and (cookie_ok or label == "logged_out")
                 denial = expected_denial(action, label, cookie_ok, nonce_ok)
                 where = f"{action.name} {label} cookie={cookie_label} nonce={nonce_label}"
                 if denial is not None:
