@@ -1,0 +1,152 @@
+"""The outbox: events written with the change, delivered at least once, fired once, never lost."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+
+from sidecar import outbox
+from sidecar.context import ActionContext
+from sidecar.dispatcher import Dispatcher, events_url, retry_parked
+from sidecar.services import Services
+from sidecar.registry import Registry
+from wp_bridge.channel import ChannelSigner
+
+
+def make_context(config, postgres):
+    services = Services(config=config, wordpress=None, postgres=postgres, signer=None, registry=Registry())
+    return ActionContext(services=services, action="test", request_id="t", method="POST", get={}, post={},
+                         files={}, user=None, inline_events=False)
+
+
+def pending(postgres):
+    with postgres.transaction() as cur:
+        cur.execute("SELECT id::text AS id, name, attempts, delivered_at, parked_at, last_error "
+                    "FROM wecoza_sidecar.outbox ORDER BY created_at")
+        return cur.fetchall()
+
+
+def write_events(config, postgres, count, name="wecoza_test_delivery"):
+    ids = []
+    for i in range(count):
+        ctx = make_context(config, postgres)
+        with ctx.transaction() as unit:
+            unit.cursor.execute("SELECT 1")
+            ids.append(unit.emit(name, {"n": i}).id)
+    return ids
+
+
+class CountingSession(requests.Session):
+    """Records which event ids each delivery carried (to prove no concurrent double delivery)."""
+
+    def __init__(self, sent, lock):
+        super().__init__()
+        self.sent, self.lock = sent, lock
+
+    def post(self, url, data=None, **kwargs):
+        import json
+        with self.lock:
+            self.sent.extend(e["id"] for e in json.loads(data)["events"])
+        time.sleep(0.05)
+        return super().post(url, data=data, **kwargs)
+
+
+def dispatcher_for(config, postgres, session=None, max_attempts=5):
+    wordpress = config.wordpress()
+    return Dispatcher(postgres, ChannelSigner(config.get("sidecar.shared_secret")), events_url(config, wordpress),
+                      max_attempts=max_attempts, session=session)
+
+
+def test_a_write_that_rolls_back_leaves_no_event(sidecar_config, postgres, clean_outbox):
+    ctx = make_context(sidecar_config, postgres)
+    with pytest.raises(RuntimeError):
+        with ctx.transaction() as unit:
+            unit.emit("wecoza_test_delivery", {"n": 1})
+            raise RuntimeError("the change failed")
+    assert pending(postgres) == []
+    assert ctx.events == []
+
+
+def test_events_survive_wordpress_being_down_and_fire_exactly_once(
+        sidecar_config, postgres, wordpress_site, recorder, clean_outbox):
+    recorder.clear()
+    wordpress_site.stop()
+    try:
+        ids = write_events(sidecar_config, postgres, 12)
+        down = dispatcher_for(sidecar_config, postgres)
+        result = down.deliver_due()
+        assert (result.claimed, result.delivered, result.failed) == (12, 0, 12)
+        rows = pending(postgres)
+        assert all(r["attempts"] == 1 and r["delivered_at"] is None and "unreachable" in r["last_error"]
+                   for r in rows)
+    finally:
+        wordpress_site.start()
+    with postgres.transaction() as cur:  # skip the backoff wait
+        cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now()")
+    up = dispatcher_for(sidecar_config, postgres)
+    assert up.deliver_due().delivered == 12
+    # A redelivery (as after a lost acknowledgement) is acknowledged but not fired again.
+    with postgres.transaction() as cur:
+        cur.execute("UPDATE wecoza_sidecar.outbox SET delivered_at = NULL, next_attempt_at = now()")
+    assert up.deliver_due().delivered == 12
+    fired = [r["event_id"] for r in recorder.rows("wecoza_test_delivery")]
+    assert sorted(fired) == sorted(ids)
+
+
+def test_two_dispatchers_never_deliver_one_event_twice(sidecar_config, postgres, recorder, clean_outbox):
+    recorder.clear()
+    ids = write_events(sidecar_config, postgres, 120)
+    sent, lock = [], threading.Lock()
+    workers = [dispatcher_for(sidecar_config, postgres, CountingSession(sent, lock)) for _ in range(2)]
+
+    def drain(d):
+        while d.deliver_due().claimed:
+            pass
+
+    threads = [threading.Thread(target=drain, args=(d,)) for d in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(sent) == sorted(ids), "every event sent exactly once across both dispatchers"
+    assert sorted(r["event_id"] for r in recorder.rows("wecoza_test_delivery")) == sorted(ids)
+    assert all(r["delivered_at"] is not None for r in pending(postgres))
+
+
+def test_events_are_parked_after_the_last_attempt_and_can_be_retried(sidecar_config, postgres, clean_outbox):
+    write_events(sidecar_config, postgres, 1)
+    broken = Dispatcher(postgres, ChannelSigner("wrong-secret"), dispatcher_for(sidecar_config, postgres).events_url,
+                        max_attempts=2)
+    for _ in range(2):
+        with postgres.transaction() as cur:
+            cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now()")
+        broken.deliver_due()
+    [row] = pending(postgres)
+    assert row["parked_at"] is not None and row["attempts"] == 2 and "HTTP 40" in row["last_error"]
+    assert retry_parked(postgres) == 1
+    assert dispatcher_for(sidecar_config, postgres).deliver_due().delivered == 1
+
+
+def test_forged_replayed_and_stale_deliveries_are_refused(sidecar_config, postgres, recorder, clean_outbox):
+    import secrets as pysecrets
+    from sidecar.phpjson import php_json_encode
+    url = dispatcher_for(sidecar_config, postgres).events_url
+    signer = ChannelSigner(sidecar_config.get("sidecar.shared_secret"))
+    body = php_json_encode({"events": [{"id": "0b0e7e5a-0000-4000-8000-000000000001", "name": "wecoza_test_delivery",
+                                        "payload": {"event_id": "0b0e7e5a-0000-4000-8000-000000000001"}}]}).encode()
+
+    def send(secret_signer, stamp, request_id):
+        headers = {"Content-Type": "application/json", "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id,
+                   "X-WeCoza-Signature": secret_signer.sign_events(stamp, request_id, body)}
+        return requests.post(url, data=body, headers=headers, timeout=10)
+
+    recorder.clear()
+    now = str(int(time.time()))
+    assert send(ChannelSigner("forged"), now, pysecrets.token_hex(16)).status_code in (401, 403)
+    assert send(signer, str(int(time.time()) - 3600), pysecrets.token_hex(16)).status_code in (401, 403)
+    request_id = pysecrets.token_hex(16)
+    assert send(signer, now, request_id).status_code == 200
+    assert send(signer, now, request_id).status_code in (401, 403)
+    assert len(recorder.rows("wecoza_test_delivery")) == 1
