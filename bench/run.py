@@ -1,0 +1,54 @@
+"""Every benchmark in one run, one table: `python bench/run.py [--only NAME ...] [--output FILE]`.
+
+Each bench module exposes measure() -> rows; the figures are ratios against their baselines where the
+issue asks for one. Nothing here asserts a time: the numbers are reported, not tested.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.report import print_table  # noqa: E402
+
+MODULES = ("bench_auth", "bench_bridge", "bench_learners", "bench_classes", "bench_modes", "bench_load")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", help="module names, e.g. bench_bridge")
+    parser.add_argument("--output", help="also write the table to this file")
+    args = parser.parse_args(argv)
+    rows, failures = [], []
+    for name in args.only or MODULES:
+        started = time.perf_counter()
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"bench.{name}":
+                continue
+            raise
+        print(f"bench: running {name} ...", file=sys.stderr, flush=True)
+        try:
+            rows.extend(module.measure())
+        except Exception:  # noqa: BLE001 - one failing benchmark must not hide the others' figures
+            failures.append(name)
+            traceback.print_exc()
+        print(f"bench: {name} took {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    print_table(rows)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            print_table(rows, handle)
+    if failures:
+        print(f"bench: failed: {', '.join(failures)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
