@@ -1,0 +1,1 @@
+from tests.events.conftest import recorder  # noqa: F401  (the hook recorder plugin)

@@ -1,0 +1,90 @@
+"""Direct mode through a real nginx: the browser's admin-ajax request reaches the sidecar without PHP, is
+authenticated from its WordPress cookies, and its hooks still fire in WordPress (through the dispatcher)."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from sidecar.config import load_config
+from sidecar.dispatcher import build as build_dispatcher
+from tests.support.ajax import create_nonce
+from tests.support.nginx import Nginx
+from tests.support.sidecar_server import SidecarServer
+from tests.support.signed import cookie_header
+
+
+@pytest.fixture(scope="module")
+def direct_stack(wordpress_site, pg_database, sidecar_server, tmp_path_factory):
+    root = tmp_path_factory.mktemp("direct")
+    ini = root / "sidecar.ini"
+    ini.write_text("[sidecar]\ndirect_mode = on\n[dispatch]\ndelay = 0\n")
+    server = SidecarServer(root / "sidecar", wordpress_site, pg_database)
+    server.env["WECOZA_CONFIG"] = str(ini)
+    server.secret = sidecar_server.secret
+    server.env["WECOZA_SHARED_SECRET"] = sidecar_server.secret
+    server.start()
+    proxy = Nginx(root / "nginx", f"{server.host}:{server.port}", f"{wordpress_site.host}:{wordpress_site.port}")
+    try:
+        yield server, proxy.start()
+    finally:
+        proxy.stop()
+        server.stop()
+
+
+def browser_cookies(session) -> str:
+    return cookie_header({c.name: c.value for c in session.cookies if c.name.startswith("wordpress")})
+
+
+def test_routed_action_is_answered_by_the_sidecar_without_php(direct_stack, wordpress_site, login, pg_database):
+    server, proxy = direct_stack
+    with pg_database.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO learners (first_name, surname) VALUES ('Direct', 'Mode') RETURNING id")
+        learner_id = cur.fetchone()[0]
+        conn.commit()
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
+    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
+                             data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce},
+                             headers={"Cookie": browser_cookies(admin)}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["firstName"] == "Direct"
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert not any(h.lower().startswith("x-wecoza-") for h in response.headers)
+    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before
+    assert '"action": "wecoza_get_learner"' in server.log()
+    refused = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
+                            data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}, timeout=30)
+    assert (refused.status_code, refused.text) == (400, "0")
+
+
+def test_other_actions_fall_through_to_php(direct_stack, wordpress_site):
+    _, proxy = direct_stack
+    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php", data={"action": "heartbeat_unknown_x"},
+                             timeout=30)
+    assert (response.status_code, response.text) == (400, "0")
+    assert "admin-ajax.php" in wordpress_site.server_log_path.read_text(errors="replace")
+
+
+def test_hooks_of_a_direct_write_fire_in_wordpress(direct_stack, wordpress_site, login, pg_database, recorder):
+    server, proxy = direct_stack
+    recorder.clear()
+    with pg_database.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO learners (first_name, surname) VALUES ('Hook', 'Direct') RETURNING id")
+        learner_id = cur.fetchone()[0]
+        conn.commit()
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
+                             data={"action": "wecoza_update_learner", "id": str(learner_id), "nonce": nonce,
+                                   "first_name": "Hooked"}, headers={"Cookie": browser_cookies(admin)}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert recorder.rows("wecoza_learner_updated") == []  # nothing fired inline: no PHP ran
+    dispatcher = build_dispatcher(load_config(server.env))
+    try:
+        assert dispatcher.deliver_due().delivered >= 1
+    finally:
+        dispatcher.postgres.close()
+    fired = recorder.rows("wecoza_learner_updated")
+    assert len(fired) == 1 and str(learner_id) in fired[0]["payload"]

@@ -1,0 +1,73 @@
+"""A real nginx (Debian's nginx-light) on a loopback port, configured from config/nginx-direct-mode.conf's design:
+admin-ajax.php to the sidecar first, PHP (here WordPress's `php -S`) when the sidecar answers 404 or is down."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .ports import LOOPBACK, free_port, spawn, stop_group, wait_for_http
+
+CONFIG = """
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {root}/access.log;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    client_max_body_size 12m;
+    upstream wecoza_sidecar {{ server {sidecar}; keepalive 8; }}
+    server {{
+        listen {host}:{port};
+        location = /wp-admin/admin-ajax.php {{
+            proxy_pass http://wecoza_sidecar;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_intercept_errors on;
+            error_page 404 502 503 504 = @wordpress_php;
+        }}
+        location @wordpress_php {{
+            proxy_pass http://{wordpress};
+            proxy_set_header Host $http_host;
+        }}
+        location / {{
+            proxy_pass http://{wordpress};
+            proxy_set_header Host $http_host;
+        }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    def __init__(self, root: Path, sidecar_hostport: str, wordpress_hostport: str):
+        self.root = root
+        self.host, self.port = LOOPBACK, free_port()
+        self.url = f"http://{self.host}:{self.port}"
+        self.conf = root / "nginx.conf"
+        root.mkdir(parents=True, exist_ok=True)
+        self.conf.write_text(CONFIG.format(root=root, host=self.host, port=self.port, sidecar=sidecar_hostport,
+                                           wordpress=wordpress_hostport))
+        self.proc = None
+
+    def start(self):
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.proc = spawn([binary, "-c", str(self.conf), "-p", str(self.root), "-g", "daemon off;"],
+                          self.root / "nginx.out", cwd=self.root)
+        wait_for_http(f"{self.url}/wp-login.php", "nginx", proc=self.proc, log_path=self.root / "error.log")
+        return self
+
+    def stop(self):
+        stop_group(self.proc)
+        self.proc = None
+
+    def access_log(self) -> str:
+        path = self.root / "access.log"
+        return path.read_text() if path.exists() else ""
