@@ -1,0 +1,76 @@
+"""Direct mode against forward mode against the legacy-style PHP handler for one action (issue 7):
+median latency and requests per second in one run, on the real stack plus a real nginx."""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_bridge import PLUGIN, REQUESTS, seed_learner  # noqa: E402
+from bench.stack import median_ms, running_stack, timed  # noqa: E402
+from tests.support.ajax import ajax_url, create_nonce  # noqa: E402
+from tests.support.nginx import Nginx  # noqa: E402
+from tests.support.sidecar_server import SidecarServer  # noqa: E402
+from tests.support.signed import cookie_header  # noqa: E402
+
+
+def measure_on(site, server, pg) -> list[dict]:
+    site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
+    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-direct-"))
+    ini = root / "sidecar.ini"
+    ini.write_text("[sidecar]\ndirect_mode = on\n")
+    direct_server = SidecarServer(root / "sidecar", site, pg)
+    direct_server.env["WECOZA_CONFIG"] = str(ini)
+    direct_server.start()
+    proxy = Nginx(root / "nginx", f"{direct_server.host}:{direct_server.port}", f"{site.host}:{site.port}").start()
+    try:
+        learner_id = seed_learner(pg)
+        admin = site.login("admin")
+        nonce = create_nonce(site, admin, "learners_nonce_action")
+        fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
+        browser = requests.Session()
+        cookies = {"Cookie": cookie_header({c.name: c.value for c in admin.cookies if c.name.startswith("wordpress")})}
+
+        def direct():
+            response = browser.post(f"{proxy.url}/wp-admin/admin-ajax.php", data=fields, headers=cookies, timeout=30)
+            assert response.status_code == 200, response.text
+
+        def forward():
+            assert admin.post(ajax_url(site), data=fields, timeout=30).status_code == 200
+
+        def legacy():
+            response = admin.post(ajax_url(site), data=dict(fields, action="bench_legacy_get_learner"), timeout=30)
+            assert response.status_code == 200
+
+        rows = []
+        medians = {}
+        for label, call in (("direct mode (nginx -> sidecar)", direct), ("forward mode (WordPress -> shim -> sidecar)", forward),
+                            ("legacy-style PHP handler", legacy)):
+            for _ in range(10):
+                call()
+            durations = timed(call, REQUESTS)
+            medians[label] = median_ms(durations)
+            rows.append({"name": f"modes: {label}: median", "value": round(medians[label], 2), "unit": "ms",
+                         "note": f"{len(durations) / sum(durations):.0f} req/s, one client"})
+        legacy_median = medians["legacy-style PHP handler"]
+        for label in list(medians)[:2]:
+            rows.append({"name": f"modes: {label.split(' (')[0]} / legacy median", "unit": "ratio",
+                         "value": round(medians[label] / legacy_median, 2), "note": "below 1 is faster than legacy"})
+        return rows
+    finally:
+        proxy.stop()
+        direct_server.stop()
+
+
+def measure() -> list[dict]:
+    with running_stack() as (site, server, pg):
+        return measure_on(site, server, pg)
+
+
+if __name__ == "__main__":
+    from bench.report import print_table
+    print_table(measure())
