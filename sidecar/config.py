@@ -56,6 +56,8 @@ SETTINGS = (
             "PostgreSQL password; default wecoza_postgres_password.", secret=True),
     Setting("postgres.sslmode", "WECOZA_PG_SSLMODE", "prefer", "libpq sslmode: " + ", ".join(PG_SSLMODES) + "."),
     Setting("postgres.pool_max", None, "10", "Most PostgreSQL connections one worker process keeps."),
+    Setting("postgres.statement_timeout", None, "15000",
+            "Milliseconds a statement may run (or wait for a lock) before the request fails cleanly."),
     Setting("sidecar.shared_secret", "WECOZA_SHARED_SECRET", None,
             "Secret shared with the shim (WordPress option wecoza_sidecar_secret).", secret=True),
     Setting("sidecar.uploads_dir", "WECOZA_UPLOADS_DIR", None,
@@ -157,6 +159,7 @@ class Config:
                 raise ConfigError(f"{describe('postgres.' + name)} is not set, and the WordPress option "
                                   f"wecoza_postgres_{name} is empty")
         params["sslmode"] = self.get("postgres.sslmode")
+        params["options"] = f"-c statement_timeout={self.int('postgres.statement_timeout')}"
         params["password"] = params["password"] or ""
         return params
 
@@ -251,7 +254,8 @@ def _check_values(config: Config) -> None:
     if config.get("wordpress.db_socket") and config.values["wordpress.db_port"].source.startswith("environment") \
             and config.values["wordpress.db_socket"].source.startswith("environment"):
         raise ConfigError("WECOZA_WP_DB_SOCKET and WECOZA_WP_DB_PORT are both set: give a socket or a host and port")
-    for key in ("wordpress.db_port", "postgres.port", "postgres.pool_max", "sidecar.signature_window",
+    for key in ("wordpress.db_port", "postgres.port", "postgres.pool_max", "postgres.statement_timeout",
+                "sidecar.signature_window",
                 "wordpress.nonce_life", "dispatch.delay", "dispatch.max_attempts"):
         if config.get(key) is not None:
             config.int(key)

@@ -86,6 +86,10 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     auth = authenticate(services, incoming, params, action.nonce_actions, action.nonce_field)
     user = auth.user
     auth_label = "ok" if user else (auth.reason or "anonymous")
+    if user is None and auth.reason == "db_error" and not action.public:
+        # WordPress's database did not answer: nobody is logged in, but "logged out" would be a lie to the user.
+        log.error("[WeCoza Core] request %s: %s: WordPress database unavailable", incoming.request_id, name)
+        return Outcome(responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503), name, 0, "db_error")
     denial = check_access(services, action, auth)
     if denial is not None:
         services.metrics.auth_rejected(action.name, denial[1])
