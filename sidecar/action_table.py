@@ -28,3 +28,17 @@ def action_table_markdown(registry) -> str:
     for row in _rows(registry):
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     return "\n".join(lines)
+
+
+def event_catalogue() -> dict[str, str]:
+    """Every domain event the sidecar emits, from each module's catalogue."""
+    from .classes.events import EVENTS as class_events
+    from .learners.events import EVENTS as learner_events
+    return {**learner_events, **class_events}
+
+
+def hook_table_markdown() -> str:
+    lines = ["| hook | payload (one array argument) |", "|---|---|"]
+    for name, description in sorted(event_catalogue().items()):
+        lines.append(f"| `{name}` | {description.replace('|', '\\|')} |")
+    return "\n".join(lines)

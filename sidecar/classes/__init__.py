@@ -1,0 +1,1 @@
+"""The Classes domain: schedules and calendars, holidays, notes, QA, the class form, LP creation."""

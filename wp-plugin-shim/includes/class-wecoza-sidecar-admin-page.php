@@ -1,0 +1,282 @@
+<?php
+/**
+ * Settings → WeCoza Sidecar.
+ *
+ * @package WeCoza_Sidecar_Shim
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The settings screen: connection, routed actions, sidecar status, last event deliveries.
+ */
+class WeCoza_Sidecar_Admin_Page {
+
+	const SLUG         = 'wecoza-sidecar';
+	const CAPABILITY   = 'manage_options';
+	const SAVE_ACTION  = 'wecoza_sidecar_save';
+	const NONCE_ACTION = 'wecoza_sidecar_save_settings';
+
+	/**
+	 * Settings.
+	 *
+	 * @var WeCoza_Sidecar_Settings
+	 */
+	private $settings;
+
+	/**
+	 * Routes.
+	 *
+	 * @var WeCoza_Sidecar_Routes
+	 */
+	private $routes;
+
+	/**
+	 * Client.
+	 *
+	 * @var WeCoza_Sidecar_Client
+	 */
+	private $client;
+
+	/**
+	 * Store.
+	 *
+	 * @var WeCoza_Sidecar_Event_Store
+	 */
+	private $store;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param WeCoza_Sidecar_Settings    $settings Settings.
+	 * @param WeCoza_Sidecar_Routes      $routes   Routes.
+	 * @param WeCoza_Sidecar_Client      $client   Client.
+	 * @param WeCoza_Sidecar_Event_Store $store    Store.
+	 */
+	public function __construct( WeCoza_Sidecar_Settings $settings, WeCoza_Sidecar_Routes $routes, WeCoza_Sidecar_Client $client, WeCoza_Sidecar_Event_Store $store ) {
+		$this->settings = $settings;
+		$this->routes   = $routes;
+		$this->client   = $client;
+		$this->store    = $store;
+	}
+
+	/**
+	 * Hooks.
+	 *
+	 * @return void
+	 */
+	public function register() {
+		add_action( 'admin_menu', array( $this, 'add_page' ) );
+		add_action( 'admin_post_' . self::SAVE_ACTION, array( $this, 'save' ) );
+		add_filter( 'plugin_action_links_' . plugin_basename( WECOZA_SIDECAR_SHIM_FILE ), array( $this, 'action_links' ) );
+	}
+
+	/**
+	 * Adds the page under Settings.
+	 *
+	 * @return void
+	 */
+	public function add_page() {
+		add_options_page(
+			__( 'WeCoza Sidecar', 'wecoza-sidecar-shim' ),
+			__( 'WeCoza Sidecar', 'wecoza-sidecar-shim' ),
+			self::CAPABILITY,
+			self::SLUG,
+			array( $this, 'render' )
+		);
+	}
+
+	/**
+	 * A "Settings" link on the Plugins screen.
+	 *
+	 * @param array $links Links.
+	 * @return array
+	 */
+	public function action_links( $links ) {
+		$links[] = '<a href="' . esc_url( self::url() ) . '">' . esc_html__( 'Settings', 'wecoza-sidecar-shim' ) . '</a>';
+		return $links;
+	}
+
+	/**
+	 * The page's URL.
+	 *
+	 * @return string
+	 */
+	public static function url() {
+		return admin_url( 'options-general.php?page=' . self::SLUG );
+	}
+
+	/**
+	 * Saves the form (admin-post.php): capability, then nonce, then values.
+	 *
+	 * @return void
+	 */
+	public function save() {
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage these options.', 'wecoza-sidecar-shim' ), '', array( 'response' => 403 ) );
+		}
+		check_admin_referer( self::NONCE_ACTION );
+
+		// phpcs:disable WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitised by WeCoza_Sidecar_Settings::save().
+		$input = array(
+			'url'     => isset( $_POST['wecoza_sidecar_url'] ) ? wp_unslash( $_POST['wecoza_sidecar_url'] ) : '',
+			'secret'  => isset( $_POST['wecoza_sidecar_secret'] ) ? wp_unslash( $_POST['wecoza_sidecar_secret'] ) : '',
+			'timeout' => isset( $_POST['wecoza_sidecar_timeout'] ) ? wp_unslash( $_POST['wecoza_sidecar_timeout'] ) : '',
+			'routed'  => isset( $_POST['wecoza_sidecar_routed'] ) && is_array( $_POST['wecoza_sidecar_routed'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed'] ) : array(),
+		);
+		// phpcs:enable
+		$this->settings->save( $input, array_keys( $this->routes->actions() ) );
+
+		wp_safe_redirect( add_query_arg( 'settings-updated', 'true', self::url() ) );
+		exit;
+	}
+
+	/**
+	 * Renders the page.
+	 *
+	 * @return void
+	 */
+	public function render() {
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			return;
+		}
+		echo '<div class="wrap"><h1>' . esc_html__( 'WeCoza Sidecar', 'wecoza-sidecar-shim' ) . '</h1>';
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only.
+		if ( isset( $_GET['settings-updated'] ) ) {
+			echo '<div class="notice notice-success is-dismissible"><p>' . esc_html__( 'Settings saved.', 'wecoza-sidecar-shim' ) . '</p></div>';
+		}
+		$this->render_status();
+		$this->render_form();
+		$this->render_deliveries();
+		echo '</div>';
+	}
+
+	/**
+	 * Whether the sidecar answers, and its version.
+	 *
+	 * @return void
+	 */
+	private function render_status() {
+		$health = $this->client->health();
+		echo '<h2>' . esc_html__( 'Status', 'wecoza-sidecar-shim' ) . '</h2>';
+		echo '<table class="widefat striped" id="wecoza-sidecar-status" style="max-width:60em"><tbody>';
+
+		if ( $health['reachable'] ) {
+			$answer = sprintf(
+				/* translators: 1: status word, 2: milliseconds */
+				__( 'Answers: %1$s (%2$d ms)', 'wecoza-sidecar-shim' ),
+				'' !== $health['status'] ? $health['status'] : '?',
+				$health['elapsed_ms']
+			);
+			$class  = 'wecoza-sidecar-reachable';
+		} else {
+			/* translators: %s: reason */
+			$answer = sprintf( __( 'Not reachable: %s', 'wecoza-sidecar-shim' ), $health['error'] );
+			$class  = 'wecoza-sidecar-unreachable';
+		}
+		self::row( __( 'Sidecar', 'wecoza-sidecar-shim' ), $answer, $class );
+		self::row( __( 'Sidecar version', 'wecoza-sidecar-shim' ), '' !== $health['version'] ? $health['version'] : '—', 'wecoza-sidecar-version' );
+		self::row( __( 'Shim version', 'wecoza-sidecar-shim' ), WECOZA_SIDECAR_SHIM_VERSION, 'wecoza-sidecar-shim-version' );
+		if ( null !== $health['outbox_backlog'] ) {
+			self::row( __( 'Events waiting in the sidecar outbox', 'wecoza-sidecar-shim' ), (string) $health['outbox_backlog'], 'wecoza-sidecar-backlog' );
+		}
+		$routes_error = $this->routes->error();
+		self::row(
+			__( 'Route list', 'wecoza-sidecar-shim' ),
+			'' !== $routes_error ? $routes_error : sprintf(
+				/* translators: 1: number of actions, 2: number of forms, 3: sidecar version */
+				__( '%1$d actions, %2$d forms (generated by sidecar %3$s)', 'wecoza-sidecar-shim' ),
+				count( $this->routes->actions() ),
+				count( $this->routes->forms() ),
+				'' !== $this->routes->sidecar_version() ? $this->routes->sidecar_version() : '?'
+			),
+			'wecoza-sidecar-routes'
+		);
+		echo '</tbody></table>';
+	}
+
+	/**
+	 * The settings form.
+	 *
+	 * @return void
+	 */
+	private function render_form() {
+		$has_secret = '' !== $this->settings->secret();
+		$unrouted   = $this->settings->unrouted();
+
+		echo '<h2>' . esc_html__( 'Connection', 'wecoza-sidecar-shim' ) . '</h2>';
+		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
+		echo '<input type="hidden" name="action" value="' . esc_attr( self::SAVE_ACTION ) . '">';
+		wp_nonce_field( self::NONCE_ACTION );
+
+		echo '<table class="form-table" role="presentation"><tbody>';
+		echo '<tr><th scope="row"><label for="wecoza_sidecar_url">' . esc_html__( 'Sidecar URL', 'wecoza-sidecar-shim' ) . '</label></th><td>'
+			. '<input type="url" class="regular-text code" id="wecoza_sidecar_url" name="wecoza_sidecar_url" value="' . esc_attr( $this->settings->url() ) . '" placeholder="http://127.0.0.1:8765">'
+			. '<p class="description">' . esc_html__( 'Base URL of the sidecar service, as WordPress reaches it.', 'wecoza-sidecar-shim' ) . '</p></td></tr>';
+
+		echo '<tr><th scope="row"><label for="wecoza_sidecar_secret">' . esc_html__( 'Shared secret', 'wecoza-sidecar-shim' ) . '</label></th><td>'
+			. '<input type="password" class="regular-text code" id="wecoza_sidecar_secret" name="wecoza_sidecar_secret" value="" autocomplete="new-password" placeholder="' . esc_attr( $has_secret ? '••••••••••••' : '' ) . '">'
+			. '<p class="description">' . esc_html(
+				$has_secret
+					? __( 'A secret is saved (not shown). Leave the field empty to keep it.', 'wecoza-sidecar-shim' )
+					: __( 'No secret is saved yet. Use the same value as the sidecar\'s configuration.', 'wecoza-sidecar-shim' )
+			) . '</p></td></tr>';
+
+		echo '<tr><th scope="row"><label for="wecoza_sidecar_timeout">' . esc_html__( 'Timeout (seconds)', 'wecoza-sidecar-shim' ) . '</label></th><td>'
+			. '<input type="number" class="small-text" id="wecoza_sidecar_timeout" name="wecoza_sidecar_timeout" min="' . esc_attr( (string) WeCoza_Sidecar_Settings::MIN_TIMEOUT ) . '" max="' . esc_attr( (string) WeCoza_Sidecar_Settings::MAX_TIMEOUT ) . '" value="' . esc_attr( (string) $this->settings->timeout() ) . '">'
+			. '</td></tr>';
+		echo '</tbody></table>';
+
+		echo '<h2>' . esc_html__( 'Routed actions', 'wecoza-sidecar-shim' ) . '</h2>';
+		echo '<p>' . esc_html__( 'A ticked action is answered by the sidecar. An unticked one falls through to any other handler still installed (for example the legacy plugin). New actions are routed by default.', 'wecoza-sidecar-shim' ) . '</p>';
+		echo '<table class="widefat striped" id="wecoza-sidecar-actions" style="max-width:60em"><thead><tr>'
+			. '<td class="check-column"></td><th>' . esc_html__( 'Action', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Methods', 'wecoza-sidecar-shim' )
+			. '</th><th>' . esc_html__( 'Capability', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Logged-out callers', 'wecoza-sidecar-shim' ) . '</th></tr></thead><tbody>';
+		foreach ( $this->routes->actions() as $name => $action ) {
+			$id = 'wecoza-sidecar-route-' . $name;
+			echo '<tr><th scope="row" class="check-column"><input type="checkbox" id="' . esc_attr( $id ) . '" name="wecoza_sidecar_routed[]" value="' . esc_attr( $name ) . '"'
+				. checked( ! in_array( $name, $unrouted, true ), true, false ) . '></th>'
+				. '<td><label for="' . esc_attr( $id ) . '"><code>' . esc_html( $name ) . '</code></label></td>'
+				. '<td>' . esc_html( implode( ', ', $action['methods'] ) ) . '</td>'
+				. '<td>' . esc_html( $action['capability'] ) . '</td>'
+				. '<td>' . esc_html( $action['public'] ? __( 'served', 'wecoza-sidecar-shim' ) : __( 'refused', 'wecoza-sidecar-shim' ) ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+		submit_button();
+		echo '</form>';
+	}
+
+	/**
+	 * The last events fired (never their payloads).
+	 *
+	 * @return void
+	 */
+	private function render_deliveries() {
+		echo '<h2>' . esc_html__( 'Last events fired', 'wecoza-sidecar-shim' ) . '</h2>';
+		$rows = $this->store->recent( 20 );
+		if ( ! $rows ) {
+			echo '<p>' . esc_html__( 'No event has been fired yet.', 'wecoza-sidecar-shim' ) . '</p>';
+			return;
+		}
+		echo '<table class="widefat striped" id="wecoza-sidecar-deliveries" style="max-width:60em"><thead><tr><th>' . esc_html__( 'Hook', 'wecoza-sidecar-shim' )
+			. '</th><th>' . esc_html__( 'Event id', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Source', 'wecoza-sidecar-shim' )
+			. '</th><th>' . esc_html__( 'Fired', 'wecoza-sidecar-shim' ) . '</th></tr></thead><tbody>';
+		foreach ( $rows as $row ) {
+			echo '<tr><td><code>' . esc_html( $row['name'] ) . '</code></td><td><code>' . esc_html( $row['event_id'] ) . '</code></td><td>'
+				. esc_html( $row['source'] ) . '</td><td>' . esc_html( get_date_from_gmt( $row['fired_at'], 'Y-m-d H:i:s' ) ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+	}
+
+	/**
+	 * One status row.
+	 *
+	 * @param string $label Label.
+	 * @param string $value Value.
+	 * @param string $class Row class.
+	 * @return void
+	 */
+	private static function row( $label, $value, $class ) {
+		echo '<tr class="' . esc_attr( $class ) . '"><th scope="row" style="width:18em">' . esc_html( $label ) . '</th><td>' . esc_html( $value ) . '</td></tr>';
+	}
+}

@@ -1,0 +1,244 @@
+<?php
+/**
+ * HTTP calls to the sidecar: forwarded requests, acknowledgements, health probes.
+ *
+ * @package WeCoza_Sidecar_Shim
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Talks to the sidecar through WordPress's HTTP API (so the site's proxy and blocking policy apply),
+ * with explicit connect and total timeouts and no redirect following.
+ */
+class WeCoza_Sidecar_Client {
+
+	/** Request argument that marks the shim's own calls (read by the http_api_curl hook). */
+	const CONNECT_TIMEOUT_ARG = 'wecoza_sidecar_connect_timeout';
+
+	/** Timeouts of the acknowledgement and of health probes, in seconds. */
+	const ACK_TIMEOUT    = 2;
+	const HEALTH_TIMEOUT = 3;
+
+	/**
+	 * Settings.
+	 *
+	 * @var WeCoza_Sidecar_Settings
+	 */
+	private $settings;
+
+	/**
+	 * Health probe results of this PHP request.
+	 *
+	 * @var array|null
+	 */
+	private $health = null;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param WeCoza_Sidecar_Settings $settings Settings.
+	 */
+	public function __construct( WeCoza_Sidecar_Settings $settings ) {
+		$this->settings = $settings;
+	}
+
+	/**
+	 * The channel signer for the configured secret.
+	 *
+	 * @return WeCoza_Sidecar_Channel
+	 */
+	public function channel() {
+		return new WeCoza_Sidecar_Channel( $this->settings->secret() );
+	}
+
+	/**
+	 * Forwards the browser's request to POST {url}/{kind}/{name}.
+	 *
+	 * @param string                          $kind    'ajax' or 'form'.
+	 * @param string                          $name    Action or form name (signed as the action).
+	 * @param WeCoza_Sidecar_Incoming_Request $request The browser's request.
+	 * @return WeCoza_Sidecar_Response|WP_Error
+	 */
+	public function forward( $kind, $name, WeCoza_Sidecar_Incoming_Request $request ) {
+		if ( ! $this->settings->is_configured() ) {
+			return new WP_Error( 'wecoza_sidecar_not_configured', 'the sidecar URL or shared secret is not configured' );
+		}
+		$timestamp  = (string) time();
+		$request_id = WeCoza_Sidecar_Channel::new_request_id();
+		$canonical  = WeCoza_Sidecar_Channel::request_canonical( $request->signed_fields( $timestamp, $request_id, $name ) );
+		if ( null === $canonical ) {
+			return new WP_Error( 'wecoza_sidecar_unsignable', 'a signed field holds a newline' );
+		}
+
+		$headers = array(
+			'Content-Type'          => $request->content_type,
+			'X-WeCoza-Method'       => $request->method,
+			'X-WeCoza-Query'        => $request->query,
+			'X-WeCoza-Cookie'       => $request->cookie,
+			'X-WeCoza-Https'        => $request->https,
+			'X-WeCoza-Client-Ip'    => $request->client_ip,
+			'X-WeCoza-User-Agent'   => $request->user_agent,
+			'X-WeCoza-Timestamp'    => $timestamp,
+			'X-WeCoza-Request-Id'   => $request_id,
+			'X-WeCoza-Shim-Version' => WECOZA_SIDECAR_SHIM_VERSION,
+			'X-WeCoza-Signature'    => $this->channel()->sign( $canonical ),
+		);
+
+		$http = $this->send(
+			'POST',
+			$this->settings->url() . '/' . $kind . '/' . rawurlencode( $name ),
+			$headers,
+			$request->body,
+			$this->settings->timeout(),
+			$this->settings->connect_timeout()
+		);
+		if ( is_wp_error( $http ) ) {
+			return $http;
+		}
+		return WeCoza_Sidecar_Response::from_http( $http, $request_id );
+	}
+
+	/**
+	 * Tells the sidecar which events were fired (or had been fired before).
+	 *
+	 * @param string[] $ids Event ids.
+	 * @return true|WP_Error
+	 */
+	public function acknowledge( array $ids ) {
+		if ( ! $this->settings->is_configured() || ! $ids ) {
+			return true;
+		}
+		$body       = (string) wp_json_encode( array( 'ids' => array_values( $ids ) ) );
+		$timestamp  = (string) time();
+		$request_id = WeCoza_Sidecar_Channel::new_request_id();
+		$headers    = array(
+			'Content-Type'          => 'application/json',
+			'X-WeCoza-Timestamp'    => $timestamp,
+			'X-WeCoza-Request-Id'   => $request_id,
+			'X-WeCoza-Shim-Version' => WECOZA_SIDECAR_SHIM_VERSION,
+			'X-WeCoza-Signature'    => $this->channel()->sign( WeCoza_Sidecar_Channel::ack_canonical( $timestamp, $request_id, $body ) ),
+		);
+		$http       = $this->send( 'POST', $this->settings->url() . '/events/ack', $headers, $body, self::ACK_TIMEOUT, 1.0 );
+		if ( is_wp_error( $http ) ) {
+			return $http;
+		}
+		$status = (int) wp_remote_retrieve_response_code( $http );
+		if ( $status < 200 || $status > 299 ) {
+			return new WP_Error( 'wecoza_sidecar_ack_refused', 'HTTP ' . $status );
+		}
+		return true;
+	}
+
+	/**
+	 * Probes GET {url}/healthz (and /readyz for the outbox backlog when /healthz has none).
+	 *
+	 * @param bool $fresh Probe again even if this PHP request already did.
+	 * @return array{reachable: bool, status: string, version: string, outbox_backlog: int|null, error: string, elapsed_ms: int}
+	 */
+	public function health( $fresh = false ) {
+		if ( null !== $this->health && ! $fresh ) {
+			return $this->health;
+		}
+		$result = array(
+			'reachable'      => false,
+			'status'         => '',
+			'version'        => '',
+			'outbox_backlog' => null,
+			'error'          => '',
+			'elapsed_ms'     => 0,
+		);
+		$url = $this->settings->url();
+		if ( '' === $url ) {
+			$result['error'] = 'the sidecar URL is not configured';
+			return $this->health = $result;
+		}
+
+		$started              = microtime( true );
+		$http                 = $this->send( 'GET', $url . '/healthz', array( 'Accept' => 'application/json' ), '', self::HEALTH_TIMEOUT, 1.0 );
+		$result['elapsed_ms'] = (int) round( ( microtime( true ) - $started ) * 1000 );
+		if ( is_wp_error( $http ) ) {
+			$result['error'] = self::describe_error( $http );
+			return $this->health = $result;
+		}
+		$code    = (int) wp_remote_retrieve_response_code( $http );
+		$decoded = json_decode( (string) wp_remote_retrieve_body( $http ), true );
+		if ( 200 !== $code || ! is_array( $decoded ) ) {
+			$result['error'] = 200 !== $code ? 'HTTP ' . $code : 'the answer is not JSON';
+			return $this->health = $result;
+		}
+		$result['reachable'] = true;
+		$result['status']    = is_scalar( $decoded['status'] ?? null ) ? (string) $decoded['status'] : '';
+		$result['version']   = is_scalar( $decoded['version'] ?? null ) ? (string) $decoded['version'] : '';
+		if ( isset( $decoded['outbox_backlog'] ) && is_numeric( $decoded['outbox_backlog'] ) ) {
+			$result['outbox_backlog'] = (int) $decoded['outbox_backlog'];
+		} else {
+			$ready = $this->send( 'GET', $url . '/readyz', array( 'Accept' => 'application/json' ), '', self::HEALTH_TIMEOUT, 1.0 );
+			if ( ! is_wp_error( $ready ) ) {
+				$ready_body = json_decode( (string) wp_remote_retrieve_body( $ready ), true );
+				if ( is_array( $ready_body ) && isset( $ready_body['outbox_backlog'] ) && is_numeric( $ready_body['outbox_backlog'] ) ) {
+					$result['outbox_backlog'] = (int) $ready_body['outbox_backlog'];
+				}
+			}
+		}
+		return $this->health = $result;
+	}
+
+	/**
+	 * Sets the connect timeout on the cURL handle of the shim's own requests.
+	 *
+	 * @param resource|CurlHandle $handle cURL handle.
+	 * @param array               $args   Request arguments.
+	 * @return void
+	 */
+	public static function set_connect_timeout( $handle, $args ) {
+		if ( is_array( $args ) && isset( $args[ self::CONNECT_TIMEOUT_ARG ] ) && function_exists( 'curl_setopt' ) ) {
+			// phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt -- the HTTP API offers no connect timeout.
+			curl_setopt( $handle, CURLOPT_CONNECTTIMEOUT_MS, (int) round( 1000 * (float) $args[ self::CONNECT_TIMEOUT_ARG ] ) );
+		}
+	}
+
+	/**
+	 * A short, personal-data-free reason for a failed call.
+	 *
+	 * @param WP_Error $error Error.
+	 * @return string
+	 */
+	public static function describe_error( WP_Error $error ) {
+		$message = $error->get_error_message();
+		if ( 'http_request_not_executed' === $error->get_error_code() || false !== stripos( $message, 'blocked' ) ) {
+			$message .= ' (WP_HTTP_BLOCK_EXTERNAL is on: add the sidecar host to WP_ACCESSIBLE_HOSTS)';
+		}
+		return WeCoza_Sidecar_Channel::header_safe( $message );
+	}
+
+	/**
+	 * One HTTP request through WordPress's HTTP API.
+	 *
+	 * @param string $method          Method.
+	 * @param string $url             URL.
+	 * @param array  $headers         Headers.
+	 * @param string $body            Body bytes.
+	 * @param float  $timeout         Total timeout, seconds.
+	 * @param float  $connect_timeout Connect timeout, seconds.
+	 * @return array|WP_Error
+	 */
+	private function send( $method, $url, array $headers, $body, $timeout, $connect_timeout ) {
+		$args = array(
+			'method'                  => $method,
+			'timeout'                 => (float) $timeout,
+			'redirection'             => 0,
+			'httpversion'             => '1.1',
+			'user-agent'              => 'WeCoza-Sidecar-Shim/' . WECOZA_SIDECAR_SHIM_VERSION,
+			'blocking'                => true,
+			'headers'                 => $headers,
+			'sslverify'               => true,
+			'decompress'              => true,
+			self::CONNECT_TIMEOUT_ARG => (float) $connect_timeout,
+		);
+		if ( 'GET' !== $method ) {
+			$args['body'] = $body;
+		}
+		return wp_remote_request( $url, $args );
+	}
+}

@@ -1,0 +1,228 @@
+<?php
+/**
+ * admin-ajax.php callbacks of the routed actions: forward, relay, fire hooks, exit.
+ *
+ * @package WeCoza_Sidecar_Shim
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers wp_ajax_{action} and wp_ajax_nopriv_{action} at priority 1 for every routed action.
+ */
+class WeCoza_Sidecar_Forwarder {
+
+	/** Priority of the admin-ajax callbacks: before any legacy handler. */
+	const PRIORITY = 1;
+
+	/**
+	 * Routes.
+	 *
+	 * @var WeCoza_Sidecar_Routes
+	 */
+	private $routes;
+
+	/**
+	 * Client.
+	 *
+	 * @var WeCoza_Sidecar_Client
+	 */
+	private $client;
+
+	/**
+	 * Events.
+	 *
+	 * @var WeCoza_Sidecar_Events
+	 */
+	private $events;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param WeCoza_Sidecar_Routes $routes Routes.
+	 * @param WeCoza_Sidecar_Client $client Client.
+	 * @param WeCoza_Sidecar_Events $events Events.
+	 */
+	public function __construct( WeCoza_Sidecar_Routes $routes, WeCoza_Sidecar_Client $client, WeCoza_Sidecar_Events $events ) {
+		$this->routes = $routes;
+		$this->client = $client;
+		$this->events = $events;
+	}
+
+	/**
+	 * Hooks every routed action; an unrouted one is left to whatever else handles it.
+	 *
+	 * @return void
+	 */
+	public function register() {
+		foreach ( $this->routes->routed_actions() as $action ) {
+			add_action( 'wp_ajax_' . $action, array( $this, 'handle' ), self::PRIORITY );
+			add_action( 'wp_ajax_nopriv_' . $action, array( $this, 'handle' ), self::PRIORITY );
+		}
+	}
+
+	/**
+	 * The admin-ajax callback: the action is the hook's name.
+	 *
+	 * @return void
+	 */
+	public function handle() {
+		$action = (string) preg_replace( '/^wp_ajax_(nopriv_)?/', '', (string) current_action() );
+		if ( ! $this->routes->is_routed( $action ) ) {
+			return;
+		}
+
+		$response = $this->client->forward( 'ajax', $action, WeCoza_Sidecar_Incoming_Request::from_globals() );
+		if ( is_wp_error( $response ) ) {
+			$this->unavailable( $action, WeCoza_Sidecar_Client::describe_error( $response ) );
+		}
+		$refusal = $response->refusal();
+		if ( '' !== $refusal ) {
+			$this->unavailable( $action, $refusal );
+		}
+
+		$body = $this->apply_forwarded_filter( $action, $response );
+		self::send( $response->status, $response->relayed_headers(), $body );
+		self::finish_response();
+		$this->events->handle_inline( $response, $action );
+		exit;
+	}
+
+	/**
+	 * Answers the well-formed 503 envelope and logs why.
+	 *
+	 * @param string $action Action.
+	 * @param string $reason Reason (no personal data).
+	 * @return never
+	 */
+	private function unavailable( $action, $reason ) {
+		WeCoza_Sidecar_Events::log( 'sidecar unreachable for action ' . $action . ': ' . $reason );
+		$body = wp_json_encode(
+			array(
+				'success' => false,
+				'data'    => array( 'message' => self::unavailable_message() ),
+			)
+		);
+		self::send( 503, array( 'Content-Type' => 'application/json; charset=' . get_option( 'blog_charset' ) ), (string) $body );
+		exit;
+	}
+
+	/**
+	 * The message shown when the sidecar cannot answer.
+	 *
+	 * @return string
+	 */
+	public static function unavailable_message() {
+		return __( 'The WeCoza service is temporarily unavailable. Please try again.', 'wecoza-sidecar-shim' );
+	}
+
+	/**
+	 * Applies the filter the sidecar names (X-WeCoza-Filter) to the value at X-WeCoza-Filter-Path of the JSON body.
+	 *
+	 * @param string                  $action   Action.
+	 * @param WeCoza_Sidecar_Response $response Answer.
+	 * @return string The body to send.
+	 */
+	private function apply_forwarded_filter( $action, WeCoza_Sidecar_Response $response ) {
+		$filter = $response->header( 'X-WeCoza-Filter' );
+		if ( '' === $filter ) {
+			return $response->body;
+		}
+		if ( ! WeCoza_Sidecar_Events::allowed_hook( $filter ) ) {
+			WeCoza_Sidecar_Events::log( 'sidecar filter for action ' . $action . ' not applied: not a wecoza_ hook' );
+			return $response->body;
+		}
+		$decoded = json_decode( $response->body, true );
+		if ( null === $decoded && 'null' !== trim( $response->body ) ) {
+			WeCoza_Sidecar_Events::log( 'sidecar filter ' . $filter . ' for action ' . $action . ' not applied: the body is not JSON' );
+			return $response->body;
+		}
+		$path = $response->header( 'X-WeCoza-Filter-Path' );
+		$keys = '' === $path ? array() : explode( '.', $path );
+
+		$found = true;
+		$value = self::get_path( $decoded, $keys, $found );
+		if ( ! $found ) {
+			WeCoza_Sidecar_Events::log( 'sidecar filter ' . $filter . ' for action ' . $action . ' not applied: no value at its path' );
+			return $response->body;
+		}
+		$filtered = apply_filters( $filter, $value );
+		$encoded  = wp_json_encode( self::set_path( $decoded, $keys, $filtered ), 0 );
+		return false === $encoded ? $response->body : $encoded;
+	}
+
+	/**
+	 * The value at a key path.
+	 *
+	 * @param mixed    $data  Decoded JSON.
+	 * @param string[] $keys  Keys.
+	 * @param bool     $found Set to false when the path does not exist.
+	 * @return mixed
+	 */
+	private static function get_path( $data, array $keys, &$found ) {
+		foreach ( $keys as $key ) {
+			if ( ! is_array( $data ) || ! array_key_exists( $key, $data ) ) {
+				$found = false;
+				return null;
+			}
+			$data = $data[ $key ];
+		}
+		return $data;
+	}
+
+	/**
+	 * A copy of the data with the value at a key path replaced.
+	 *
+	 * @param mixed    $data  Decoded JSON.
+	 * @param string[] $keys  Keys (existing).
+	 * @param mixed    $value New value.
+	 * @return mixed
+	 */
+	private static function set_path( $data, array $keys, $value ) {
+		if ( ! $keys ) {
+			return $value;
+		}
+		$key          = array_shift( $keys );
+		$data[ $key ] = self::set_path( $data[ $key ], $keys, $value );
+		return $data;
+	}
+
+	/**
+	 * Sends status, headers and body, discarding whatever output was buffered before.
+	 *
+	 * @param int    $status  HTTP status.
+	 * @param array  $headers Headers to set (replacing admin-ajax's own of the same name).
+	 * @param string $body    Body bytes.
+	 * @return void
+	 */
+	public static function send( $status, array $headers, $body ) {
+		while ( ob_get_level() > 0 ) {
+			if ( ! @ob_end_clean() ) { // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- a non-removable buffer just stays.
+				break;
+			}
+		}
+		if ( ! headers_sent() ) {
+			http_response_code( (int) $status );
+			foreach ( $headers as $name => $value ) {
+				header( $name . ': ' . str_replace( array( "\r", "\n" ), '', (string) $value ), true );
+			}
+		}
+		echo $body; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- relayed byte for byte.
+	}
+
+	/**
+	 * Hands the response to the client now, so hooks fired afterwards do not delay it.
+	 *
+	 * @return void
+	 */
+	public static function finish_response() {
+		ignore_user_abort( true );
+		if ( function_exists( 'fastcgi_finish_request' ) ) {
+			fastcgi_finish_request();
+		} elseif ( function_exists( 'litespeed_finish_request' ) ) {
+			litespeed_finish_request();
+		} else {
+			flush();
+		}
+	}
+}

@@ -1,0 +1,163 @@
+<?php
+/**
+ * Tools → Site Health: is the sidecar reachable, are the versions in step, is the outbox draining.
+ *
+ * @package WeCoza_Sidecar_Shim
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * One direct Site Health test.
+ */
+class WeCoza_Sidecar_Site_Health {
+
+	const TEST = 'wecoza_sidecar';
+
+	/**
+	 * Client.
+	 *
+	 * @var WeCoza_Sidecar_Client
+	 */
+	private $client;
+
+	/**
+	 * Settings.
+	 *
+	 * @var WeCoza_Sidecar_Settings
+	 */
+	private $settings;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param WeCoza_Sidecar_Settings $settings Settings.
+	 * @param WeCoza_Sidecar_Client   $client   Client.
+	 */
+	public function __construct( WeCoza_Sidecar_Settings $settings, WeCoza_Sidecar_Client $client ) {
+		$this->settings = $settings;
+		$this->client   = $client;
+	}
+
+	/**
+	 * Hooks.
+	 *
+	 * @return void
+	 */
+	public function register() {
+		add_filter( 'site_status_tests', array( $this, 'add_test' ) );
+	}
+
+	/**
+	 * Adds the test.
+	 *
+	 * @param array $tests Tests.
+	 * @return array
+	 */
+	public function add_test( $tests ) {
+		$tests['direct'][ self::TEST ] = array(
+			'label' => __( 'WeCoza sidecar', 'wecoza-sidecar-shim' ),
+			'test'  => array( $this, 'run' ),
+		);
+		return $tests;
+	}
+
+	/**
+	 * Whether two versions differ in major or minor number ('' when they do not or one is unknown).
+	 *
+	 * @param string $shim    Shim version.
+	 * @param string $sidecar Sidecar version.
+	 * @return string A description of the skew, or ''.
+	 */
+	public static function version_skew( $shim, $sidecar ) {
+		if ( '' === $sidecar || '' === $shim ) {
+			return '';
+		}
+		$a = array_slice( explode( '.', $shim ), 0, 2 );
+		$b = array_slice( explode( '.', $sidecar ), 0, 2 );
+		return $a === $b ? '' : sprintf( 'shim %s, sidecar %s', $shim, $sidecar );
+	}
+
+	/**
+	 * Outbox backlog above which the test recommends a look.
+	 *
+	 * @return int
+	 */
+	public static function backlog_threshold() {
+		/**
+		 * Filters how many undelivered events the sidecar may hold before Site Health reports it.
+		 *
+		 * @param int $threshold Default 10.
+		 */
+		return (int) apply_filters( 'wecoza_sidecar_backlog_threshold', 10 );
+	}
+
+	/**
+	 * Runs the test.
+	 *
+	 * @return array Site Health result.
+	 */
+	public function run() {
+		$result = array(
+			'label'       => __( 'The WeCoza sidecar answers', 'wecoza-sidecar-shim' ),
+			'status'      => 'good',
+			'badge'       => array(
+				'label' => __( 'WeCoza', 'wecoza-sidecar-shim' ),
+				'color' => 'blue',
+			),
+			'description' => '',
+			'actions'     => sprintf( '<p><a href="%s">%s</a></p>', esc_url( WeCoza_Sidecar_Admin_Page::url() ), esc_html__( 'WeCoza Sidecar settings', 'wecoza-sidecar-shim' ) ),
+			'test'        => self::TEST,
+		);
+
+		if ( ! $this->settings->is_configured() ) {
+			$result['status']      = 'critical';
+			$result['badge']['color'] = 'red';
+			$result['label']       = __( 'The WeCoza sidecar is not configured', 'wecoza-sidecar-shim' );
+			$result['description'] = '<p>' . esc_html__( 'Set the sidecar URL and the shared secret; until then every routed WeCoza action answers "temporarily unavailable".', 'wecoza-sidecar-shim' ) . '</p>';
+			return $result;
+		}
+
+		$health = $this->client->health();
+		if ( ! $health['reachable'] ) {
+			$result['status']      = 'critical';
+			$result['badge']['color'] = 'red';
+			$result['label']       = __( 'The WeCoza sidecar does not answer', 'wecoza-sidecar-shim' );
+			$result['description'] = '<p>' . esc_html( sprintf( /* translators: %s: reason */ __( 'GET /healthz failed: %s', 'wecoza-sidecar-shim' ), $health['error'] ) ) . '</p>';
+			return $result;
+		}
+
+		$lines = array(
+			sprintf(
+				/* translators: 1: sidecar version, 2: shim version, 3: milliseconds */
+				__( 'Sidecar %1$s, shim %2$s; /healthz answered in %3$d ms.', 'wecoza-sidecar-shim' ),
+				'' !== $health['version'] ? $health['version'] : '?',
+				WECOZA_SIDECAR_SHIM_VERSION,
+				$health['elapsed_ms']
+			),
+		);
+		$skew = self::version_skew( WECOZA_SIDECAR_SHIM_VERSION, $health['version'] );
+		if ( '' !== $skew ) {
+			$result['status'] = 'recommended';
+			$result['label']  = __( 'The WeCoza shim and sidecar versions differ', 'wecoza-sidecar-shim' );
+			/* translators: %s: both versions */
+			$lines[] = sprintf( __( 'Version skew (%s): update the one that is behind so both speak the same contract.', 'wecoza-sidecar-shim' ), $skew );
+		}
+		if ( null !== $health['outbox_backlog'] ) {
+			/* translators: %d: number of events */
+			$lines[] = sprintf( __( 'Events waiting in the sidecar outbox: %d.', 'wecoza-sidecar-shim' ), $health['outbox_backlog'] );
+			if ( $health['outbox_backlog'] > self::backlog_threshold() ) {
+				$result['status'] = 'recommended';
+				if ( '' === $skew ) {
+					$result['label'] = __( 'The WeCoza sidecar has undelivered events', 'wecoza-sidecar-shim' );
+				}
+				$lines[] = __( 'WordPress has not acknowledged them yet: check that the sidecar can reach /wp-json/wecoza-sidecar/v1/events with the same secret.', 'wecoza-sidecar-shim' );
+			}
+		}
+		if ( 'recommended' === $result['status'] ) {
+			$result['badge']['color'] = 'orange';
+		}
+		$result['description'] = '<p>' . implode( '</p><p>', array_map( 'esc_html', $lines ) ) . '</p>';
+		return $result;
+	}
+}
