@@ -40,5 +40,6 @@ def event_catalogue() -> dict[str, str]:
 def hook_table_markdown() -> str:
     lines = ["| hook | payload (one array argument) |", "|---|---|"]
     for name, description in sorted(event_catalogue().items()):
-        lines.append(f"| `{name}` | {description.replace('|', '\\|')} |")
+        escaped = description.replace("|", "\\|")
+        lines.append(f"| `{name}` | {escaped} |")
     return "\n".join(lines)
