@@ -41,6 +41,7 @@ def test_get_request_is_forwarded_with_its_query_and_an_empty_body(sidecar, ajax
     assert got.refused == ""
     assert (got.path, got.header("X-WeCoza-Method"), got.body) == ("/ajax/wecoza_get_learner", "GET", b"")
     assert got.header("X-WeCoza-Query") == "action=wecoza_get_learner&id=7&nonce=abc"
+    assert got.header("Content-Type") == ""  # signed as '' and sent as nothing (no default form type added)
 
 
 def test_json_body_with_the_action_in_the_query_is_forwarded_raw(sidecar, ajax_url):
