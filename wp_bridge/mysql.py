@@ -7,10 +7,16 @@ import os
 import threading
 from dataclasses import dataclass, field
 
+from decimal import Decimal
+
 import pymysql
 from pymysql.charset import charset_by_name
+from pymysql.constants import FIELD_TYPE
+from pymysql.converters import conversions
 
 DISCONNECTED = frozenset({0, 2006, 2013, 2055, 4031})
+CONVERSIONS = {**conversions, FIELD_TYPE.DECIMAL: lambda raw: Decimal(raw.decode("ascii")),
+               FIELD_TYPE.NEWDECIMAL: lambda raw: Decimal(raw.decode("ascii"))}
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class MySQL:
         p = self.params
         connection = pymysql.connect(
             host=p.host, port=p.port, unix_socket=p.socket or None, user=p.user, password=p.password,
-            database=p.database, charset=p.connection_charset, use_unicode=False, autocommit=True,
+            database=p.database, charset=p.connection_charset, use_unicode=False, conv=CONVERSIONS, autocommit=True,
             connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout)
         self._local.held = (os.getpid(), connection)
         with self._lock:

@@ -69,7 +69,14 @@ def holidays(year: int) -> tuple[Holiday, ...]:
             substitute += datetime.timedelta(days=1)
         taken.add(substitute)
         found.append(Holiday(substitute, f"{holiday.name} (observed)", observed=True))
-    return tuple(sorted(found, key=lambda h: (h.date, h.observed)))
+    merged: dict[datetime.date, Holiday] = {}
+    for holiday in sorted(found, key=lambda h: (h.date, h.observed)):
+        if holiday.date in merged:  # e.g. Good Friday on Human Rights Day (2008): one day, both names
+            first = merged[holiday.date]
+            merged[holiday.date] = Holiday(first.date, f"{first.name} / {holiday.name}", first.observed)
+        else:
+            merged[holiday.date] = holiday
+    return tuple(merged.values())
 
 
 def holiday_dates(first: datetime.date, last: datetime.date) -> dict[datetime.date, str]:

@@ -46,6 +46,8 @@ def shim_site(system_services, tmp_path_factory):
         mu_plugins.mkdir(exist_ok=True)
         (mu_plugins / "wecoza-shim-tests.php").write_text(MU_PLUGIN % json.dumps(str(ROUTES_FILE)))
         site.start()
+        # Pretty permalinks, so /wp-json/ works as on a production site (the router sends it to index.php).
+        site.php("update_option('permalink_structure', '/%postname%/'); flush_rewrite_rules(false);")
         for plugin in TEST_PLUGINS:
             site.install_plugin(plugin)
         site.install_plugin(SHIM_DIR, slug=SHIM_SLUG, main_file=SHIM_MAIN)
@@ -71,6 +73,7 @@ def base_options(fake):
         "wecoza_sidecar_secret": fake.secret,
         "wecoza_sidecar_timeout": 10,
         "wecoza_sidecar_unrouted": [],
+        "wecoza_sidecar_unrouted_forms": [],
         "wecoza_test_heard": [],
         "wecoza_test_routes_file": "",
     }

@@ -191,3 +191,16 @@ def test_the_signature_is_exactly_the_python_channel_signature(sidecar, ajax_url
     tampered = replace(got.forwarded, body=got.forwarded.body + b"&id=2")
     assert not sidecar.signer.valid(tampered.canonical(), got.header("X-WeCoza-Signature"))
     assert json.loads(requests.get(sidecar.url + "/healthz", timeout=5).text)["status"] == "ok"
+
+
+def test_a_large_upload_is_forwarded_whole(sidecar, ajax_url):
+    """Over 1 MB the HTTP client announces Expect: 100-continue; the body still arrives whole and signed."""
+    big = bytes(range(256)) * (3 * 4096)  # 3 MiB
+    response = requests.post(ajax_url, data={"action": "wecoza_update_learner"},
+                             files={"scanned_portfolio[]": ("big.pdf", big, "application/pdf")}, timeout=60)
+    assert response.status_code == 200
+    got = sidecar.last("/ajax/")
+    assert got.refused == ""
+    from sidecar.phpform import parse_multipart
+    _, uploads = parse_multipart(got.body, got.header("Content-Type"))
+    assert uploads["scanned_portfolio"][0].data == big

@@ -62,11 +62,11 @@ def spawn(cmd, log_path, env=None, cwd=None):
                                 env=env, cwd=cwd, start_new_session=True)
 
 
-def stop_group(proc, timeout=10.0):
-    """SIGTERM the process group of proc, SIGKILL it when it does not go within timeout."""
+def stop_group(proc, timeout=10.0, first=signal.SIGTERM):
+    """Signal the process group of proc (SIGTERM unless told), SIGKILL it when it does not go within timeout."""
     if proc is None:
         return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+    for sig in (first, signal.SIGKILL):
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:

@@ -122,10 +122,11 @@ class WeCoza_Sidecar_Admin_Page {
 			'url'     => isset( $_POST['wecoza_sidecar_url'] ) ? wp_unslash( $_POST['wecoza_sidecar_url'] ) : '',
 			'secret'  => isset( $_POST['wecoza_sidecar_secret'] ) ? wp_unslash( $_POST['wecoza_sidecar_secret'] ) : '',
 			'timeout' => isset( $_POST['wecoza_sidecar_timeout'] ) ? wp_unslash( $_POST['wecoza_sidecar_timeout'] ) : '',
-			'routed'  => isset( $_POST['wecoza_sidecar_routed'] ) && is_array( $_POST['wecoza_sidecar_routed'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed'] ) : array(),
+			'routed'       => isset( $_POST['wecoza_sidecar_routed'] ) && is_array( $_POST['wecoza_sidecar_routed'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed'] ) : array(),
+			'routed_forms' => isset( $_POST['wecoza_sidecar_routed_forms'] ) && is_array( $_POST['wecoza_sidecar_routed_forms'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed_forms'] ) : array(),
 		);
 		// phpcs:enable
-		$this->settings->save( $input, array_keys( $this->routes->actions() ) );
+		$this->settings->save( $input, array_keys( $this->routes->actions() ), array_keys( $this->routes->forms() ) );
 
 		wp_safe_redirect( add_query_arg( 'settings-updated', 'true', self::url() ) );
 		exit;
@@ -240,6 +241,20 @@ class WeCoza_Sidecar_Admin_Page {
 				. '<td>' . esc_html( implode( ', ', $action['methods'] ) ) . '</td>'
 				. '<td>' . esc_html( $action['capability'] ) . '</td>'
 				. '<td>' . esc_html( $action['public'] ? __( 'served', 'wecoza-sidecar-shim' ) : __( 'refused', 'wecoza-sidecar-shim' ) ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+
+		$unrouted_forms = $this->settings->unrouted_forms();
+		echo '<h2>' . esc_html__( 'Forwarded form posts', 'wecoza-sidecar-shim' ) . '</h2>';
+		echo '<p>' . esc_html__( 'Pages that post to themselves (learner capture and update). A ticked form is saved by the sidecar, then the browser is redirected back with the result message.', 'wecoza-sidecar-shim' ) . '</p>';
+		echo '<table class="widefat striped" id="wecoza-sidecar-forms" style="max-width:60em"><thead><tr><td class="check-column"></td><th>'
+			. esc_html__( 'Form', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Recognised by the field', 'wecoza-sidecar-shim' ) . '</th></tr></thead><tbody>';
+		foreach ( $this->routes->forms() as $name => $form ) {
+			$id = 'wecoza-sidecar-form-' . $name;
+			echo '<tr><th scope="row" class="check-column"><input type="checkbox" id="' . esc_attr( $id ) . '" name="wecoza_sidecar_routed_forms[]" value="' . esc_attr( $name ) . '"'
+				. checked( ! in_array( $name, $unrouted_forms, true ), true, false ) . '></th>'
+				. '<td><label for="' . esc_attr( $id ) . '"><code>' . esc_html( $name ) . '</code></label></td>'
+				. '<td><code>' . esc_html( $form['nonce_field'] ) . '</code></td></tr>';
 		}
 		echo '</tbody></table>';
 		submit_button();

@@ -206,7 +206,7 @@ class WeCoza_Sidecar_Client {
 	 */
 	public static function describe_error( WP_Error $error ) {
 		$message = $error->get_error_message();
-		if ( 'http_request_not_executed' === $error->get_error_code() || false !== stripos( $message, 'blocked' ) ) {
+		if ( 'http_request_not_executed' === $error->get_error_code() ) {
 			$message .= ' (WP_HTTP_BLOCK_EXTERNAL is on: add the sidecar host to WP_ACCESSIBLE_HOSTS)';
 		}
 		return WeCoza_Sidecar_Channel::header_safe( $message );

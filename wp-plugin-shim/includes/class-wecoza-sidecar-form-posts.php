@@ -83,14 +83,18 @@ class WeCoza_Sidecar_Form_Posts {
 		if ( is_admin() || wp_doing_ajax() || wp_doing_cron() || ( defined( 'REST_REQUEST' ) && REST_REQUEST ) || ( defined( 'XMLRPC_REQUEST' ) && XMLRPC_REQUEST ) ) {
 			return;
 		}
-		$form = $this->routes->form_for_post( $_POST );
+		$form = $this->routes->form_for_post( $_POST );  // Routed forms only.
 		// phpcs:enable
 		if ( null === $form ) {
 			return;
 		}
 		$name = $form['form'];
 
-		$response = $this->client->forward( 'form', $name, WeCoza_Sidecar_Incoming_Request::from_globals() );
+		try {
+			$response = $this->client->forward( 'form', $name, WeCoza_Sidecar_Incoming_Request::from_globals() );
+		} catch ( Throwable $e ) {
+			$response = new WP_Error( 'wecoza_sidecar_exception', get_class( $e ) . ' while forwarding' );
+		}
 		$outcome  = is_wp_error( $response ) ? WeCoza_Sidecar_Client::describe_error( $response ) : $this->read_outcome( $response );
 		if ( is_string( $outcome ) ) {
 			WeCoza_Sidecar_Events::log( 'sidecar unreachable for form ' . $name . ': ' . $outcome );
@@ -135,6 +139,10 @@ class WeCoza_Sidecar_Form_Posts {
 		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- an opaque single-use id.
 		$flash_id = isset( $_GET[ self::FLASH_ARG ] ) ? sanitize_key( wp_unslash( $_GET[ self::FLASH_ARG ] ) ) : '';
 		if ( $this->flash_shown || ! preg_match( '/^[0-9a-f]{32}$/', $flash_id ) ) {
+			return $content;
+		}
+		// Only the page itself: not a HEAD or prefetch, not an excerpt or a <head> description built from content.
+		if ( 'GET' !== strtoupper( $_SERVER['REQUEST_METHOD'] ?? '' ) || doing_filter( 'get_the_excerpt' ) || doing_action( 'wp_head' ) ) { // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
 			return $content;
 		}
 		if ( is_singular() && get_the_ID() !== get_queried_object_id() ) {

@@ -72,7 +72,11 @@ class WeCoza_Sidecar_Forwarder {
 			return;
 		}
 
-		$response = $this->client->forward( 'ajax', $action, WeCoza_Sidecar_Incoming_Request::from_globals() );
+		try {
+			$response = $this->client->forward( 'ajax', $action, WeCoza_Sidecar_Incoming_Request::from_globals() );
+		} catch ( Throwable $e ) {
+			$response = new WP_Error( 'wecoza_sidecar_exception', get_class( $e ) . ' while forwarding' );
+		}
 		if ( is_wp_error( $response ) ) {
 			$this->unavailable( $action, WeCoza_Sidecar_Client::describe_error( $response ) );
 		}
@@ -146,7 +150,12 @@ class WeCoza_Sidecar_Forwarder {
 			WeCoza_Sidecar_Events::log( 'sidecar filter ' . $filter . ' for action ' . $action . ' not applied: no value at its path' );
 			return $response->body;
 		}
-		$filtered = apply_filters( $filter, $value );
+		try {
+			$filtered = apply_filters( $filter, $value );
+		} catch ( Throwable $e ) {
+			WeCoza_Sidecar_Events::log( 'a callback of ' . $filter . ' failed for action ' . $action . ': ' . get_class( $e ) );
+			return $response->body;
+		}
 		$encoded  = wp_json_encode( self::set_path( $decoded, $keys, $filtered ), 0 );
 		return false === $encoded ? $response->body : $encoded;
 	}

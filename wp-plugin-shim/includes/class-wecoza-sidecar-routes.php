@@ -137,14 +137,15 @@ class WeCoza_Sidecar_Routes {
 	}
 
 	/**
-	 * The form a POST belongs to, found by its nonce field (null when none).
+	 * The routed form a POST belongs to, found by its nonce field (null when none).
 	 *
 	 * @param array $post The request's fields.
 	 * @return array|null
 	 */
 	public function form_for_post( array $post ) {
-		foreach ( $this->forms() as $form ) {
-			if ( array_key_exists( $form['nonce_field'], $post ) ) {
+		$unrouted = $this->settings->unrouted_forms();
+		foreach ( $this->forms() as $name => $form ) {
+			if ( ! in_array( $name, $unrouted, true ) && array_key_exists( $form['nonce_field'], $post ) ) {
 				return $form;
 			}
 		}

@@ -12,11 +12,12 @@ defined( 'ABSPATH' ) || exit;
  */
 class WeCoza_Sidecar_Settings {
 
-	const OPTION_URL        = 'wecoza_sidecar_url';
-	const OPTION_SECRET     = 'wecoza_sidecar_secret';
-	const OPTION_TIMEOUT    = 'wecoza_sidecar_timeout';
-	const OPTION_UNROUTED   = 'wecoza_sidecar_unrouted';
-	const OPTION_DB_VERSION = 'wecoza_sidecar_db_version';
+	const OPTION_URL            = 'wecoza_sidecar_url';
+	const OPTION_SECRET         = 'wecoza_sidecar_secret';
+	const OPTION_TIMEOUT        = 'wecoza_sidecar_timeout';
+	const OPTION_UNROUTED       = 'wecoza_sidecar_unrouted';
+	const OPTION_UNROUTED_FORMS = 'wecoza_sidecar_unrouted_forms';
+	const OPTION_DB_VERSION     = 'wecoza_sidecar_db_version';
 
 	const DEFAULT_TIMEOUT = 10;
 	const MIN_TIMEOUT     = 1;
@@ -33,6 +34,7 @@ class WeCoza_Sidecar_Settings {
 			self::OPTION_SECRET,
 			self::OPTION_TIMEOUT,
 			self::OPTION_UNROUTED,
+			self::OPTION_UNROUTED_FORMS,
 			self::OPTION_DB_VERSION,
 		);
 	}
@@ -95,6 +97,19 @@ class WeCoza_Sidecar_Settings {
 	}
 
 	/**
+	 * Forms the administrator has switched off (their posts reach the page's own PHP again).
+	 *
+	 * @return string[]
+	 */
+	public function unrouted_forms() {
+		$value = get_option( self::OPTION_UNROUTED_FORMS, array() );
+		if ( ! is_array( $value ) ) {
+			return array();
+		}
+		return array_values( array_filter( array_map( 'strval', $value ), array( 'WeCoza_Sidecar_Routes', 'valid_name' ) ) );
+	}
+
+	/**
 	 * Whether both the URL and the secret are set.
 	 *
 	 * @return bool
@@ -106,17 +121,18 @@ class WeCoza_Sidecar_Settings {
 	/**
 	 * Saves the settings form's values (already unslashed).
 	 *
-	 * @param array    $input       Field values: url, secret, timeout, routed (list of ticked actions).
+	 * @param array    $input       Field values: url, secret, timeout, routed and routed_forms (ticked names).
 	 * @param string[] $all_actions Every action the routes file lists.
+	 * @param string[] $all_forms   Every form the routes file lists.
 	 * @return void
 	 */
-	public function save( array $input, array $all_actions ) {
+	public function save( array $input, array $all_actions, array $all_forms = array() ) {
 		update_option( self::OPTION_URL, self::sanitize_url( $input['url'] ?? '' ) );
 
 		$secret = isset( $input['secret'] ) && is_string( $input['secret'] ) ? self::sanitize_secret( $input['secret'] ) : '';
 		if ( '' !== $secret ) {
 			// An empty field keeps the stored secret: the form never shows it.
-			update_option( self::OPTION_SECRET, $secret, false );
+			update_option( self::OPTION_SECRET, $secret );
 		}
 
 		update_option( self::OPTION_TIMEOUT, self::clamp_timeout( $input['timeout'] ?? self::DEFAULT_TIMEOUT ) );
@@ -124,6 +140,9 @@ class WeCoza_Sidecar_Settings {
 		$ticked   = isset( $input['routed'] ) && is_array( $input['routed'] ) ? array_map( 'strval', $input['routed'] ) : array();
 		$unrouted = array_values( array_diff( $all_actions, $ticked ) );
 		update_option( self::OPTION_UNROUTED, $unrouted );
+
+		$ticked_forms = isset( $input['routed_forms'] ) && is_array( $input['routed_forms'] ) ? array_map( 'strval', $input['routed_forms'] ) : array();
+		update_option( self::OPTION_UNROUTED_FORMS, array_values( array_diff( $all_forms, $ticked_forms ) ) );
 	}
 
 	/**

@@ -1,0 +1,227 @@
+"""Classes benchmarks: median latency of get_calendar_events (a class with a year of daily sessions)
+and of save_class with 100 learners.
+
+Runs standalone (``python bench/bench_classes.py``) and exposes ``measure() -> list[dict]`` rows
+``{name, value, unit, note}``. In process: the Flask app's signed /ajax endpoint through its test
+client, a throwaway PostgreSQL database loaded with the production schema and seed rows
+(tests/support/postgres.py), and a stand-in for WordPress that accepts the caller (the cookie and
+nonce checks are measured by the bridge benchmarks, not here).
+
+save_class with 100 learners needs the operator's trigger fix (sidecar/classes/notify_trigger_fix.sql):
+the production trigger refuses the NOTIFY payload of such a row. The bench applies the fix to its
+own throwaway database and also reports how fast the unfixed trigger's refusal is answered.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.classes import pages  # noqa: E402
+from wp_bridge.auth import AuthResult  # noqa: E402
+from wp_bridge.channel import ChannelSigner, ForwardedRequest  # noqa: E402
+from wp_bridge.users import WPUser  # noqa: E402
+
+ADMIN_CAPS = {"manage_learners": True, "manage_options": True, "upload_files": True, "read": True}
+
+
+class StandInWordPress:
+    """Accepts every caller as one administrator; answers options and display names without MySQL."""
+
+    def __init__(self, user_id: int = 1):
+        self.user = WPUser(id=user_id, login="admin", roles=("administrator",), allcaps=ADMIN_CAPS)
+
+    def authenticate(self, cookie_header=None, https=False, method="POST", params=None, nonce_actions=None,
+                     nonce_field="nonce", ajax=True):
+        return AuthResult(user=self.user, reason=None, nonce_ok=True if nonce_actions is not None else None)
+
+    def get_option(self, name):
+        return {"home": "https://example.test", "permalink_structure": "/%postname%/"}.get(name)
+
+    def get_options(self, names):
+        return {name: self.get_option(name) for name in names}
+
+    def display_names(self, ids):
+        return {i: f"User {i}" for i in ids}
+
+    def ping(self):
+        return None
+
+    def close(self):
+        return None
+
+
+class InProcessSidecar:
+    """The Flask app over a given PostgreSQL database, called as the shim calls it."""
+
+    def __init__(self, pg, uploads_dir: Path):
+        from sidecar.app import create_app
+        from sidecar.config import load_config
+        from sidecar.registry import registry
+        from sidecar.services import Services
+        from sidecar.db import Postgres
+        import sidecar.actions  # noqa: F401
+
+        self.secret = secrets.token_hex(32)
+        env = {"WECOZA_PG_HOST": pg.host, "WECOZA_PG_PORT": str(pg.port), "WECOZA_PG_DBNAME": pg.dbname,
+               "WECOZA_PG_USER": pg.user, "WECOZA_PG_PASSWORD": pg.password, "WECOZA_SHARED_SECRET": self.secret,
+               "WECOZA_UPLOADS_DIR": str(uploads_dir), "WECOZA_UPLOADS_URL": "https://example.test/wp-content/uploads",
+               "WECOZA_LOG_LEVEL": "warning"}
+        config = load_config(env)
+        config.values["sidecar.site_url"].value = "https://example.test"
+        self.services = Services(config=config, wordpress=StandInWordPress(),
+                                 postgres=Postgres(lambda: config.postgres_params(None), pool_max=4),
+                                 signer=ChannelSigner(self.secret), registry=registry)
+        self.app = create_app(services=self.services)
+        self.client = self.app.test_client()
+
+    def call(self, action: str, fields=(), files=(), method="POST", query=""):
+        if files or any(isinstance(v, bytes) for _, v in fields):
+            body, content_type = pages.encode_multipart(fields, files)
+        else:
+            body, content_type = urlencode(list(fields)).encode(), "application/x-www-form-urlencoded"
+        if method == "GET":
+            query, body, content_type = urlencode(list(fields)), b"", ""
+        stamp, request_id = str(int(time.time())), secrets.token_hex(16)
+        forwarded = ForwardedRequest(stamp, request_id, method, action, query, content_type, "1", "127.0.0.1",
+                                     "bench", body, "")
+        headers = {"X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
+                   "X-WeCoza-Https": "1", "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "bench",
+                   "X-WeCoza-Cookie": "", "X-WeCoza-Query": query,
+                   "X-WeCoza-Signature": self.services.signer.sign(forwarded.canonical())}
+        if content_type:
+            headers["Content-Type"] = content_type
+        return self.client.post(f"/ajax/{action}", data=body, headers=headers)
+
+    def close(self):
+        self.services.close()
+
+
+def migrate(sidecar: InProcessSidecar):
+    from sidecar.migrate import migrate as run
+    run(sidecar.services.postgres)
+
+
+def add_learners(pg, count: int) -> list[int]:
+    with pg.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO public.learners (first_name, surname, created_at, updated_at) "
+                    "SELECT 'Bench', 'Learner ' || i, now(), now() FROM generate_series(1, %s) AS i RETURNING id",
+                    (count,))
+        ids = [r[0] for r in cur.fetchall()]
+        conn.commit()
+    return ids
+
+
+def daily_class(pg) -> int:
+    """A class with a year of daily sessions (every day of the week, 52 weeks, no end-of-year cut)."""
+    schedule = {"version": "2.0", "pattern": "weekly", "startDate": "2026-01-05", "endDate": "2027-01-03",
+                "timeData": {"mode": "per-day", "perDayTimes": {
+                    d: {"start_time": "08:00", "end_time": "12:30", "duration": "4.50"}
+                    for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}},
+                "selectedDays": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                "dayOfMonth": None, "exceptionDates": [{"date": "2026-02-10", "reason": "Agent Absent"}],
+                "holidayOverrides": {"2026-12-16": True}}
+    stops = [{"stop_date": "2026-07-01", "restart_date": "2026-07-15"}]
+    with pg.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO public.classes (client_id, class_type, class_subject, class_code, class_duration, "
+                    "original_start_date, schedule_data, stop_restart_dates) VALUES (1, 'AET', 'COMM', 'BENCH-DAILY', "
+                    "1600, '2026-01-05', %s, %s) RETURNING class_id", (json.dumps(schedule), json.dumps(stops)))
+        class_id = cur.fetchone()[0]
+        conn.commit()
+    return class_id
+
+
+def add_product_for_subject(pg):
+    """A learning programme named like the COMM subject, so LP rows are created (lp.resolve_product)."""
+    with pg.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO public.products (product_name, product_duration) "
+                    "SELECT subject_name, subject_duration FROM public.class_type_subjects WHERE subject_code = 'COMM'")
+        conn.commit()
+
+
+def apply_trigger_fix(pg):
+    sql = (ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql").read_text()
+    with pg.connect() as conn, conn.cursor() as cur:
+        cur.execute(sql)
+        conn.commit()
+
+
+def median_ms(fn, repeat: int) -> tuple[float, list[float]]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), samples
+
+
+def measure(repeat: int = 15) -> list[dict]:
+    from tests.support.postgres import create_pg_database, drop_pg_database
+    rows = []
+    pg = create_pg_database()
+    uploads_dir = Path(tempfile.mkdtemp(prefix="wecoza-bench-uploads-"))
+    sidecar = InProcessSidecar(pg, uploads_dir)
+    try:
+        migrate(sidecar)
+        add_product_for_subject(pg)
+        class_id = daily_class(pg)
+        first = sidecar.call("get_calendar_events", [("class_id", str(class_id)), ("nonce", "x")])
+        events = first.get_json()
+        sessions = sum(1 for e in events if e.get("extendedProps", {}).get("type") == "class_session")
+        median, _ = median_ms(lambda: sidecar.call("get_calendar_events",
+                                                   [("class_id", str(class_id)), ("nonce", "x")]), repeat)
+        rows.append({"name": "get_calendar_events, a year of daily sessions", "value": round(median, 2), "unit": "ms",
+                     "note": f"median of {repeat}; {sessions} sessions, {len(events)} events, "
+                             f"{len(first.data)} bytes"})
+
+        learner_ids = add_learners(pg, 100 * (repeat + 2))
+        batches = iter([learner_ids[i:i + 100] for i in range(0, len(learner_ids), 100)])
+
+        def save_once():
+            batch = next(batches)
+            learners = [pages.learner_entry(i, f"Bench Learner {i}") for i in batch]
+            response = sidecar.call("save_class", pages.capture_form("x", learners=learners))
+            body = response.get_json()
+            if not body.get("success"):
+                raise RuntimeError(f"save_class failed: {body}")
+            return body
+
+        refused = sidecar.call("save_class", pages.capture_form(
+            "x", learners=[pages.learner_entry(i, f"Bench Learner {i}") for i in next(batches)])).get_json()
+        refused_ms, _ = median_ms(lambda: sidecar.call("save_class", pages.capture_form(
+            "x", learners=[pages.learner_entry(i, f"Bench Learner {i}") for i in learner_ids[:100]])), 3)
+        rows.append({"name": "save_class, 100 learners, production trigger", "value": round(refused_ms, 2),
+                     "unit": "ms", "note": "refused with a clear message (NOTIFY payload over 8000 bytes): "
+                                           + str(refused.get("data", ""))[:60] + "..."})
+        apply_trigger_fix(pg)
+        body = save_once()
+        median, _ = median_ms(save_once, repeat)
+        rows.append({"name": "save_class create, 100 learners (trigger fixed)", "value": round(median, 2),
+                     "unit": "ms", "note": f"median of {repeat}; 100 LP rows created per save "
+                                           f"({body['data']['lp_creation_results']['created']} in the first)"})
+    finally:
+        sidecar.close()
+        drop_pg_database(pg)
+        for path in sorted(uploads_dir.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        uploads_dir.rmdir()
+    return rows
+
+
+def main() -> int:
+    for row in measure():
+        print(f"{row['name']:<55} {row['value']:>10} {row['unit']:<3} {row['note']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,411 @@
+"""Class actions (classes-contract section 1: ClassAjaxController and PublicHolidaysController).
+
+Shapes kept from the reference: errors are ``{"success":false,"data":"<text>"}`` with HTTP 200;
+``get_calendar_events`` and ``get_public_holidays`` answer a bare JSON array. Decisions where the
+reference is broken or too open are noted at each action; the security policy (DESIGN.md 4)
+adds login + ``manage_learners`` to every action except the public reference data.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+
+import psycopg2
+
+from .. import responses, uploads
+from ..guard import HandlerError
+from ..registry import Denials, registry
+from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, save
+from ..classes.form import FormInvalid
+from ..classes.text import clean_line, php_intval
+
+CLASS_NONCE = "wecoza_class_nonce"
+CALENDAR_NONCE = "wecoza_calendar_nonce"
+NO_PERMISSION = "You do not have permission to manage classes."
+
+
+def string_denials(nonce_message: str, capability_message: str = NO_PERMISSION) -> Denials:
+    """ClassAjaxController's shape: ``data`` is a bare string, HTTP 200; the nonce is checked first."""
+    return Denials(capability=responses.error(capability_message), nonce=responses.error(nonce_message),
+                   order=("nonce", "capability"), generic=lambda msg: responses.error(msg, 500))
+
+
+def fail(message: str) -> HandlerError:
+    return HandlerError(responses.error(message))
+
+
+def with_filter(reply: responses.Reply, action_filter) -> responses.Reply:
+    """Ask the shim to run the WordPress filter over the value at the dot path before sending."""
+    name, path = action_filter
+    return replace(reply, headers={**reply.headers, "X-WeCoza-Filter": name, "X-WeCoza-Filter-Path": path})
+
+
+def class_id_param(ctx, source=None) -> int:
+    """``intval($_POST['class_id'])``; 0 when missing or not a positive int4."""
+    raw = (source if source is not None else ctx.post).get("class_id")
+    number = php_intval(raw) if isinstance(raw, str) else 0
+    return number if 0 < number < 2**31 else 0
+
+
+def display_name(ctx) -> str:
+    if ctx.user is None:
+        return ""
+    return people.display_names(ctx.services, [ctx.user.id]).get(ctx.user.id, "")
+
+
+# --- save / delete ------------------------------------------------------------------------
+
+@registry.action(
+    "save_class",
+    summary="Create or update a class from the capture/update form (multipart), with agent replacements, "
+            "QA visits and report files, and LP rows for newly assigned learners, in one transaction",
+    nonce_actions=(CLASS_NONCE,),
+    methods=("POST",),
+    denials=string_denials("Security check failed. Please refresh the page and try again."),
+    events=("wecoza_class_created", "wecoza_class_updated", "wecoza_class_agent_replacements_saved",
+            "wecoza_qa_visit_created", "wecoza_qa_visit_updated", "wecoza_qa_visit_deleted",
+            "wecoza_progression_started", "wecoza_progression_put_on_hold"),
+)
+def save_class(ctx):
+    # Deviations (classes-contract 7): a field the form did not send keeps its stored value;
+    # original_start_date is not overwritten on update; monthly day and single times are kept;
+    # QA report files are never deleted because the form left them out, and file paths never come
+    # from the client; LP products are resolved from the subject (lp.py) atomically with the save;
+    # `class_notes[]` (not part of #classes-form) is ignored instead of replacing the notes.
+    try:
+        parsed = class_form.parse_class_form(ctx.post)
+        qa_input = qa.parse_visits(ctx.post, ctx.files)
+    except FormInvalid as exc:
+        raise fail(exc.message) from None
+    uploader = display_name(ctx) if qa_input is not None else ""
+    try:
+        with ctx.transaction() as unit:
+            result = save.save_class(unit, parsed, qa_input, uploader)
+    except save.SaveRefused as exc:
+        raise fail(exc.message) from None
+    except uploads.UploadsNotConfigured:
+        raise fail("QA report files cannot be stored: the uploads directory is not configured.") from None
+    except psycopg2.DataError:
+        raise fail("The class could not be saved: a value is not valid for its field. Nothing was saved.") from None
+    return responses.success({
+        "message": result.message(),
+        "class_id": result.class_id,
+        "redirect_url": save.redirect_url(ctx.services, result.class_id),
+        "lp_creation_results": result.lp.as_dict(),
+    })
+
+
+# Which records block a class delete, as the page should name them.
+DEPENDENT_LABELS = {
+    "agent_absences": "agent absence(s)", "agent_orders": "agent order(s)",
+    "agent_replacements": "agent replacement(s)", "attendance_registers": "attendance register(s)",
+    "class_agents": "class agent assignment(s)", "class_notes": "class note record(s)",
+    "class_schedules": "class schedule record(s)", "class_subjects": "class subject link(s)",
+    "collections": "collection(s)", "deliveries": "deliverie(s)", "learner_hours_log": "learner hours log entr(ies)",
+    "learner_lp_tracking": "learner LP record(s)", "progress_reports": "progress report(s)",
+}
+
+BLOCKING_FKS_SQL = """
+    SELECT c.conrelid::regclass::text AS table_name, n.nspname AS schema_name, r.relname AS relname,
+           a.attname AS column_name
+      FROM pg_constraint c
+      JOIN pg_class r ON r.oid = c.conrelid
+      JOIN pg_namespace n ON n.oid = r.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+     WHERE c.contype = 'f' AND c.confrelid = 'public.classes'::regclass
+       AND c.confdeltype IN ('a', 'r') AND array_length(c.conkey, 1) = 1
+     ORDER BY r.relname
+"""
+
+
+def blocking_dependents(cur, class_id: int) -> list[tuple[str, int]]:
+    cur.execute(BLOCKING_FKS_SQL)
+    refs = cur.fetchall()
+    if not refs:
+        return []
+    from psycopg2 import sql
+    parts = [sql.SQL("SELECT {} AS name, count(*) AS n FROM {}.{} WHERE {} = %s").format(
+        sql.Literal(ref["relname"]), sql.Identifier(ref["schema_name"]), sql.Identifier(ref["relname"]),
+        sql.Identifier(ref["column_name"])) for ref in refs]
+    cur.execute(sql.SQL(" UNION ALL ").join(parts), [class_id] * len(parts))
+    return [(row["name"], row["n"]) for row in cur.fetchall() if row["n"]]
+
+
+def describe_dependents(found) -> str:
+    parts = []
+    for name, count in found:
+        label = DEPENDENT_LABELS.get(name, f"{name.replace('_', ' ')} record(s)")
+        parts.append(f"{count} {label}")
+    return ("This class cannot be deleted because other records still refer to it: " + ", ".join(parts)
+            + ". Remove or reassign them first.")
+
+
+@registry.action(
+    "delete_class",
+    summary="Delete a class; refuses, naming the dependent records, when the schema blocks it",
+    nonce_actions=(CLASS_NONCE,),
+    capability="manage_options",
+    methods=("POST",),
+    denials=string_denials("Security check failed.", "Only administrators can delete classes."),
+    events=("wecoza_class_deleted",),
+)
+def delete_class(ctx):
+    # The reference's capability (manage_options) is kept: deleting is for administrators.
+    # QA visits cascade with the class; their report files are removed after the commit.
+    # The answer adds class_subject and class_code, which the single-class page reads.
+    class_id = class_id_param(ctx)
+    if not class_id:
+        raise fail("Invalid class ID provided.")
+    try:
+        with ctx.transaction() as unit:
+            cur = unit.cursor
+            cur.execute("SELECT class_id, class_code, class_subject FROM public.classes WHERE class_id = %s "
+                        "FOR UPDATE", (class_id,))
+            row = cur.fetchone()
+            if row is None:
+                raise fail("Class not found or already deleted.")
+            found = blocking_dependents(cur, class_id)
+            if found:
+                raise fail(describe_dependents(found))
+            cur.execute("SELECT latest_document FROM public.qa_visits WHERE class_id = %s", (class_id,))
+            documents = [r["latest_document"] for r in cur.fetchall() if r["latest_document"]]
+            cur.execute("DELETE FROM public.classes WHERE class_id = %s", (class_id,))
+            qa.remove_unreferenced(unit, documents)
+            unit.emit(events.check("wecoza_class_deleted"), {"class_id": class_id})
+    except psycopg2.errors.ForeignKeyViolation:
+        raise fail("This class cannot be deleted because other records still refer to it. "
+                   "Remove or reassign them first.") from None
+    return responses.success({"message": "Class deleted successfully.", "class_id": class_id,
+                              "class_subject": row["class_subject"], "class_code": row["class_code"]})
+
+
+# --- calendar and lookups -----------------------------------------------------------------
+
+@registry.action(
+    "get_calendar_events",
+    summary="FullCalendar events of one class: sessions from the schedule, exceptions, stop/restart periods",
+    nonce_actions=(CALENDAR_NONCE,),
+    response="array",
+    denials=string_denials("Security check failed."),
+)
+def get_calendar_events(ctx):
+    # Sessions are generated from what the form really saves (perDayTimes), honour exceptions,
+    # stop periods and public holidays (unless overridden); no invented "sample" sessions.
+    class_id = class_id_param(ctx, ctx.params)
+    if not class_id:
+        raise fail("Invalid class ID provided.")
+    with ctx.transaction() as unit:
+        unit.cursor.execute("SELECT class_id, class_code, class_subject, class_duration, schedule_data, "
+                            "stop_restart_dates FROM public.classes WHERE class_id = %s", (class_id,))
+        row = unit.cursor.fetchone()
+    if row is None:
+        raise fail("Class not found.")
+    return responses.json_reply(calendar.class_events(dict(row)))
+
+
+@registry.action(
+    "get_public_holidays",
+    summary="South African public holidays of a year (computed), as FullCalendar background events",
+    nonce_actions=(CALENDAR_NONCE,),
+    public=True,
+    response="array",
+    denials=string_denials("Security check failed"),
+)
+def get_public_holidays(ctx):
+    # Public reference data: served to anonymous visitors too (with the page's calendar nonce).
+    # Computed instead of the reference's fixed list: Good Friday, Family Day and the Sunday rule.
+    raw = ctx.params.get("year")
+    year = php_intval(raw) if isinstance(raw, str) else 0
+    if not holidays.FIRST_YEAR <= year <= holidays.LAST_YEAR:
+        year = datetime.datetime.now(datetime.timezone.utc).year
+    return responses.json_reply(holidays.fullcalendar_events(year))
+
+
+SUBJECTS_FILTER = ("wecoza_classes_get_subjects", "data")
+TYPES_FILTER = ("wecoza_classes_get_class_types", "data")
+
+
+@registry.action(
+    "get_class_subjects",
+    summary="Subjects of a class type (GET class_type), from class_types / class_type_subjects, cached",
+    nonce_actions=None,
+    nonce_note="the class form fetches it with a plain GET and no nonce; public lookup data",
+    public=True,
+    filter=SUBJECTS_FILTER,
+    denials=string_denials("Security check failed."),
+)
+def get_class_subjects(ctx):
+    code = ctx.get.get("class_type")
+    code = clean_line(code) if isinstance(code, str) else ""
+    if not code:
+        raise fail("Class type is required.")
+    subjects = []
+    if len(code) <= lookups.MAX_TYPE_CODE:
+        with ctx.transaction() as unit:
+            subjects = lookups.cached(ctx.services, unit.cursor, ("subjects", code),
+                                      lambda cur: lookups.subjects_for(cur, code))
+    if not subjects:
+        raise fail("No subjects found for the selected class type.")
+    return with_filter(responses.success(subjects), SUBJECTS_FILTER)
+
+
+@registry.action(
+    "get_class_types",
+    summary="Active class types (id, name, mode, progression_hours), cached; the reference renders them "
+            "into the form, this serves the same list",
+    nonce_actions=None,
+    nonce_note="public lookup data, no page sends a nonce for it",
+    public=True,
+    filter=TYPES_FILTER,
+    denials=string_denials("Security check failed."),
+)
+def get_class_types(ctx):
+    with ctx.transaction() as unit:
+        types = lookups.cached(ctx.services, unit.cursor, ("types",), lookups.class_types)
+    return with_filter(responses.success(types), TYPES_FILTER)
+
+
+# --- notes --------------------------------------------------------------------------------
+
+NOTE_DENIALS = string_denials("Invalid nonce")
+
+
+def uploads_base(ctx) -> str:
+    return uploads.uploads_url(ctx.services, "x")[:-2]
+
+
+@registry.action(
+    "get_class_notes",
+    summary="Notes of a class (newest 50) with author names",
+    nonce_actions=(CLASS_NONCE,),
+    denials=NOTE_DENIALS,
+)
+def get_class_notes(ctx):
+    class_id = class_id_param(ctx)
+    if not class_id:
+        raise fail("Invalid class ID")
+    with ctx.transaction() as unit:
+        unit.cursor.execute("SELECT class_notes_data FROM public.classes WHERE class_id = %s", (class_id,))
+        row = unit.cursor.fetchone()
+    if row is None:
+        raise fail("Class not found")
+    stored = row["class_notes_data"]
+    names = people.display_names(ctx.services, notes.author_ids(stored))
+    return responses.success({"notes": notes.notes_for_page(stored, names)})
+
+
+@registry.action(
+    "save_class_note",
+    summary="Add or edit a class note (row locked: concurrent saves keep every note; edits keep author and time)",
+    nonce_actions=(CLASS_NONCE,),
+    methods=("POST",),
+    denials=NOTE_DENIALS,
+    events=("wecoza_class_note_saved",),
+)
+def save_class_note(ctx):
+    class_id = class_id_param(ctx)
+    if not class_id:
+        raise fail("Invalid class ID")
+    try:
+        posted = notes.read_note(ctx.post.get("note"))
+    except FormInvalid as exc:
+        raise fail(exc.message) from None
+    base = uploads_base(ctx)
+    with ctx.transaction() as unit:
+        stored = notes.lock_notes(unit.cursor, class_id)
+        if stored is None:
+            raise fail("Class not found")
+        note, created, fields = notes.upsert(stored, posted, ctx.user_id, base)
+        notes.store_notes(unit.cursor, class_id, stored)
+        unit.emit(events.check("wecoza_class_note_saved"),
+                  {"class_id": class_id, "note_id": note["id"], "created": created, "fields": fields})
+    answer = dict(note)
+    author = note.get("author_id")
+    names = people.display_names(ctx.services, [author] if isinstance(author, int) else [])
+    answer["author_name"] = names.get(author, "Unknown") if isinstance(author, int) else "Unknown"
+    return responses.success({"note": answer})
+
+
+@registry.action(
+    "delete_class_note",
+    summary="Delete one note of a class (row locked)",
+    nonce_actions=(CLASS_NONCE,),
+    methods=("POST",),
+    denials=NOTE_DENIALS,
+    events=("wecoza_class_note_deleted",),
+)
+def delete_class_note(ctx):
+    class_id = class_id_param(ctx)
+    if not class_id:
+        raise fail("Invalid class ID")
+    note_id = ctx.post.get("note_id")
+    note_id = clean_line(note_id, 64) if isinstance(note_id, str) else ""
+    if not note_id:
+        raise fail("Note ID not provided")
+    with ctx.transaction() as unit:
+        stored = notes.lock_notes(unit.cursor, class_id)
+        if stored is None:
+            raise fail("Class not found")
+        index = next((i for i, n in enumerate(stored) if isinstance(n, dict) and n.get("id") == note_id), None)
+        if index is None:
+            raise fail("Note not found")
+        del stored[index]
+        notes.store_notes(unit.cursor, class_id, stored)
+        unit.emit(events.check("wecoza_class_note_deleted"), {"class_id": class_id, "note_id": note_id})
+    return responses.success({"message": "Note deleted successfully"})
+
+
+# --- attachments --------------------------------------------------------------------------
+
+ATTACHMENT_DIR = "wecoza-classes"
+MIME_BY_EXTENSION = {"pdf": uploads.PDF, "doc": uploads.DOC, "docx": uploads.DOCX, "xls": uploads.XLS,
+                     "xlsx": uploads.XLSX, "jpg": uploads.JPEG, "png": uploads.PNG}
+
+
+@registry.action(
+    "upload_attachment",
+    summary="Store a class-note attachment (PDF, Office, JPEG/PNG; 10 MB; content checked) under the uploads "
+            "directory",
+    nonce_actions=(CLASS_NONCE,),
+    methods=("POST",),
+    denials=string_denials("Invalid security token"),
+    events=("wecoza_class_attachment_uploaded",),
+)
+def upload_attachment(ctx):
+    # The file lands in {uploads}/wecoza-classes/YYYY/MM/ under a server-chosen name; no WordPress
+    # media-library post is created (the sidecar does not write WordPress's database), so `id` is
+    # the stored file's own identifier, not a post id. `upload_files` is required as in the reference.
+    upload = ctx.files.get("file")
+    if not hasattr(upload, "data"):
+        raise fail("No file uploaded")
+    if ctx.user is None or not ctx.user.has_cap("upload_files"):
+        raise fail("You do not have permission to upload files")
+    context = clean_line(ctx.post.get("context") if isinstance(ctx.post.get("context"), str) else "", 50)
+    try:
+        uploads.check(upload, uploads.ATTACHMENT)
+    except uploads.UploadRejected as exc:
+        if exc.reason == "size":
+            raise fail("File size exceeds maximum of 10MB") from None
+        if exc.reason in ("extension", "content"):
+            raise fail("Invalid file type") from None
+        raise fail(exc.message) from None
+    today = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        with ctx.transaction() as unit:
+            stored = uploads.stage(unit, upload, uploads.ATTACHMENT, f"{ATTACHMENT_DIR}/{today:%Y}/{today:%m}",
+                                   "attachment_")
+            unit.emit(events.check("wecoza_class_attachment_uploaded"),
+                      {"relative_path": stored.relative_path, "context": context or "general"})
+    except uploads.UploadsNotConfigured:
+        raise fail("File upload failed") from None
+    filename = stored.relative_path.rsplit("/", 1)[-1]
+    original = clean_line(upload.filename.replace("\\", "/").rsplit("/", 1)[-1], 255)
+    title = original.rsplit(".", 1)[0] if "." in original else original
+    return responses.success({
+        "id": filename.rsplit(".", 1)[0],
+        "url": stored.url,
+        "title": title or filename,
+        "filename": filename,
+        "filesize": stored.size,
+        "filetype": stored.mime or MIME_BY_EXTENSION.get(stored.extension, ""),
+    })

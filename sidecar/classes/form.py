@@ -1,0 +1,495 @@
+"""Reading ``#classes-form`` (create and update pages) into validated column values.
+
+Pure: no database, no files. ``parse_class_form`` returns a ``ClassForm`` holding only what the
+form really sent (a field it did not send is absent, so the stored value is left alone) or
+raises ``FormInvalid`` with a message for the user. Catalogue: classes-contract appendix A.
+"""
+from __future__ import annotations
+
+import datetime
+import html
+import json
+from dataclasses import dataclass, field
+
+from . import schedule as sched
+from .text import clean_line, strict_id
+
+EVENT_STATUSES = ("Pending", "Completed", "Cancelled")
+LEARNER_KEYS = ("id", "name", "level", "status", "exam_status")
+MAX_LEARNERS = 2000
+
+# varchar limits of public.classes
+TEXT_LIMITS = {
+    "class_address_line": ("Site address", 100),
+    "class_type": ("Class type", 50),
+    "class_subject": ("Class subject", 100),
+    "class_code": ("Class code", 50),
+    "seta": ("SETA", 100),
+    "exam_type": ("Exam type", 50),
+    "order_nr": ("Order number", 100),
+}
+
+
+class FormInvalid(Exception):
+    """Input the user must correct; ``message`` is shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ClassForm:
+    class_id: int | None                      # None: create
+    values: dict = field(default_factory=dict)  # column -> value, only for fields the form sent
+    start_date_candidate: datetime.date | None = None  # original_start_date when it may be set
+    replacements: list | None = None          # [(agent_id, date)] when the form sent the rows
+    force_lp_override: bool = True
+
+    @property
+    def is_update(self) -> bool:
+        return self.class_id is not None
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def iso_utc(moment: datetime.datetime | None = None) -> str:
+    moment = moment or utc_now()
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+# --- small readers -------------------------------------------------------------------------
+
+def _str(post: dict, name: str) -> str | None:
+    value = post.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _list(post: dict, name: str) -> list:
+    """``name[]`` values in order (a PHP array with integer keys); a lone scalar counts as one."""
+    value = post.get(name)
+    if isinstance(value, dict):
+        return [v if isinstance(v, str) else "" for v in value.values()]
+    if isinstance(value, str):
+        return [value]
+    return []
+
+
+def _id_or_none(value: str, label: str) -> int | None:
+    value = (value or "").strip()
+    if value in ("", "0"):
+        return None
+    number = strict_id(value)
+    if number is None:
+        raise FormInvalid(f"{label} is not valid.")
+    return number
+
+
+def _date_or_none(value, label: str) -> datetime.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    parsed = sched.parse_date(value)
+    if parsed is None:
+        raise FormInvalid(f"{label} is not a valid date (YYYY-MM-DD).")
+    return parsed
+
+
+def _yes_no(value: str) -> bool:
+    return value.strip() in ("Yes", "1", "yes", "true")
+
+
+def _text(values: dict, column: str, raw: str) -> None:
+    label, limit = TEXT_LIMITS[column]
+    cleaned = clean_line(raw)
+    if len(cleaned) > limit:
+        raise FormInvalid(f"{label} is too long ({limit} characters at most).")
+    values[column] = cleaned
+
+
+def _json_input(raw: str, label: str):
+    text = raw.strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        try:
+            return json.loads(html.unescape(text))
+        except ValueError:
+            raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.") from None
+
+
+# --- learners -------------------------------------------------------------------------------
+
+def parse_learners(raw: str, label: str) -> list[dict]:
+    """``[{"id":"12","name":…,"level":…,"status":…}]`` as the learner table writes it; ids stay strings."""
+    data = _json_input(raw, label)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.")
+    if len(data) > MAX_LEARNERS:
+        raise FormInvalid(f"Too many entries in the {label}.")
+    learners, seen = [], set()
+    for entry in data:
+        if isinstance(entry, (int, str)) and not isinstance(entry, bool):
+            entry = {"id": entry}
+        if not isinstance(entry, dict):
+            raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.")
+        raw_id = entry.get("id")
+        learner_id = strict_id(raw_id if isinstance(raw_id, (int, str)) else "")
+        if learner_id is None:
+            raise FormInvalid(f"The {label} holds an invalid learner id.")
+        if learner_id in seen:
+            continue
+        seen.add(learner_id)
+        clean = {"id": str(learner_id)}
+        for key in LEARNER_KEYS[1:]:
+            if key in entry and entry[key] is not None:
+                clean[key] = clean_line(str(entry[key]) if not isinstance(entry[key], str) else entry[key], 200)
+        learners.append(clean)
+    return learners
+
+
+def learner_ids(entries) -> list[int]:
+    """Learner ids of a stored ``learner_ids`` value (objects or a legacy bare id list)."""
+    ids = []
+    for entry in entries if isinstance(entries, list) else []:
+        raw = entry.get("id") if isinstance(entry, dict) else entry
+        number = strict_id(raw if isinstance(raw, (int, str)) else "")
+        if number is not None and number not in ids:
+            ids.append(number)
+    return ids
+
+
+# --- schedule ------------------------------------------------------------------------------
+
+def _schedule_sent(post: dict) -> bool:
+    data = post.get("schedule_data")
+    if isinstance(data, str):
+        return bool(data.strip())
+    if isinstance(data, dict):
+        return any(k in data for k in ("pattern", "start_date", "startDate"))
+    return False
+
+
+def _day_names(values, label="schedule") -> list[str]:
+    days = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        day = value.strip().capitalize()
+        if day not in sched.DAYS:
+            raise FormInvalid(f"Unknown day in the {label}: {clean_line(value, 20)}.")
+        if day not in days:
+            days.append(day)
+    return [d for d in sched.DAYS if d in days]
+
+
+def _time_entry(entry, day_label: str) -> dict | None:
+    if not isinstance(entry, dict):
+        return None
+    start_raw = entry.get("start_time", entry.get("startTime", ""))
+    end_raw = entry.get("end_time", entry.get("endTime", ""))
+    if not (isinstance(start_raw, str) and start_raw.strip()) and not (isinstance(end_raw, str) and end_raw.strip()):
+        return None
+    start, end = sched.parse_time(start_raw), sched.parse_time(end_raw)
+    if start is None or end is None:
+        raise FormInvalid(f"The class times for {day_label} are not valid (HH:MM).")
+    if sched.minutes_of(end) <= sched.minutes_of(start):
+        raise FormInvalid(f"The end time for {day_label} must be after the start time.")
+    hours = (sched.minutes_of(end) - sched.minutes_of(start)) / 60
+    return {"start_time": start, "end_time": end, "duration": f"{hours:.2f}"}
+
+
+def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
+    """The stored ``schedule_data`` (v2) from the form's ``schedule_data[...]`` fields or JSON string,
+    with the top-level fields as fallbacks. The reference's losses are fixed: the day of month and
+    single times are kept, ``perDayTimes`` is what the calendar reads, selected days stay a list."""
+    raw = post.get("schedule_data")
+    if isinstance(raw, str):
+        data = _json_input(raw, "schedule data") if raw.strip() else {}
+        if isinstance(data, list) and not data:
+            data = {}
+        if not isinstance(data, dict):
+            raise FormInvalid("The schedule data could not be read. Please reload the page and try again.")
+    elif isinstance(raw, dict):
+        data = raw
+    else:
+        data = {}
+
+    def pick(*names):
+        for name in names:
+            value = data.get(name)
+            if value not in (None, ""):
+                return value
+        return None
+
+    pattern = pick("pattern") or _str(post, "schedule_pattern") or "weekly"
+    if not isinstance(pattern, str) or pattern not in sched.PATTERNS:
+        raise FormInvalid("Unknown schedule pattern. Choose weekly, bi-weekly, monthly or custom.")
+    start = _date_or_none(pick("start_date", "startDate") or _str(post, "schedule_start_date")
+                          or _str(post, "class_start_date"), "The schedule start date")
+    if start is None:
+        raise FormInvalid("The schedule start date is required.")
+    end_raw = _str(post, "schedule_end_date")
+    end = _date_or_none(end_raw if end_raw and end_raw.strip() else pick("end_date", "endDate"),
+                        "The schedule end date")
+    if end is not None and end < start:
+        raise FormInvalid("The schedule end date is before its start date.")
+
+    dom_raw = pick("day_of_month", "dayOfMonth")
+    if dom_raw is None:
+        dom_raw = _str(post, "schedule_day_of_month") or None
+    day_of_month = None
+    if dom_raw is not None:
+        day_of_month = sched.read_day_of_month(dom_raw if not isinstance(dom_raw, bool) else "")
+        if day_of_month is None:
+            raise FormInvalid("The day of the month must be 1 to 31 or 'last'.")
+
+    days_raw = pick("selected_days", "selectedDays", "days")
+    if days_raw is None:
+        days_raw = _list(post, "schedule_days")
+    days = _day_names(days_raw.values() if isinstance(days_raw, dict) else
+                      (days_raw if isinstance(days_raw, list) else [days_raw]))
+
+    time_data = pick("timeData") if isinstance(pick("timeData"), dict) else {}
+    per_day_raw = pick("per_day_times", "perDayTimes") or time_data.get("perDayTimes") or time_data.get("perDay") or {}
+    per_day = {}
+    if isinstance(per_day_raw, dict):
+        for day, entry in per_day_raw.items():
+            name = str(day).strip().capitalize()
+            if name not in sched.DAYS:
+                raise FormInvalid(f"Unknown day in the class times: {clean_line(str(day), 20)}.")
+            parsed = _time_entry(entry, name)
+            if parsed is not None:
+                per_day[name] = parsed
+    mode = str(pick("time_mode") or time_data.get("mode") or "")
+    single_raw = time_data.get("single") if isinstance(time_data.get("single"), dict) else {}
+    single = _time_entry({"start_time": pick("start_time") or single_raw.get("startTime", ""),
+                          "end_time": pick("end_time") or single_raw.get("endTime", "")}, "the class")
+    if per_day or mode in ("per_day", "per-day"):
+        time_block = {"mode": "per-day", "perDayTimes": {d: per_day[d] for d in sched.DAYS if d in per_day}}
+    else:
+        time_block = {"mode": "single"}
+        if single is not None:
+            time_block["single"] = {"startTime": single["start_time"], "endTime": single["end_time"],
+                                    "duration": float(single["duration"])}
+
+    exceptions = []
+    raw_exceptions = pick("exception_dates", "exceptionDates")
+    if isinstance(raw_exceptions, dict):
+        raw_exceptions = list(raw_exceptions.values())
+    if not isinstance(raw_exceptions, list):
+        dates, reasons = _list(post, "exception_dates"), _list(post, "exception_reasons")
+        raw_exceptions = [{"date": d, "reason": reasons[i] if i < len(reasons) else ""} for i, d in enumerate(dates)]
+    seen = set()
+    for entry in raw_exceptions:
+        if not isinstance(entry, dict):
+            entry = {"date": entry}
+        date_raw = entry.get("date")
+        if not isinstance(date_raw, str) or not date_raw.strip():
+            continue
+        day = _date_or_none(date_raw, "An exception date")
+        if day in seen:
+            continue
+        seen.add(day)
+        reason = clean_line(entry.get("reason") if isinstance(entry.get("reason"), str) else "", 100)
+        exceptions.append({"date": day.isoformat(), "reason": reason or "No reason specified"})
+
+    overrides = {}
+    raw_overrides = pick("holiday_overrides", "holidayOverrides")
+    if isinstance(raw_overrides, str):
+        raw_overrides = _json_input(raw_overrides, "holiday overrides") if raw_overrides.strip() else {}
+    if isinstance(raw_overrides, dict):
+        for key, value in raw_overrides.items():
+            day = sched.parse_date(str(key))
+            if day is None:
+                raise FormInvalid("A holiday override date is not valid.")
+            overrides[day.isoformat()] = sched.truthy_override(value)
+
+    stamp = iso_utc(now)
+    return {
+        "version": "2.0",
+        "pattern": pattern,
+        "startDate": start.isoformat(),
+        "endDate": end.isoformat() if end else "",
+        "timeData": time_block,
+        "selectedDays": days,
+        "dayOfMonth": day_of_month,
+        "exceptionDates": exceptions,
+        "holidayOverrides": overrides or [],
+        "metadata": {"lastUpdated": stamp, "validatedAt": stamp},
+    }
+
+
+def same_schedule(a, b) -> bool:
+    """Equal apart from the save-time metadata (so an unchanged schedule is not rewritten)."""
+    def strip(value):
+        if not isinstance(value, dict):
+            return value
+        copy = dict(value)
+        copy.pop("metadata", None)
+        if copy.get("holidayOverrides") in ({}, []):
+            copy["holidayOverrides"] = []
+        return json.dumps(copy, sort_keys=True)
+    return strip(a) == strip(b)
+
+
+# --- the whole form -------------------------------------------------------------------------
+
+def parse_class_id(post: dict) -> int | None:
+    raw = (_str(post, "class_id") or "").strip()
+    if raw in ("", "0", "auto-generated", "new"):
+        return None
+    number = strict_id(raw)
+    if number is None:
+        raise FormInvalid("Invalid class ID provided.")
+    return number
+
+
+def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassForm:
+    form = ClassForm(class_id=parse_class_id(post))
+    values = form.values
+    creating = not form.is_update
+
+    for name, column, label in (("client_id", "client_id", "The client"), ("site_id", "site_id", "The site"),
+                                ("initial_class_agent", "initial_class_agent", "The initial class agent"),
+                                ("project_supervisor", "project_supervisor_id", "The project supervisor"),
+                                ("class_agent", "class_agent", "The class agent")):
+        raw = _str(post, name)
+        if raw is not None:
+            values[column] = _id_or_none(raw, label)
+
+    for name, column in (("site_address", "class_address_line"), ("class_type", "class_type"),
+                         ("class_subject", "class_subject"), ("exam_type", "exam_type"), ("order_nr", "order_nr")):
+        raw = _str(post, name)
+        if raw is not None:
+            _text(values, column, raw)
+    if creating and _str(post, "class_code") is not None:
+        _text(values, "class_code", _str(post, "class_code"))  # the update page sends class_code_hidden: not editable
+    seta = _str(post, "seta_id") if _str(post, "seta_id") is not None else _str(post, "seta")
+    if seta is not None:
+        _text(values, "seta", seta)
+
+    duration = _str(post, "class_duration")
+    if duration is not None:
+        duration = duration.strip()
+        if duration == "":
+            values["class_duration"] = None
+        elif duration.isdigit() and int(duration) < 100000:
+            values["class_duration"] = int(duration)
+        else:
+            raise FormInvalid("The class duration must be a whole number of hours.")
+
+    for name in ("seta_funded", "exam_class"):
+        raw = _str(post, name)
+        if raw is not None:
+            values[name] = _yes_no(raw)
+        elif creating:
+            values[name] = False
+
+    start_raw = next((v for v in (_str(post, "schedule_start_date"), _str(post, "original_start_date"),
+                                  _str(post, "class_start_date")) if v and v.strip()), None)
+    form.start_date_candidate = _date_or_none(start_raw, "The class start date")
+    if creating:
+        values["original_start_date"] = form.start_date_candidate
+
+    agent_start = _str(post, "initial_agent_start_date")
+    if agent_start is not None:
+        values["initial_agent_start_date"] = _date_or_none(agent_start, "The initial agent start date")
+
+    for name, column, label in (("class_learners_data", "learner_ids", "learner list"),
+                                ("exam_learners", "exam_learners", "exam learner list")):
+        raw = _str(post, name)
+        if raw is not None and raw.strip():
+            values[column] = parse_learners(raw, label)
+        elif creating:
+            values[column] = []
+
+    if "backup_agent_ids" in post or "backup_agent_dates" in post:
+        agents, dates = _list(post, "backup_agent_ids"), _list(post, "backup_agent_dates")
+        backups = []
+        for i in range(max(len(agents), len(dates))):
+            agent_raw = agents[i].strip() if i < len(agents) else ""
+            date_raw = dates[i].strip() if i < len(dates) else ""
+            if not agent_raw:
+                if date_raw:
+                    raise FormInvalid("A backup agent date was given without choosing the agent.")
+                continue
+            agent = _id_or_none(agent_raw, "A backup agent")
+            day = _date_or_none(date_raw, "A backup agent date")
+            backups.append({"agent_id": agent, "date": day.isoformat() if day else ""})
+        values["backup_agent_ids"] = backups
+    elif creating:
+        values["backup_agent_ids"] = []
+
+    if "replacement_agent_ids" in post or "replacement_agent_dates" in post:
+        agents, dates = _list(post, "replacement_agent_ids"), _list(post, "replacement_agent_dates")
+        replacements = []
+        for i in range(max(len(agents), len(dates))):
+            agent_raw = agents[i].strip() if i < len(agents) else ""
+            date_raw = dates[i].strip() if i < len(dates) else ""
+            if not agent_raw and not date_raw:
+                continue
+            if not agent_raw or not date_raw:
+                raise FormInvalid("Each replacement agent needs both the agent and the takeover date.")
+            replacements.append((_id_or_none(agent_raw, "A replacement agent"),
+                                 _date_or_none(date_raw, "A replacement agent takeover date")))
+        form.replacements = replacements
+
+    if "stop_dates" in post or "restart_dates" in post:
+        stops, restarts = _list(post, "stop_dates"), _list(post, "restart_dates")
+        pairs = []
+        for i in range(max(len(stops), len(restarts))):
+            stop_raw = stops[i].strip() if i < len(stops) else ""
+            restart_raw = restarts[i].strip() if i < len(restarts) else ""
+            if not stop_raw and not restart_raw:
+                continue
+            if not stop_raw or not restart_raw:
+                raise FormInvalid("Each class stop needs both a stop date and a restart date.")
+            stop = _date_or_none(stop_raw, "A stop date")
+            restart = _date_or_none(restart_raw, "A restart date")
+            if restart < stop:
+                raise FormInvalid("A restart date is before its stop date.")
+            pairs.append({"stop_date": stop.isoformat(), "restart_date": restart.isoformat()})
+        values["stop_restart_dates"] = pairs
+    elif creating:
+        values["stop_restart_dates"] = []
+
+    if any(n in post for n in ("event_types", "event_dates_input", "event_descriptions")):
+        types, descriptions = _list(post, "event_types"), _list(post, "event_descriptions")
+        dates, statuses, notes = _list(post, "event_dates_input"), _list(post, "event_statuses"), _list(post, "event_notes")
+        events = []
+        for i in range(max(len(types), len(dates), len(descriptions))):
+            kind = clean_line(types[i] if i < len(types) else "", 100)
+            date_raw = (dates[i] if i < len(dates) else "").strip()
+            description = clean_line(descriptions[i] if i < len(descriptions) else "", 255)
+            note = clean_line(notes[i] if i < len(notes) else "", 500)
+            if not kind and not date_raw and not description and not note:
+                continue
+            if not kind:
+                raise FormInvalid("Each event needs an event type.")
+            if not date_raw:
+                raise FormInvalid(f"The event '{kind}' needs a date.")
+            day = _date_or_none(date_raw, "An event date")
+            status = (statuses[i] if i < len(statuses) else "").strip()
+            events.append({"type": kind, "description": description, "date": day.isoformat(),
+                           "status": status if status in EVENT_STATUSES else "Pending", "notes": note})
+        values["event_dates"] = events
+    elif creating:
+        values["event_dates"] = []
+
+    if _schedule_sent(post):
+        values["schedule_data"] = parse_schedule(post, now)
+    elif creating:
+        if _str(post, "schedule_pattern") or _str(post, "schedule_start_date"):
+            values["schedule_data"] = parse_schedule(post, now)
+        else:
+            values["schedule_data"] = []
+
+    override = _str(post, "force_lp_override")
+    if override is not None and override.strip().lower() in ("0", "false", "no"):
+        form.force_lp_override = False
+    return form
+

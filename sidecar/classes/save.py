@@ -1,0 +1,254 @@
+"""``save_class``: one transaction for the class row, its agent replacements, its QA visits and
+the LP rows of newly assigned learners.
+
+* Create inserts every column the form covers; update writes only the columns the form sent
+  whose value differs (a field the form did not send leaves the stored value alone), never
+  ``original_start_date`` once it is set, and never ``class_code`` (the update page cannot edit it).
+* Every id the form names (client, site, supervisor, agents, learners) is checked first, so the
+  user gets "Unknown agent id(s): 99" rather than a foreign-key error.
+* The production trigger ``log_class_change()`` sends the whole row (insert) or the old and new
+  values of the changed columns (update) with ``pg_notify``, whose payload PostgreSQL caps at
+  8000 bytes; a bigger change aborts the statement. The sidecar keeps the change minimal (an
+  unchanged schedule is not rewritten just because its save-time metadata differs) and turns the
+  abort into ``NotifyPayloadTooLarge``; the operator's fix for the trigger is in
+  ``notify_trigger_fix.sql`` beside this file.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from dataclasses import dataclass, field
+
+import psycopg2
+import psycopg2.errors
+from psycopg2 import sql
+from psycopg2.extras import Json
+
+from ..phpjson import php_json_encode
+from . import events, lp, qa
+from .form import ClassForm, learner_ids, same_schedule, utc_now
+
+JSON_COLUMNS = ("learner_ids", "exam_learners", "backup_agent_ids", "schedule_data", "stop_restart_dates",
+                "event_dates", "class_notes_data")
+INSERT_COLUMNS = ("client_id", "site_id", "class_address_line", "class_type", "class_subject", "class_code",
+                  "class_duration", "original_start_date", "seta_funded", "seta", "exam_class", "exam_type",
+                  "class_agent", "initial_class_agent", "initial_agent_start_date", "project_supervisor_id",
+                  "learner_ids", "exam_learners", "backup_agent_ids", "schedule_data", "stop_restart_dates",
+                  "event_dates", "order_nr")
+NOTIFY_LIMIT_MESSAGE = (
+    "This class could not be saved: the change is too large for the database's change-notification trigger "
+    "(log_class_change, 8000 bytes per change), which usually means a very long learner list. Nothing was saved. "
+    "Ask your administrator to apply the trigger fix described in the WeCoza sidecar README, or save the "
+    "learners in smaller steps.")
+
+FK_MESSAGES = {
+    "classes_client_id_fkey": "The selected client does not exist.",
+    "fk_classes_site": "The selected site does not exist.",
+    "classes_project_supervisor_id_fkey": "The selected project supervisor does not exist.",
+    "fk_classes_agent": "The selected class agent does not exist.",
+    "agent_replacements_original_agent_id_fkey": "The initial class agent does not exist.",
+    "agent_replacements_replacement_agent_id_fkey": "A selected replacement agent does not exist.",
+}
+
+
+class SaveRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotifyPayloadTooLarge(SaveRefused):
+    def __init__(self):
+        super().__init__(NOTIFY_LIMIT_MESSAGE)
+
+
+@dataclass
+class SaveResult:
+    class_id: int
+    created: bool
+    fields: list = field(default_factory=list)
+    lp: lp.LPResults = field(default_factory=lp.LPResults)
+    qa: dict | None = None
+
+    def message(self) -> str:
+        base = "Class updated successfully." if not self.created else "Draft class created successfully."
+        return base + self.lp.message_suffix()
+
+
+def _json_value(value):
+    return Json(value, dumps=php_json_encode)
+
+
+def _comparable(column, value):
+    if column in JSON_COLUMNS:
+        return json.dumps(value if value is not None else [], sort_keys=True, default=str)
+    return value
+
+
+def is_notify_overflow(exc: BaseException) -> bool:
+    return isinstance(exc, psycopg2.Error) and "payload string too long" in (str(exc) or "")
+
+
+def _check_references(cur, values: dict, previous: dict | None, replacements) -> None:
+    """One query for every id the form names; SaveRefused listing the unknown ones."""
+    def new_ids(column):
+        ids = learner_ids(values.get(column))
+        if previous is not None:
+            before = set(learner_ids(previous.get(column)))
+            ids = [i for i in ids if i not in before]
+        return ids
+
+    wanted = {
+        "client": [values["client_id"]] if values.get("client_id") else [],
+        "site": [values["site_id"]] if values.get("site_id") else [],
+        "user": [values["project_supervisor_id"]] if values.get("project_supervisor_id") else [],
+        "agent": sorted({a for a in [values.get("class_agent"), values.get("initial_class_agent")]
+                         + [b.get("agent_id") for b in values.get("backup_agent_ids") or []]
+                         + [r[0] for r in replacements or []] if a}),
+        "learner": sorted(set(new_ids("learner_ids")) | set(new_ids("exam_learners"))),
+    }
+    if not any(wanted.values()):
+        return
+    cur.execute(
+        "SELECT 'client' AS kind, client_id AS id FROM public.clients WHERE client_id = ANY(%(client)s) "
+        "UNION ALL SELECT 'site', site_id FROM public.sites WHERE site_id = ANY(%(site)s) "
+        "UNION ALL SELECT 'user', user_id FROM public.users WHERE user_id = ANY(%(user)s) "
+        "UNION ALL SELECT 'agent', agent_id FROM public.agents WHERE agent_id = ANY(%(agent)s) "
+        "UNION ALL SELECT 'learner', id FROM public.learners WHERE id = ANY(%(learner)s)",
+        {k: list(v) for k, v in wanted.items()})
+    found: dict[str, set] = {}
+    for row in cur.fetchall():
+        found.setdefault(row["kind"], set()).add(row["id"])
+    labels = {"client": "client", "site": "site", "user": "project supervisor", "agent": "agent",
+              "learner": "learner"}
+    problems = []
+    for kind, ids in wanted.items():
+        missing = [str(i) for i in ids if i not in found.get(kind, set())]
+        if missing:
+            problems.append(f"Unknown {labels[kind]} id(s): {', '.join(missing)}.")
+    if problems:
+        raise SaveRefused(" ".join(problems))
+
+
+def _insert(cur, values: dict, now: datetime.datetime) -> int:
+    columns = [c for c in INSERT_COLUMNS if c in values] + ["created_at", "updated_at"]
+    params = [(_json_value(values[c]) if c in JSON_COLUMNS else values[c]) for c in columns[:-2]] + [now, now]
+    cur.execute(sql.SQL("INSERT INTO public.classes ({}) VALUES ({}) RETURNING class_id").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        sql.SQL(", ").join(sql.Placeholder() * len(columns))), params)
+    return cur.fetchone()["class_id"]
+
+
+def _update(cur, class_id: int, changes: dict, now: datetime.datetime) -> None:
+    assignments = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in changes] + [sql.SQL("updated_at = %s")]
+    params = [(_json_value(v) if c in JSON_COLUMNS else v) for c, v in changes.items()] + [now, class_id]
+    cur.execute(sql.SQL("UPDATE public.classes SET {} WHERE class_id = %s").format(
+        sql.SQL(", ").join(assignments)), params)
+
+
+def _save_replacements(unit, class_id: int, replacements, original_agent) -> bool:
+    cur = unit.cursor
+    cur.execute("SELECT replacement_agent_id, start_date, original_agent_id FROM public.agent_replacements "
+                "WHERE class_id = %s ORDER BY replacement_id", (class_id,))
+    current = [(r["replacement_agent_id"], r["start_date"], r["original_agent_id"]) for r in cur.fetchall()]
+    desired = [(agent, day, original_agent) for agent, day in replacements]
+    if current == desired:
+        return False
+    cur.execute("DELETE FROM public.agent_replacements WHERE class_id = %s", (class_id,))
+    for agent, day, original in desired:
+        cur.execute("INSERT INTO public.agent_replacements (class_id, original_agent_id, replacement_agent_id, "
+                    "start_date) VALUES (%s, %s, %s, %s)", (class_id, original, agent, day))
+    unit.emit(events.check("wecoza_class_agent_replacements_saved"), {"class_id": class_id, "count": len(desired)})
+    return True
+
+
+def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResult:
+    cur = unit.cursor
+    now = utc_now()
+    values = dict(form.values)
+    previous = None
+    if form.is_update:
+        cur.execute("SELECT * FROM public.classes WHERE class_id = %s FOR UPDATE", (form.class_id,))
+        previous = cur.fetchone()
+        if previous is None:
+            raise SaveRefused("Class not found for update.")
+    _check_references(cur, values, previous, form.replacements)
+
+    try:
+        if previous is None:
+            class_id = _insert(cur, values, now)
+            result = SaveResult(class_id, True, sorted(values))
+            state = values
+        else:
+            class_id = form.class_id
+            if previous["original_start_date"] is None and form.start_date_candidate is not None:
+                values["original_start_date"] = form.start_date_candidate
+            if "schedule_data" in values and same_schedule(values["schedule_data"], previous["schedule_data"]):
+                del values["schedule_data"]
+            changes = {c: v for c, v in values.items() if _comparable(c, previous[c]) != _comparable(c, v)}
+            _update(cur, class_id, changes, now)
+            result = SaveResult(class_id, False, sorted(changes))
+            state = {**previous, **values}
+    except psycopg2.Error as exc:
+        if is_notify_overflow(exc):
+            raise NotifyPayloadTooLarge() from None
+        if isinstance(exc, psycopg2.errors.ForeignKeyViolation):
+            raise SaveRefused(FK_MESSAGES.get(exc.diag.constraint_name, "A selected record does not exist.")) from None
+        raise
+
+    if form.replacements is not None:
+        original = state.get("initial_class_agent") or state.get("class_agent")
+        try:
+            if _save_replacements(unit, class_id, form.replacements, original):
+                result.fields.append("agent_replacements")
+        except psycopg2.errors.ForeignKeyViolation as exc:
+            raise SaveRefused(FK_MESSAGES.get(exc.diag.constraint_name, "A selected agent does not exist.")) from None
+
+    if qa_input is not None:
+        result.qa = qa.sync_visits(unit, class_id, qa_input, uploader)
+
+    if "learner_ids" in values:
+        before = set(learner_ids(previous["learner_ids"])) if previous is not None else set()
+        added = [entry for entry in values["learner_ids"] if int(entry["id"]) not in before]
+        result.lp = lp.create_for_new_learners(unit, class_id, state.get("class_type"), state.get("class_subject"),
+                                               added, force=form.force_lp_override)
+
+    if result.created:
+        unit.emit(events.check("wecoza_class_created"),
+                  {"class_id": class_id, "fields": result.fields, "learner_count": len(values.get("learner_ids") or [])})
+    else:
+        payload = {"class_id": class_id, "fields": result.fields}
+        if "learner_ids" in values:
+            now_ids = learner_ids(values["learner_ids"])
+            old_ids = learner_ids(previous["learner_ids"])
+            payload["learners_added"] = [i for i in now_ids if i not in old_ids]
+            payload["learners_removed"] = [i for i in old_ids if i not in now_ids]
+        unit.emit(events.check("wecoza_class_updated"), payload)
+    return result
+
+
+# --- the single-class page's address ------------------------------------------------------
+
+PERMALINK_TTL = 300
+
+
+def redirect_url(services, class_id: int) -> str:
+    """The single-class page (``app/display-single-class``, the page the reference creates) for this class."""
+    try:
+        home = services.site_url()
+    except Exception:  # noqa: BLE001 - the page falls back to its own redirect field
+        return ""
+    if not home:
+        return ""
+    cached = services.caches.get("classes.permalink_structure")
+    if cached is None or time.monotonic() - cached[0] > PERMALINK_TTL:
+        try:
+            structure = services.wordpress.get_option("permalink_structure") or ""
+        except Exception:  # noqa: BLE001
+            structure = ""
+        cached = (time.monotonic(), structure)
+        services.caches["classes.permalink_structure"] = cached
+    if cached[1]:
+        return f"{home}/app/display-single-class/?class_id={class_id}"
+    return f"{home}/?pagename=app/display-single-class&class_id={class_id}"

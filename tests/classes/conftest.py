@@ -1,0 +1,205 @@
+"""Fixtures of the class action tests: real WordPress sessions and nonces, the real sidecar behind the
+shim, PostgreSQL rows made with SQL and removed at the end of each module.
+
+    routed         the shim forwards every registered action (mu-plugin with a generated route list
+                   when the committed wp-plugin-shim/routes.json lags behind the registry)
+    db             Db on the session's PostgreSQL (autocommit): all(), one(), scalar(), run()
+    made           Made (module): learners(), lp(), class_row(); everything (and every class the
+                   sidecar created meanwhile) removed at module end
+    sessions       {"admin", "editor", "subscriber"} -> logged-in requests.Session
+    page           Page: the class pages' requests (form posts with repeated keys and files)
+    uploads_root   the site's wp-content/uploads (the sidecar's uploads root)
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg2.extras
+import pytest
+
+from sidecar import __version__
+from sidecar.actions import registry
+from tests.support.ajax import ajax_url, create_nonce
+from tests.support.sidecar_server import SHIM_DIR
+
+MU_PLUGIN = """<?php
+// Class tests: the shim reads the route list generated from the current registry.
+add_filter( 'wecoza_sidecar_routes_file', function () { return %s; } );
+"""
+
+
+@pytest.fixture(scope="session")
+def routed(sidecar_server, wordpress_site, tmp_path_factory):
+    wanted = registry.routes(__version__)
+    committed = json.loads((SHIM_DIR / "routes.json").read_text())
+    if {a["action"] for a in wanted["actions"]} <= {a["action"] for a in committed.get("actions", [])}:
+        yield
+        return
+    routes_file = tmp_path_factory.mktemp("class-routes") / "routes.json"
+    routes_file.write_text(json.dumps(wanted, indent=2))
+    mu_dir = Path(wordpress_site.path) / "wp-content" / "mu-plugins"
+    mu_dir.mkdir(exist_ok=True)
+    plugin = mu_dir / "wecoza-class-tests-routes.php"
+    plugin.write_text(MU_PLUGIN % json.dumps(str(routes_file)))
+    try:
+        yield
+    finally:
+        plugin.unlink(missing_ok=True)
+
+
+class Db:
+    def __init__(self, pg):
+        self.pg = pg
+
+    def run(self, sql, args=None):
+        conn = self.pg.connect()
+        try:
+            conn.autocommit = True
+            with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+                cur.execute(sql, args)
+                return cur.fetchall() if cur.description else None
+        finally:
+            conn.close()
+
+    def all(self, sql, args=None):
+        return self.run(sql, args) or []
+
+    def one(self, sql, args=None):
+        rows = self.all(sql, args)
+        return rows[0] if rows else None
+
+    def scalar(self, sql, args=None):
+        row = self.one(sql, args)
+        return None if row is None else next(iter(row.values()))
+
+    def count(self, table, where="TRUE", args=None):
+        return self.scalar(f"SELECT count(*) FROM {table} WHERE {where}", args)
+
+
+@pytest.fixture(scope="session")
+def db(pg_database):
+    return Db(pg_database)
+
+
+class Made:
+    """Rows a test module makes; removed with everything the sidecar made for them."""
+
+    def __init__(self, db):
+        self.db = db
+        self.learner_ids: list[int] = []
+        self.product_ids: list[int] = []
+        self.first_class_id = (db.scalar("SELECT coalesce(max(class_id), 0) FROM classes") or 0) + 1
+
+    def learners(self, count: int, surname="Class-Tests") -> list[int]:
+        rows = self.db.all(
+            "INSERT INTO learners (first_name, surname, email_address, created_at, updated_at) "
+            "SELECT 'Learner', %s || ' ' || i, 'class-tests-' || i || '@example.test', now(), now() "
+            "FROM generate_series(1, %s) AS i RETURNING id", (surname, count))
+        ids = [r["id"] for r in rows]
+        self.learner_ids += ids
+        return ids
+
+    def product(self, name: str, duration: int = 120) -> int:
+        product_id = self.db.scalar("INSERT INTO products (product_name, product_duration) VALUES (%s, %s) "
+                                    "RETURNING product_id", (name, duration))
+        self.product_ids.append(product_id)
+        return product_id
+
+    def lp(self, learner_id: int, product_id: int, status="in_progress", class_id=None, notes=None) -> int:
+        return self.db.scalar(
+            "INSERT INTO learner_lp_tracking (learner_id, product_id, class_id, status, notes) "
+            "VALUES (%s, %s, %s, %s, %s) RETURNING tracking_id", (learner_id, product_id, class_id, status, notes))
+
+    def class_row(self, **columns) -> int:
+        defaults = {"client_id": 1, "class_type": "AET", "class_subject": "COMM", "class_code": "SQL-ROW",
+                    "class_duration": 120, "original_start_date": "2026-03-02"}
+        row = {**defaults, **columns}
+        for key in ("schedule_data", "stop_restart_dates", "learner_ids", "class_notes_data", "event_dates"):
+            if key in row and not isinstance(row[key], str):
+                row[key] = json.dumps(row[key])
+        names = list(row)
+        return self.db.scalar(f"INSERT INTO classes ({', '.join(names)}) VALUES "
+                              f"({', '.join('%(' + n + ')s' for n in names)}) RETURNING class_id", row)
+
+    def class_ids(self) -> list[int]:
+        return [r["class_id"] for r in self.db.all("SELECT class_id FROM classes WHERE class_id >= %s",
+                                                   (self.first_class_id,))]
+
+    def cleanup(self):
+        classes = self.class_ids()
+        learners = self.learner_ids
+        if classes:
+            for table in ("learner_hours_log", "learner_lp_tracking", "agent_replacements", "qa_visits"):
+                self.db.run(f"DELETE FROM {table} WHERE class_id = ANY(%s)", (classes,))
+        if learners:
+            for table in ("learner_hours_log", "learner_lp_tracking"):
+                self.db.run(f"DELETE FROM {table} WHERE learner_id = ANY(%s)", (learners,))
+        if classes:
+            self.db.run("DELETE FROM class_change_logs WHERE class_id = ANY(%s)", (classes,))
+            self.db.run("DELETE FROM classes WHERE class_id = ANY(%s)", (classes,))
+        if learners:
+            self.db.run("DELETE FROM learners WHERE id = ANY(%s)", (learners,))
+        if self.product_ids:
+            self.db.run("DELETE FROM products WHERE product_id = ANY(%s)", (self.product_ids,))
+
+
+@pytest.fixture(scope="module")
+def made(db):
+    factory = Made(db)
+    try:
+        yield factory
+    finally:
+        factory.cleanup()
+
+
+@pytest.fixture(scope="module")
+def sessions(wordpress_site, routed):
+    return {"admin": wordpress_site.login("admin"), "editor": wordpress_site.login("editor1"),
+            "subscriber": wordpress_site.login("subscriber1")}
+
+
+@pytest.fixture(scope="session")
+def uploads_root(wordpress_site) -> Path:
+    return Path(wordpress_site.path) / "wp-content" / "uploads"
+
+
+class Page:
+    """The class pages' requests to admin-ajax.php, with nonces made by WordPress for the session."""
+
+    def __init__(self, site, sessions):
+        self.site = site
+        self.sessions = sessions
+        self._nonces = {}
+
+    def http(self, who):
+        import requests
+        return requests.Session() if who is None else self.sessions[who]
+
+    def nonce(self, who, action):
+        key = (who, action)
+        if key not in self._nonces:
+            self._nonces[key] = create_nonce(self.site, None if who is None else self.sessions[who], action)
+        return self._nonces[key]
+
+    def post(self, action, fields, who="admin", files=None, query=None):
+        """A POST whose body is ``fields`` as given (a list of pairs, repeated names kept, ``action`` included
+        when missing); multipart when ``files`` is given."""
+        fields = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if not any(name == "action" for name, _ in fields):
+            fields = [("action", action)] + fields
+        params = {"action": action, **(query or {})}
+        return self.http(who).post(ajax_url(self.site), params=params, data=fields, files=files, timeout=60)
+
+    def get(self, action, params=None, who="admin"):
+        return self.http(who).get(ajax_url(self.site), params={"action": action, **(params or {})}, timeout=60)
+
+    def class_form(self, fields, who="admin", files=None):
+        """save_class as class-capture.js sends it: always multipart (FormData)."""
+        files = files if files is not None else [("qa_reports[]", ("", b"", "application/octet-stream"))]
+        return self.post("save_class", fields, who=who, files=files)
+
+
+@pytest.fixture(scope="module")
+def page(wordpress_site, sessions):
+    return Page(wordpress_site, sessions)

@@ -1,0 +1,50 @@
+"""The shim's Site Health test (Tools → Site Health) tells an administrator when the sidecar is down."""
+import json
+import re
+
+# The shim registers its test only in wp-admin (is_admin()); a CLI run registers it the same way, then asks
+# WordPress for its direct tests (the site_status_tests filter) and runs the shim's callback as Site Health does.
+RUN_SHIM_TEST = """
+require_once ABSPATH . 'wp-admin/includes/class-wp-site-health.php';
+$shim = wecoza_sidecar_shim();
+( new WeCoza_Sidecar_Site_Health( $shim->settings, $shim->client ) )->register();
+$tests = WP_Site_Health::get_tests();
+if ( ! isset( $tests['direct']['wecoza_sidecar'] ) ) { fwrite( STDERR, 'no wecoza_sidecar direct test' ); exit( 1 ); }
+echo wp_json_encode( call_user_func( $tests['direct']['wecoza_sidecar']['test'] ) );
+"""
+
+
+def shim_test(site):
+    return json.loads(site.php(RUN_SHIM_TEST))
+
+
+def site_health_page_result(session, site):
+    """The shim's result as Tools → Site Health computes it on page load (direct tests run server-side)."""
+    page = session.get(f"{site.url}/wp-admin/site-health.php", timeout=60)
+    assert page.status_code == 200
+    match = re.search(r"var SiteHealth = (\{.*?\});\n", page.text)
+    assert match, "no SiteHealth object on wp-admin/site-health.php"
+    direct = json.loads(match.group(1))["site_status"]["direct"]
+    return next(result for result in direct if result.get("test") == "wecoza_sidecar")
+
+
+def test_site_health_is_good_while_the_sidecar_answers(sidecar_server, wordpress_site, login):
+    result = shim_test(wordpress_site)
+    assert result["status"] == "good", result
+    assert result["test"] == "wecoza_sidecar"
+    assert "Sidecar 0." in result["description"] and "Events waiting in the sidecar outbox" in result["description"]
+    assert site_health_page_result(login("admin"), wordpress_site)["status"] == "good"
+
+
+def test_site_health_reports_a_stopped_sidecar_as_critical(sidecar_server, wordpress_site, login):
+    admin = login("admin")
+    with sidecar_server.stopped():
+        result = shim_test(wordpress_site)
+        assert result["status"] == "critical", result
+        assert result["badge"]["color"] == "red"
+        assert "does not answer" in result["label"]
+        assert "/healthz" in result["description"]
+        page_result = site_health_page_result(admin, wordpress_site)
+        assert page_result["status"] == "critical"
+        assert page_result["label"] == result["label"]
+    assert shim_test(wordpress_site)["status"] == "good"

@@ -1,0 +1,38 @@
+"""Unrouting an action hands it back to whatever PHP handler is still registered (one action at a time)."""
+import requests
+
+
+def test_routed_action_is_answered_by_the_sidecar_even_with_a_legacy_handler(sidecar, ajax_url):
+    sidecar.script("wecoza_get_learner", body=b'{"success":true,"data":"sidecar"}')
+    for session in (requests, ):
+        response = session.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30)
+        assert response.text == '{"success":true,"data":"sidecar"}'
+
+
+def test_unrouted_action_falls_through_to_the_legacy_handler(sidecar, shim_site, ajax_url):
+    shim_site.set_option("wecoza_sidecar_unrouted", ["wecoza_get_learner"])
+    logged_out = requests.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30)
+    admin = shim_site.login("admin")
+    logged_in = admin.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30)
+    for response in (logged_out, logged_in):
+        assert response.status_code == 200
+        assert response.json() == {"success": True, "data": {"answered_by": "legacy php"}}
+    assert sidecar.received == []
+    # the other actions are still routed
+    sidecar.script("fetch_learners_dropdown_data", body=b'{"success":true,"data":"sidecar"}')
+    other = requests.post(ajax_url, data={"action": "fetch_learners_dropdown_data"}, timeout=30)
+    assert other.text == '{"success":true,"data":"sidecar"}'
+
+
+def test_unrouted_action_without_another_handler_is_unknown_to_wordpress(sidecar, shim_site, ajax_url):
+    shim_site.set_option("wecoza_sidecar_unrouted", ["wecoza_update_learner"])
+    response = requests.post(ajax_url, data={"action": "wecoza_update_learner"}, timeout=30)
+    assert (response.status_code, response.text) == (400, "0")
+    assert sidecar.received == []
+
+
+def test_routes_file_missing_routes_nothing(sidecar, shim_site, ajax_url):
+    shim_site.set_option("wecoza_test_routes_file", str(shim_site.path / "no-such-routes.json"))
+    response = requests.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30)
+    assert response.json()["data"] == {"answered_by": "legacy php"}
+    assert sidecar.received == []

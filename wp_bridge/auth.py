@@ -1,0 +1,154 @@
+"""Who is calling admin-ajax.php, decided as WordPress decides it, and whether the nonce holds.
+
+Order (``determine_current_user``): the auth cookie for the request's scheme (``secure_auth`` over
+HTTPS, else ``auth``), then the logged-in cookie. Cookie values are slashed first, as
+``wp_magic_quotes()`` does. The nonce uses the logged-in cookie's token even when that cookie is
+not valid, and uid 0 for a logged-out caller. Any error means "not logged in", never an exception.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pymysql
+
+from . import cookies, php
+from .cookies import CookieCheck, login_to_fetch, parse_auth_cookie, parse_cookie_header, validate_auth_cookie
+from .errors import CookieHeaderError, SaltMissing
+from .nonces import find_nonce, verify_nonce
+from .users import WPUser, capabilities, is_super_admin
+
+log = logging.getLogger("wp_bridge.auth")
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """``reason`` is None when the caller is logged in and (if asked) the nonce holds; otherwise the
+    first failure: a cookie hook name (``auth_cookie_bad_hash``...), ``no_cookie``, ``salt_missing``,
+    ``db_error``, ``bad_cookie_header``, ``internal_error``, ``nonce_missing`` or ``nonce_invalid``. ``steps`` explain the decision
+    with secrets shortened to 4 characters."""
+
+    user: WPUser | None
+    reason: str | None
+    nonce_ok: bool | None = None
+    nonce_age: int | None = None
+    nonce_action: str | int | None = None
+    steps: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def logged_in(self) -> bool:
+        return self.user is not None
+
+
+def mask(value: bytes | str) -> str:
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    return f"{text[:4]}..." if text else "(empty)"
+
+
+def authenticate(wp, cookie_header, *, https: bool = False, method: str = "POST",
+                 params: Mapping[str, object] | None = None, nonce_actions: Sequence[str | int] | None = None,
+                 nonce_field: str | None = "nonce", ajax: bool = True) -> AuthResult:
+    steps: list[tuple[str, str]] = []
+    now = int(wp.clock())
+    try:
+        user, reason, token = _current_user(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(),
+                                            now, steps)
+    except Exception as exc:  # noqa: BLE001 - every failure means "not logged in", and is logged
+        return _failed(exc, steps, nonce_actions)
+    if nonce_actions is None:
+        return AuthResult(user, reason, steps=steps)
+    nonce = find_nonce(params or {}, nonce_field)
+    try:
+        salt = wp.site().salt("nonce")
+    except SaltMissing as exc:
+        log.error("cannot check nonces: %s", exc)
+        steps.append(("nonce", "salt_missing"))
+        return AuthResult(user, reason or "salt_missing", False, steps=steps)
+    uid = user.id if user else 0
+    for action in nonce_actions:
+        age = verify_nonce(nonce, action, uid, token, now, salt=salt, life=wp.nonce_life)
+        if age:
+            steps.append(("nonce", f"{mask(nonce)} valid for action {action!r} with uid {uid} "
+                                   f"({'current' if age == 1 else 'previous'} tick)"))
+            return AuthResult(user, reason, True, age, action, steps)
+    if not php.truthy(nonce):
+        steps.append(("nonce", "no nonce in the request"))
+        return AuthResult(user, reason or "nonce_missing", False, steps=steps)
+    steps.append(("nonce", f"{mask(nonce)} not valid for {', '.join(map(repr, nonce_actions))} "
+                           f"with uid {uid} and token {mask(token)}"))
+    return AuthResult(user, reason or "nonce_invalid", False, steps=steps)
+
+
+def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list):
+    """(user or None, reason, the logged-in cookie's token for nonces)."""
+    site = wp.site()
+    jar = parse_cookie_header(cookie_header)
+    order = [(scheme, site.names.for_scheme(scheme)) for scheme in ("secure_auth" if https else "auth", "logged_in")]
+    values = {scheme: _slashed(jar.get(name)) for scheme, name in order}
+    for scheme, name in order:
+        steps.append(("cookie", f"{scheme} cookie {name}: {'present' if cookies.present(values[scheme]) else 'absent'}"))
+    logged_in = parse_auth_cookie(values["logged_in"])
+    token = logged_in.token if logged_in is not None and php.truthy(logged_in.token) else b""
+    sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
+    if not sent:
+        return None, "no_cookie", token
+    logins = list(dict.fromkeys(filter(None, (login_to_fetch(values[s], now, kind) for s in sent))))
+    data = wp.users(logins) if logins else None
+    for scheme in sent:
+        try:
+            check = validate_auth_cookie(values[scheme], scheme, now, kind, lookup=data.users.get if data else _none,
+                                         salt=lambda scheme=scheme: site.salt(scheme), rule=site.pass_frag_rule)
+        except SaltMissing as exc:
+            log.error("cannot check the %s cookie: %s", scheme, exc)
+            check = CookieCheck("salt_missing")
+        steps.extend(_explain(scheme, check, now))
+        if check.valid:
+            break
+    else:
+        return None, check.reason, token
+    record = check.user
+    roles, allcaps = capabilities(record, wp.tables, data)
+    user = WPUser(record.id, record.login, roles, allcaps, check.cookie.token.decode("latin-1"),
+                  is_super_admin(record, wp.tables, data))
+    steps.append(("capabilities", f"roles {', '.join(roles) or '(none)'}; {sum(allcaps.values())} granted"
+                                  + ("; super admin" if user.super_admin else "")))
+    return user, None, token
+
+
+def _none(_login):
+    return None
+
+
+def _slashed(value):
+    return php.addslashes(value) if isinstance(value, bytes) else value
+
+
+def _explain(scheme: str, check: CookieCheck, now: int) -> list[tuple[str, str]]:
+    cookie, user = check.cookie, check.user
+    if cookie is None:
+        return [(scheme, check.reason if check.reason != cookies.MALFORMED
+                 else f"{check.reason}: not 4 fields separated by |")]
+    lines = [(scheme, f"user {cookie.username.decode('latin-1')!r}, expiration {cookie.expiration.decode('latin-1')} "
+                      f"(now {now}), token {mask(cookie.token)}, hmac {mask(cookie.hmac)}")]
+    if user is not None:
+        lines.append((scheme, f"user found: ID {user.id}, password hash {cookies.hash_format(user.user_pass)}"))
+    if check.pass_frag_rule:
+        lines.append((scheme, f"hmac matches with pass_frag {check.pass_frag_rule}"))
+    lines.append((scheme, check.reason))
+    return lines
+
+
+def _failed(exc: Exception, steps: list, nonce_actions) -> AuthResult:
+    if isinstance(exc, pymysql.Error):
+        reason = "db_error"
+        log.error("WordPress database error while authenticating: %s %s", type(exc).__name__,
+                  exc.args[0] if exc.args else "")
+    elif isinstance(exc, CookieHeaderError):
+        reason = "bad_cookie_header"
+        log.info("refused a request: %s", exc)
+    else:
+        reason = "internal_error"
+        log.exception("authentication failed")
+    steps.append(("error", reason))
+    return AuthResult(None, reason, None if nonce_actions is None else False, steps=steps)

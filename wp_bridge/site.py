@@ -1,0 +1,125 @@
+"""The ``WordPress`` facade the sidecar holds: options, site data (cookie names, salts, the
+password-fragment rule) cached briefly, and ``authenticate()`` for admin-ajax requests."""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+
+from .cookies import CookieNames, cookie_hash, cookie_names, pass_frag_rule
+from .mysql import MySQL, MySQLParams
+from .nonces import DEFAULT_LIFE
+from .salts import SALT_OPTIONS, wp_salt
+from .tables import Tables
+from .users import UserData, load_users
+
+
+class SiteData:
+    """What every request needs from the site; salts are computed on first use per scheme."""
+
+    def __init__(self, cookiehash: str, names: CookieNames, rule: str, constants: Mapping[str, object],
+                 salt_options: Mapping[str, bytes]):
+        self.cookiehash = cookiehash
+        self.names = names
+        self.pass_frag_rule = rule
+        self._constants = constants
+        self._salt_options = salt_options
+        self._salts: dict[str, bytes] = {}
+
+    def salt(self, scheme: str) -> bytes:
+        """``wp_salt(scheme)``; SaltMissing when WordPress would have to generate it."""
+        if scheme not in self._salts:
+            self._salts[scheme] = wp_salt(scheme, self._constants, self._salt_options)
+        return self._salts[scheme]
+
+
+class WordPress:
+    """One WordPress site. ``keys`` and ``constants`` are wp-config defines; ``wp_version`` picks
+    the password-fragment rule (else the ``db_version`` option, see ``cookies.pass_frag_rule``);
+    ``blog_id`` selects the blog of a multisite network (default BLOG_ID_CURRENT_SITE or 1)."""
+
+    def __init__(self, db: MySQLParams | MySQL, table_prefix: str | None = "wp_", keys: Mapping | None = None,
+                 constants: Mapping | None = None, nonce_life: int = DEFAULT_LIFE,
+                 clock: Callable[[], float] = time.time, *, wp_version: str | None = None,
+                 blog_id: int | None = None, site_ttl: float = 60.0):
+        if nonce_life <= 0:
+            raise ValueError("nonce_life must be positive")
+        self.db = db if isinstance(db, MySQL) else MySQL(db)
+        self.constants = {**(constants or {}), **(keys or {})}
+        self.tables = Tables.for_site(table_prefix or "wp_", self.constants, blog_id)
+        self.nonce_life = nonce_life
+        self.clock = clock
+        self.wp_version = wp_version
+        self.site_ttl = site_ttl
+        self._site: tuple[float, SiteData] | None = None
+        self._lock = threading.Lock()
+
+    def get_option(self, name: str) -> str | None:
+        """The raw ``option_value`` of this blog's option, or None."""
+        return self.get_options([name])[name]
+
+    def get_options(self, names: Iterable[str]) -> dict[str, str | None]:
+        """Several raw option values in one query; None for the missing ones."""
+        names = list(dict.fromkeys(names))
+        found = self._values([self._option(name) for name in names])
+        return {name: None if found.get(name) is None else found[name].decode(self.db.encoding, "surrogateescape")
+                for name in names}
+
+    def ping(self) -> None:
+        self.db.ping()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def site(self) -> SiteData:
+        """Site data, reloaded (one query) when older than ``site_ttl`` seconds."""
+        cached = self._site
+        if cached is not None and time.monotonic() - cached[0] < self.site_ttl:
+            return cached[1]
+        with self._lock:
+            cached = self._site
+            if cached is None or time.monotonic() - cached[0] >= self.site_ttl:
+                cached = (time.monotonic(), self._load_site())
+                self._site = cached
+        return cached[1]
+
+    def users(self, logins: list[str]) -> UserData:
+        return load_users(self.db, self.tables, logins)
+
+    def authenticate(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
+                     params: Mapping[str, object] | None = None, nonce_actions=None,
+                     nonce_field: str | None = "nonce", ajax: bool = True):
+        """Who is calling, as admin-ajax.php decides it, and whether the nonce holds; see auth.py."""
+        from .auth import authenticate
+        return authenticate(self, cookie_header, https=https, method=method, params=params,
+                            nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=ajax)
+
+    def _load_site(self) -> SiteData:
+        tables = self.tables
+        if tables.multisite:
+            network = self._values([self._network_option(name) for name in ("siteurl", *SALT_OPTIONS)]
+                                   + [self._option("db_version")])
+        else:
+            network = self._values([self._option(name) for name in ("siteurl", "db_version", *SALT_OPTIONS)])
+        db_version = network.get("db_version") or b""
+        rule = pass_frag_rule(self.wp_version, int(db_version) if db_version.isdigit() else None)
+        cookiehash = cookie_hash(network.get("siteurl"), self.constants, tables.multisite)
+        return SiteData(cookiehash, cookie_names(cookiehash, self.constants), rule, self.constants,
+                        {name: network[name] for name in SALT_OPTIONS if network.get(name) is not None})
+
+    def _option(self, name: str) -> tuple[str, str]:
+        return f"SELECT option_value FROM {self.tables.options} WHERE option_name = %s", name
+
+    def _network_option(self, name: str) -> tuple[str, str]:
+        return (f"SELECT meta_value FROM {self.tables.sitemeta} WHERE meta_key = %s "
+                f"AND site_id = {int(self.tables.network_id)} ORDER BY meta_id", name)
+
+    def _values(self, lookups: list[tuple[str, str]]) -> dict[str, bytes | None]:
+        """``(select, name)`` pairs answered in one query: the first row of each, by name. The SQL
+        comparison decides what matches, as it does for WordPress."""
+        if not lookups:
+            return {}
+        sql = " UNION ALL ".join(f"(SELECT {tag} AS q, v.* FROM ({select} LIMIT 1) AS v)"
+                                 for tag, (select, _) in enumerate(lookups))
+        rows = self.db.query(sql, [name for _, name in lookups])
+        return {lookups[int(tag)][1]: value for tag, value in rows}

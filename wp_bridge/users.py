@@ -1,0 +1,146 @@
+"""Users as WordPress resolves them: the row, the usermeta that matter, the role definitions and
+super admins, fetched in one query; roles and ``allcaps`` computed as ``WP_User`` does."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from . import php
+from .cookies import UserRecord
+from .mysql import MySQL
+from .phpserialize import maybe_unserialize
+from .tables import Tables
+
+SESSION_TOKENS = "session_tokens"
+DEFAULT_SUPER_ADMINS = (b"admin",)
+
+# Capabilities map_meta_cap() translates into others (core 6.1 - 7.1). has_cap() answers False for
+# them: the sidecar evaluates primitive capabilities only.
+META_CAPS = frozenset("""
+    remove_user promote_user add_users edit_user edit_users delete_post delete_page edit_post edit_page
+    read_post read_page publish_post edit_post_meta delete_post_meta add_post_meta edit_comment_meta
+    delete_comment_meta add_comment_meta edit_term_meta delete_term_meta add_term_meta edit_user_meta
+    delete_user_meta add_user_meta edit_comment unfiltered_upload edit_css unfiltered_html edit_files
+    edit_plugins edit_themes update_plugins delete_plugins install_plugins upload_plugins update_themes
+    delete_themes install_themes upload_themes update_core install_languages update_languages
+    activate_plugins deactivate_plugins activate_plugin deactivate_plugin resume_plugin resume_theme
+    delete_user delete_users create_users manage_links customize delete_site edit_term delete_term
+    assign_term manage_post_tags edit_categories edit_post_tags delete_categories delete_post_tags
+    assign_categories assign_post_tags create_sites delete_sites manage_network manage_sites
+    manage_network_users manage_network_plugins manage_network_themes manage_network_options
+    upgrade_network setup_network update_php update_https export_others_personal_data
+    erase_others_personal_data manage_privacy_options create_app_password list_app_passwords
+    read_app_password edit_app_password delete_app_passwords delete_app_password edit_block_binding
+""".split())
+
+
+@dataclass(frozen=True)
+class WPUser:
+    """A logged-in user with ``WP_User::$roles`` and ``$allcaps`` (capability -> granted)."""
+
+    id: int
+    login: str
+    roles: tuple[str, ...]
+    allcaps: Mapping[str, bool]
+    session_token: str = field(default="", repr=False)
+    super_admin: bool = False
+
+    def has_cap(self, capability: str) -> bool:
+        """``current_user_can()`` for a primitive capability (custom ones such as manage_learners)."""
+        cap = str(capability)
+        if php.is_numeric(cap):
+            cap = "level_" + cap
+        if cap in META_CAPS or cap == "do_not_allow":
+            return False
+        return self.super_admin or cap == "exist" or self.allcaps.get(cap, False)
+
+
+@dataclass(frozen=True)
+class UserData:
+    """One query's answer: users by requested login, raw roles option, raw ``site_admins``."""
+
+    users: Mapping[str, UserRecord | None]
+    roles: bytes | None
+    site_admins: bytes | None
+    site_admins_found: bool
+
+
+def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
+    """Rows for ``logins`` (MySQL's collation decides the match, as in ``get_user_by``), their
+    capabilities, user level and session tokens, plus the roles option (and on multisite the
+    network's super admins), in one round trip."""
+    meta_keys = (tables.capabilities_key, tables.user_level_key, SESSION_TOKENS)
+    parts, args = [], []
+    for index, login in enumerate(logins):
+        parts.append(
+            f"SELECT {index} AS q, u.ID, u.user_login, u.user_pass, m.umeta_id, m.meta_key, m.meta_value "
+            f"FROM (SELECT ID, user_login, user_pass FROM {tables.users} WHERE user_login = %s "
+            f"ORDER BY ID LIMIT 1) AS u LEFT JOIN {tables.usermeta} AS m "
+            f"ON m.user_id = u.ID AND m.meta_key IN (%s, %s, %s)")
+        args += [login, *meta_keys]
+    parts.append(f"SELECT -1, NULL, NULL, NULL, NULL, NULL, option_value FROM {tables.options} "
+                 "WHERE option_name = %s")
+    args.append(tables.roles_option)
+    if tables.multisite:
+        parts.append(f"SELECT -2, NULL, NULL, NULL, meta_id, NULL, meta_value FROM {tables.sitemeta} "
+                     "WHERE meta_key = 'site_admins' AND site_id = %s")
+        args.append(tables.network_id)
+    rows = db.query(" UNION ALL ".join(f"({part})" for part in parts), args)
+
+    found: dict[int, tuple] = {}
+    metas: dict[int, dict[bytes, tuple[int, bytes]]] = {}
+    roles = site_admins = None
+    site_admins_id = None
+    wanted = {key.encode() for key in meta_keys}
+    for q, user_id, login, user_pass, meta_id, meta_key, meta_value in rows:
+        if q == -1:
+            roles = meta_value
+        elif q == -2:
+            if site_admins_id is None or meta_id < site_admins_id:
+                site_admins, site_admins_id = meta_value, meta_id
+        elif user_id is not None:
+            found[q] = (int(user_id), login, user_pass or b"")
+            meta = metas.setdefault(q, {})
+            if meta_key in wanted and (meta_key not in meta or meta_id < meta[meta_key][0]):
+                meta[meta_key] = (meta_id, meta_value or b"")
+    users = {}
+    for index, login in enumerate(logins):
+        if index in found:
+            user_id, stored_login, user_pass = found[index]
+            users[login] = UserRecord(user_id, stored_login.decode(db.encoding, "surrogateescape"), user_pass,
+                                      {key: value for key, (_, value) in metas.get(index, {}).items()})
+        else:
+            users[login] = None
+    return UserData(users, roles, site_admins, site_admins_id is not None)
+
+
+def capabilities(user: UserRecord, tables: Tables, data: UserData) -> tuple[tuple[str, ...], dict[str, bool]]:
+    """``WP_User::$roles`` and ``$allcaps``: the capabilities of each role the user has, in the
+    user's order, then the user's own grants and denials on top. Integer-named capabilities,
+    which PHP's ``array_merge`` renumbers, are left out."""
+    caps = maybe_unserialize(user.meta.get(tables.capabilities_key.encode()))
+    caps = caps if isinstance(caps, dict) else {}
+    definitions = maybe_unserialize(data.roles) if data.roles is not None else {}
+    definitions = definitions if isinstance(definitions, dict) else {}
+    known = {name for name, role in definitions.items() if isinstance(role, dict) and role.get(b"name") is not None}
+    roles = [name for name in caps if name in known]
+    allcaps: dict[str, bool] = {}
+    for source in [definitions[name].get(b"capabilities") for name in roles] + [caps]:
+        if isinstance(source, dict):
+            allcaps.update((_text(cap), php.truthy(granted)) for cap, granted in source.items()
+                           if isinstance(cap, bytes))
+    return tuple(_text(name) for name in roles), allcaps
+
+
+def is_super_admin(user: UserRecord, tables: Tables, data: UserData) -> bool:
+    """``is_super_admin()`` on multisite: the login is in the network's ``site_admins`` (``admin``
+    when that option does not exist)."""
+    if not tables.multisite:
+        return False
+    admins = maybe_unserialize(data.site_admins) if data.site_admins_found else dict(enumerate(DEFAULT_SUPER_ADMINS))
+    login = user.login.encode("utf-8", "surrogateescape")
+    return isinstance(admins, dict) and any(isinstance(v, bytes) and v == login for v in admins.values())
+
+
+def _text(key) -> str:
+    return key.decode("utf-8", "surrogateescape") if isinstance(key, bytes) else str(key)
