@@ -48,6 +48,10 @@ SETTINGS = (
             "WordPress database password; default DB_PASSWORD.", secret=True),
     Setting("wordpress.table_prefix", "WECOZA_WP_TABLE_PREFIX", None, "WordPress table prefix; default $table_prefix."),
     Setting("wordpress.nonce_life", None, "86400", "Nonce lifetime in seconds, if a site filter changes nonce_life."),
+    Setting("wordpress.version", None, None,
+            "WordPress version (e.g. 6.8.1); picks the auth cookie's password-fragment rule exactly. Unset: "
+            "judged from the db_version option."),
+    Setting("wordpress.blog_id", None, None, "Multisite: the blog whose roles and capabilities apply."),
     Setting("postgres.host", "WECOZA_PG_HOST", None, "PostgreSQL host; default the WordPress option wecoza_postgres_host."),
     Setting("postgres.port", "WECOZA_PG_PORT", None, "PostgreSQL port; default wecoza_postgres_port, then 5432."),
     Setting("postgres.dbname", "WECOZA_PG_DBNAME", None, "PostgreSQL database; default wecoza_postgres_dbname."),
@@ -136,6 +140,8 @@ class Config:
             keys=dict(wpc.keys) if wpc else {},
             constants=dict(wpc.constants) if wpc else {},
             nonce_life=self.int("wordpress.nonce_life"),
+            wp_version=self.get("wordpress.version"),
+            blog_id=self.int("wordpress.blog_id") if self.get("wordpress.blog_id") else None,
             **kwargs,
         )
 
@@ -211,6 +217,19 @@ def _from_wp_config(wpc) -> dict[str, str]:
     return {k: v for k, v in found.items() if v is not None}
 
 
+def _explicit_wp_settings(values: dict) -> tuple[str, ...]:
+    """wp-config.php names the operator gave the sidecar directly (so a computed define there is no error)."""
+    from wp_bridge.wpconfig import TABLE_PREFIX
+    given = set()
+    if any(values[k].value for k in ("wordpress.db_host", "wordpress.db_port", "wordpress.db_socket")):
+        given.add("DB_HOST")
+    for key, name in (("wordpress.db_name", "DB_NAME"), ("wordpress.db_user", "DB_USER"),
+                      ("wordpress.db_password", "DB_PASSWORD"), ("wordpress.table_prefix", TABLE_PREFIX)):
+        if values[key].value is not None:
+            given.add(name)
+    return tuple(sorted(given))
+
+
 def load_config(env=None) -> Config:
     """Read every source; raise ConfigError for a file that cannot be read or a bad value."""
     env = os.environ if env is None else env
@@ -232,7 +251,7 @@ def load_config(env=None) -> Config:
     if wp_config_path:
         from wp_bridge.wpconfig import WPConfigError, read_wp_config
         try:
-            wp_config = read_wp_config(wp_config_path)
+            wp_config = read_wp_config(wp_config_path, explicit=_explicit_wp_settings(values))
         except (OSError, WPConfigError) as exc:
             raise ConfigError(f"WECOZA_WP_CONFIG ({wp_config_path}): {exc}") from None
         explicit_host = any(values[k].value for k in ("wordpress.db_host", "wordpress.db_port", "wordpress.db_socket"))
@@ -256,7 +275,7 @@ def _check_values(config: Config) -> None:
         raise ConfigError("WECOZA_WP_DB_SOCKET and WECOZA_WP_DB_PORT are both set: give a socket or a host and port")
     for key in ("wordpress.db_port", "postgres.port", "postgres.pool_max", "postgres.statement_timeout",
                 "sidecar.signature_window",
-                "wordpress.nonce_life", "dispatch.delay", "dispatch.max_attempts"):
+                "wordpress.nonce_life", "wordpress.blog_id", "dispatch.delay", "dispatch.max_attempts"):
         if config.get(key) is not None:
             config.int(key)
     if config.get("postgres.sslmode") not in PG_SSLMODES:

@@ -54,10 +54,6 @@ class HandlerError(Exception):
         self.reply = reply
 
 
-def flat_params(params: dict) -> dict:
-    return {k: v for k, v in params.items() if isinstance(k, str) and isinstance(v, str)}
-
-
 def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
     get = parse_urlencoded(incoming.query)
     if incoming.method == "POST":
@@ -70,7 +66,7 @@ def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
 def authenticate(services, incoming: Incoming, params: dict, nonce_actions, nonce_field: str):
     return services.wordpress.authenticate(
         cookie_header=incoming.cookie, https=incoming.https, method=incoming.method,
-        params=flat_params(params), nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=True)
+        params=params, nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=True)
 
 
 def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:

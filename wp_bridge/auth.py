@@ -26,8 +26,8 @@ log = logging.getLogger("wp_bridge.auth")
 class AuthResult:
     """``reason`` is None when the caller is logged in and (if asked) the nonce holds; otherwise the
     first failure: a cookie hook name (``auth_cookie_bad_hash``...), ``no_cookie``, ``salt_missing``,
-    ``db_error``, ``bad_cookie_header``, ``internal_error``, ``nonce_missing`` or ``nonce_invalid``. ``steps`` explain the decision
-    with secrets shortened to 4 characters."""
+    ``db_error``, ``bad_cookie_header``, ``internal_error``, ``nonce_missing`` or ``nonce_invalid``.
+    ``steps`` explain the decision with secrets shortened to 4 characters."""
 
     user: WPUser | None
     reason: str | None
@@ -87,7 +87,8 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     order = [(scheme, site.names.for_scheme(scheme)) for scheme in ("secure_auth" if https else "auth", "logged_in")]
     values = {scheme: _slashed(jar.get(name)) for scheme, name in order}
     for scheme, name in order:
-        steps.append(("cookie", f"{scheme} cookie {name}: {'present' if cookies.present(values[scheme]) else 'absent'}"))
+        steps.append(("cookie", f"{scheme} cookie {name}: "
+                                f"{'present' if cookies.present(values[scheme]) else 'absent'}"))
     logged_in = parse_auth_cookie(values["logged_in"])
     token = logged_in.token if logged_in is not None and php.truthy(logged_in.token) else b""
     sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
@@ -97,7 +98,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     data = wp.users(logins) if logins else None
     for scheme in sent:
         try:
-            check = validate_auth_cookie(values[scheme], scheme, now, kind, lookup=data.users.get if data else _none,
+            check = validate_auth_cookie(values[scheme], scheme, now, kind, lookup=data.users.get if data else {}.get,
                                          salt=lambda scheme=scheme: site.salt(scheme), rule=site.pass_frag_rule)
         except SaltMissing as exc:
             log.error("cannot check the %s cookie: %s", scheme, exc)
@@ -114,10 +115,6 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     steps.append(("capabilities", f"roles {', '.join(roles) or '(none)'}; {sum(allcaps.values())} granted"
                                   + ("; super admin" if user.super_admin else "")))
     return user, None, token
-
-
-def _none(_login):
-    return None
 
 
 def _slashed(value):

@@ -17,7 +17,6 @@ from .salts import salted_hash
 MAX_HEADER = 64 * 1024
 MAX_COOKIES = 1000
 GRACE = 3600
-REQUEST_KINDS = ("GET", "POST", "AJAX")
 
 PASS_FRAG_LEGACY = "legacy"     # WordPress <= 6.7: substr(user_pass, 8, 4)
 PASS_FRAG_CURRENT = "current"   # WordPress >= 6.8: that for $P$ and $2y$, else the last 4 characters
@@ -159,8 +158,12 @@ def lookup_login(username: bytes) -> str | None:
 
 
 def pass_frag_rule(wp_version: str | None = None, db_version: int | None = None) -> str:
-    """The password-fragment rule for a site: from its WordPress version when known, else from
-    the ``db_version`` option where that decides, else PASS_FRAG_EITHER."""
+    """The password-fragment rule of a site. A configured WordPress version decides (6.8 changed
+    the rule); else the ``db_version`` option, which tells <= 6.6 (below 58975) and >= 6.9 (above)
+    apart but not 6.7 from 6.8 (both 58975); else PASS_FRAG_EITHER, which accepts a cookie made
+    under either rule. The rules differ only for hashes other than ``$P$`` and ``$2y$`` (6.8's
+    ``$wp$2y$``, legacy MD5, ``$2a$``, argon2). Both versions rehash an MD5 hash at login, so only
+    cookies set without a password login (``wp_set_auth_cookie`` from a plugin) can depend on it."""
     if wp_version:
         numbers = tuple(int(n) for n in re.findall(r"[0-9]+", wp_version)[:2])
         return PASS_FRAG_CURRENT if numbers >= FIRST_CURRENT_VERSION else PASS_FRAG_LEGACY
@@ -235,7 +238,8 @@ def validate_auth_cookie(value: bytes | PHPArray | None, scheme: str, now: int, 
 def _expiry_failure(cookie: AuthCookie, now: int, request_kind: str, rule: str) -> str | None:
     grace = GRACE if request_kind in ("POST", "AJAX") else 0
     if re.fullmatch(rb"[0-9]+", cookie.expiration):
-        return EXPIRED if int(cookie.expiration) + grace < now else None
+        digits = cookie.expiration.lstrip(b"0")
+        return EXPIRED if len(digits) <= 19 and int(digits or b"0") + grace < now else None
     if rule == PASS_FRAG_LEGACY:
         return BAD_HASH
     leading = re.match(rb"[ \t\n\r\v\f]*([+-]?[0-9]{1,19})", cookie.expiration)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from .auth import AuthResult, authenticate
 from .cookies import CookieNames, cookie_hash, cookie_names, pass_frag_rule
 from .mysql import MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
@@ -87,10 +88,9 @@ class WordPress:
         return load_users(self.db, self.tables, logins)
 
     def authenticate(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
-                     params: Mapping[str, object] | None = None, nonce_actions=None,
-                     nonce_field: str | None = "nonce", ajax: bool = True):
+                     params: Mapping[str, object] | None = None, nonce_actions: Sequence[str | int] | None = None,
+                     nonce_field: str | None = "nonce", ajax: bool = True) -> AuthResult:
         """Who is calling, as admin-ajax.php decides it, and whether the nonce holds; see auth.py."""
-        from .auth import authenticate
         return authenticate(self, cookie_header, https=https, method=method, params=params,
                             nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=ajax)
 
@@ -102,7 +102,8 @@ class WordPress:
         else:
             network = self._values([self._option(name) for name in ("siteurl", "db_version", *SALT_OPTIONS)])
         db_version = network.get("db_version") or b""
-        rule = pass_frag_rule(self.wp_version, int(db_version) if db_version.isdigit() else None)
+        known = db_version.isdigit() and len(db_version) < 10
+        rule = pass_frag_rule(self.wp_version, int(db_version) if known else None)
         cookiehash = cookie_hash(network.get("siteurl"), self.constants, tables.multisite)
         return SiteData(cookiehash, cookie_names(cookiehash, self.constants), rule, self.constants,
                         {name: network[name] for name in SALT_OPTIONS if network.get(name) is not None})

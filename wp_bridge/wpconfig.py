@@ -73,7 +73,7 @@ def read_wp_config(path, *, explicit=(), debian: bool | None = None) -> WPConfig
             f"host, then config-<domain>.php or config-default.php. Point the sidecar at that file{found}, "
             "for example /etc/wordpress/config-example.com.php.")
     values, unknown = _scan(source, path)
-    if debian if debian is not None else path.parent == DEBIAN_ETC:
+    if path.parent == DEBIAN_ETC if debian is None else debian:
         for name, default in {**DEBIAN_DEFAULTS, TABLE_PREFIX: "wp_"}.items():
             if name not in values and name not in unknown:
                 values[name] = default
@@ -101,8 +101,7 @@ def read_wp_config(path, *, explicit=(), debian: bool | None = None) -> WPConfig
 
 def _explain(name: str, why: str, path: Path) -> str:
     hint = ENV_HINTS.get(name, "in the sidecar configuration")
-    what = "$table_prefix" if name == TABLE_PREFIX else name
-    return (f"{what} in {path} is {why}; the sidecar does not run PHP, so give its value explicitly "
+    return (f"{name} in {path} is {why}; the sidecar does not run PHP, so give its value explicitly "
             f"({hint}) or make it a literal define")
 
 
@@ -137,7 +136,8 @@ def parse_db_host(value: str, default_socket: str = DEBIAN_SOCKET) -> DBHost:
     else:
         found = re.match(r"(?P<host>[^:/]*)(?::(?P<port>[0-9]+))?", host)
     host = (found.group("host") if found else host) or "localhost"
-    port = int(found.group("port")) if found and found.group("port") and int(found.group("port")) else None
+    digits = (found.group("port") or "").lstrip("0") if found else ""
+    port = int(digits) if 0 < len(digits) <= 5 else None
     if host.lower() == "localhost":
         return DBHost("localhost", None, socket or default_socket)
     return DBHost(host, port or 3306, None)
@@ -309,7 +309,7 @@ def _scan(source: str, path: Path) -> tuple[dict, dict]:
             end = _statement_end(tokens, i + 1)
             rest = tokens[i + 1:end]
             if any(t.text == "=" for t in rest):
-                plain = rest[0].text == "=" and (len(rest) < 2 or rest[1].text not in "=>")
+                plain = rest[0].text == "=" and (len(rest) < 2 or rest[1].text not in ("=", ">"))
                 literal, value = _literal(rest[1:]) if plain else (False, None)
                 values.pop(text, None)
                 unknown.pop(text, None)

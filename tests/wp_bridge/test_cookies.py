@@ -122,7 +122,8 @@ def test_cookie_header_limits():
         parse_cookie_header("a=" + "x" * cookies.MAX_HEADER)
 
 
-@pytest.mark.parametrize("value,present", [(None, False), (b"", False), (b"0", False), (b"00", True), (PHP_ARRAY, True)])
+@pytest.mark.parametrize("value,present", [
+    (None, False), (b"", False), (b"0", False), (b"00", True), (PHP_ARRAY, True)])
 def test_present(value, present):
     assert cookies.present(value) is present
 
@@ -154,11 +155,19 @@ def test_non_numeric_expiration_is_never_looked_up(expiration, kind, rule, reaso
     assert validate_auth_cookie(value, "auth", 1767258000, kind, lookup=lookup, salt=b"s", rule=rule).reason == reason
 
 
+@pytest.mark.parametrize("expiration,reason", [
+    (b"9" * 5000, cookies.BAD_USERNAME), (b"0" * 5000 + b"5", cookies.EXPIRED)])
+def test_huge_expirations(expiration, reason):
+    value = b"nobody|" + expiration + b"|t|h"
+    assert validate_auth_cookie(value, "auth", 100, "GET", lookup=lambda login: None, salt=b"s").reason == reason
+
+
 def test_expiry_grace():
     user = record("admin", SPEC_TABLE[0][1])
     salt = wp_salt("auth", SCENARIO_A, {})
     value = generate_auth_cookie(user, EXPIRATION, TOKEN, salt)
-    lookup = {"admin": UserRecord(1, "admin", user.user_pass, {b"session_tokens": sessions(TOKEN, expiration=EXPIRATION + 7200)})}.get
+    longer = {b"session_tokens": sessions(TOKEN, expiration=EXPIRATION + 7200)}
+    lookup = {"admin": UserRecord(1, "admin", user.user_pass, longer)}.get
     for kind, now, reason in (("GET", EXPIRATION, cookies.OK), ("GET", EXPIRATION + 1, cookies.EXPIRED),
                               ("POST", EXPIRATION + 3600, cookies.OK), ("AJAX", EXPIRATION + 3601, cookies.EXPIRED)):
         assert validate_auth_cookie(value, "auth", now, kind, lookup=lookup, salt=salt).reason == reason

@@ -17,8 +17,11 @@ STORED = vector_params(lambda v: ((c["id"], c) for c in v["serialize"]["cases"] 
 def same(actual, expected) -> bool:
     """Equality that tells NAN, -0.0, ints, floats and bools apart, recursively and in order."""
     if isinstance(expected, float):
-        return isinstance(actual, float) and (math.isnan(actual) and math.isnan(expected)
-                                              or (actual == expected and math.copysign(1, actual) == math.copysign(1, expected)))
+        if not isinstance(actual, float):
+            return False
+        if math.isnan(expected):
+            return math.isnan(actual)
+        return actual == expected and math.copysign(1, actual) == math.copysign(1, expected)
     if isinstance(expected, dict):
         return (isinstance(actual, dict) and list(actual) == list(expected)
                 and all(same(actual[k], v) for k, v in expected.items()))

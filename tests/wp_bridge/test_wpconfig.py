@@ -182,7 +182,10 @@ def test_parse_db_host_other_default_socket():
     assert parse_db_host("localhost", default_socket="/tmp/s") == DBHost("localhost", None, "/tmp/s")
 
 
-@pytest.mark.skipif(not Path("/usr/share/wordpress/wp-config.php").is_file(), reason="Debian's wordpress package absent")
+DEBIAN_DISPATCHER = Path("/usr/share/wordpress/wp-config.php")
+
+
+@pytest.mark.skipif(not DEBIAN_DISPATCHER.is_file(), reason="Debian's wordpress package is not installed")
 def test_the_real_debian_dispatcher_is_recognised():
     with pytest.raises(WPConfigError, match="Debian's dispatcher"):
-        read_wp_config("/usr/share/wordpress/wp-config.php")
+        read_wp_config(DEBIAN_DISPATCHER)
