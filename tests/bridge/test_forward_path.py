@@ -28,7 +28,7 @@ def expected_learner_json(pg_database, learner_id):
         '"postalCode":%s,"highestQualification":%s,"highestQualificationName":null,"assessmentStatus":"Assessed",'
         '"placementAssessmentDate":null,"numeracyLevel":null,"numeracyLevelName":null,"communicationLevel":null,'
         '"communicationLevelName":null,"employmentStatus":"Employed","employerId":null,"employerName":null,'
-        '"disabilityStatus":"No","scannedPortfolio":"","createdAt":"2026-01-05 10:00:00",'
+        '"disabilityStatus":"No","scannedPortfolio":null,"createdAt":"2026-01-05 10:00:00",'
         '"updatedAt":"2026-01-06 11:30:00"}}'
     ) % (learner_id, s(suburb), city_id, s(town), city_id, s(province), s(postal), s(qualification))
 
