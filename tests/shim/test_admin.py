@@ -3,10 +3,11 @@ import json
 import re
 import uuid
 
-import pytest
 import requests
 
-from tests.shim.conftest import SHIM_BASENAME
+from tests.support.sidecar_server import SHIM_MAIN, SHIM_SLUG
+
+SHIM_BASENAME = f"{SHIM_SLUG}/{SHIM_MAIN}"
 
 SETTINGS = "/wp-admin/options-general.php?page=wecoza-sidecar"
 

@@ -31,12 +31,12 @@ def test_sidecar_stopped(sidecar, shim_site, ajax_url):
 
 def test_sidecar_slow_the_timeout_holds(sidecar, shim_site, ajax_url):
     shim_site.set_option("wecoza_sidecar_timeout", 2)
-    sidecar.script("wecoza_get_learner", delay=6)
+    sidecar.script("wecoza_get_learner", delay=12)
     started = time.monotonic()
     response = post(ajax_url)
     elapsed = time.monotonic() - started
     assert_unavailable(response)
-    assert 1.5 <= elapsed < 4.5, elapsed
+    assert 1.5 <= elapsed < 7, elapsed  # timeout 2 s + WordPress's own time, far below the 12 s delay
     assert "sidecar unreachable for action wecoza_get_learner: " in shim_site.debug_log()
 
 
@@ -93,7 +93,7 @@ def test_a_host_the_site_blocks_is_not_reached_and_the_reason_is_logged(sidecar,
     shim_site.set_option("wecoza_sidecar_url", "http://192.0.2.10:8765")
     started = time.monotonic()
     assert_unavailable(post(ajax_url))
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
     assert ("sidecar unreachable for action wecoza_get_learner: User has blocked requests through HTTP. "
             "(WP_HTTP_BLOCK_EXTERNAL is on: add the sidecar host to WP_ACCESSIBLE_HOSTS)") in shim_site.debug_log()
 

@@ -1,6 +1,5 @@
 """Pages that POST to themselves: forwarded to /form/{form}, 303 back, the flash shown once."""
 import re
-import time
 import uuid
 from urllib.parse import parse_qs, urljoin, urlparse
 

@@ -4,7 +4,7 @@ import json
 
 import requests
 
-from tests.shim.fake_sidecar import JSON_TYPE, Reply
+from tests.shim.fake_sidecar import JSON_TYPE
 
 COOKIE = ("wordpress_test_cookie=WP%20Cookie%20check; wordpress_logged_in_abc=admin%7C1700000000%7Ctoken%7Chmac; "
           "other=a=b; spaced = x ;last=")
@@ -78,8 +78,7 @@ def test_json_envelope_and_error_status_are_relayed_exactly(sidecar, ajax_url):
     sidecar.script("wecoza_get_learner", status=400, body=body, headers={"Content-Type": JSON_TYPE})
     response = requests.post(ajax_url, data={"action": "wecoza_get_learner", "id": "999"}, timeout=30)
     assert (response.status_code, response.content) == (400, body)
-    assert response.headers["Content-Type"] == JSON_TYPE
-    assert not response.content.endswith(b"0") or response.content == body  # admin-ajax appended nothing
+    assert response.headers["Content-Type"] == JSON_TYPE  # and admin-ajax appended no "0"
 
 
 def test_location_is_relayed_and_not_followed_by_the_shim(sidecar, ajax_url):
@@ -167,7 +166,7 @@ def test_an_empty_file_input_is_sent_as_browsers_send_it(sidecar, ajax_url):
     assert post == {"action": "wecoza_update_learner"} and uploads == {}
 
 
-def test_header_values_never_carry_newlines_or_raw_bytes(sidecar, shim_site, ajax_url):
+def test_header_values_never_carry_newlines_or_raw_bytes(sidecar, ajax_url):
     # A user agent with bytes outside printable ASCII reaches the sidecar percent-encoded, signed as sent.
     requests.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30,
                   headers={"User-Agent": "Agent\tZo\xeb".encode("latin-1")})

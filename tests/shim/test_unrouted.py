@@ -4,9 +4,8 @@ import requests
 
 def test_routed_action_is_answered_by_the_sidecar_even_with_a_legacy_handler(sidecar, ajax_url):
     sidecar.script("wecoza_get_learner", body=b'{"success":true,"data":"sidecar"}')
-    for session in (requests, ):
-        response = session.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30)
-        assert response.text == '{"success":true,"data":"sidecar"}'
+    response = requests.post(ajax_url, data={"action": "wecoza_get_learner"}, timeout=30)
+    assert response.text == '{"success":true,"data":"sidecar"}'
 
 
 def test_unrouted_action_falls_through_to_the_legacy_handler(sidecar, shim_site, ajax_url):

@@ -53,6 +53,21 @@ class WeCoza_Sidecar_Client {
 	}
 
 	/**
+	 * Forwards the request being served; any failure, even an exception, comes back as a WP_Error.
+	 *
+	 * @param string $kind 'ajax' or 'form'.
+	 * @param string $name Action or form name.
+	 * @return WeCoza_Sidecar_Response|WP_Error
+	 */
+	public function forward_current_request( $kind, $name ) {
+		try {
+			return $this->forward( $kind, $name, WeCoza_Sidecar_Incoming_Request::from_globals() );
+		} catch ( Throwable $e ) {
+			return new WP_Error( 'wecoza_sidecar_exception', get_class( $e ) . ' while forwarding' );
+		}
+	}
+
+	/**
 	 * Forwards the browser's request to POST {url}/{kind}/{name}.
 	 *
 	 * @param string                          $kind    'ajax' or 'form'.

@@ -90,11 +90,7 @@ class WeCoza_Sidecar_Form_Posts {
 		}
 		$name = $form['form'];
 
-		try {
-			$response = $this->client->forward( 'form', $name, WeCoza_Sidecar_Incoming_Request::from_globals() );
-		} catch ( Throwable $e ) {
-			$response = new WP_Error( 'wecoza_sidecar_exception', get_class( $e ) . ' while forwarding' );
-		}
+		$response = $this->client->forward_current_request( 'form', $name );
 		$outcome  = is_wp_error( $response ) ? WeCoza_Sidecar_Client::describe_error( $response ) : $this->read_outcome( $response );
 		if ( is_string( $outcome ) ) {
 			WeCoza_Sidecar_Events::log( 'sidecar unreachable for form ' . $name . ': ' . $outcome );

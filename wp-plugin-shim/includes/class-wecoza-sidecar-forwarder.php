@@ -72,11 +72,7 @@ class WeCoza_Sidecar_Forwarder {
 			return;
 		}
 
-		try {
-			$response = $this->client->forward( 'ajax', $action, WeCoza_Sidecar_Incoming_Request::from_globals() );
-		} catch ( Throwable $e ) {
-			$response = new WP_Error( 'wecoza_sidecar_exception', get_class( $e ) . ' while forwarding' );
-		}
+		$response = $this->client->forward_current_request( 'ajax', $action );
 		if ( is_wp_error( $response ) ) {
 			$this->unavailable( $action, WeCoza_Sidecar_Client::describe_error( $response ) );
 		}

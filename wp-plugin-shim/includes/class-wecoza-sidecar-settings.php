@@ -89,11 +89,7 @@ class WeCoza_Sidecar_Settings {
 	 * @return string[]
 	 */
 	public function unrouted() {
-		$value = get_option( self::OPTION_UNROUTED, array() );
-		if ( ! is_array( $value ) ) {
-			return array();
-		}
-		return array_values( array_filter( array_map( 'strval', $value ), array( 'WeCoza_Sidecar_Routes', 'valid_name' ) ) );
+		return self::name_list( get_option( self::OPTION_UNROUTED, array() ) );
 	}
 
 	/**
@@ -102,7 +98,16 @@ class WeCoza_Sidecar_Settings {
 	 * @return string[]
 	 */
 	public function unrouted_forms() {
-		$value = get_option( self::OPTION_UNROUTED_FORMS, array() );
+		return self::name_list( get_option( self::OPTION_UNROUTED_FORMS, array() ) );
+	}
+
+	/**
+	 * The valid action or form names of a stored list.
+	 *
+	 * @param mixed $value Stored value.
+	 * @return string[]
+	 */
+	private static function name_list( $value ) {
 		if ( ! is_array( $value ) ) {
 			return array();
 		}
@@ -137,12 +142,21 @@ class WeCoza_Sidecar_Settings {
 
 		update_option( self::OPTION_TIMEOUT, self::clamp_timeout( $input['timeout'] ?? self::DEFAULT_TIMEOUT ) );
 
-		$ticked   = isset( $input['routed'] ) && is_array( $input['routed'] ) ? array_map( 'strval', $input['routed'] ) : array();
-		$unrouted = array_values( array_diff( $all_actions, $ticked ) );
-		update_option( self::OPTION_UNROUTED, $unrouted );
+		// The unticked names are stored, so an action or form added to routes.json later is routed by default.
+		update_option( self::OPTION_UNROUTED, self::unticked( $all_actions, $input['routed'] ?? array() ) );
+		update_option( self::OPTION_UNROUTED_FORMS, self::unticked( $all_forms, $input['routed_forms'] ?? array() ) );
+	}
 
-		$ticked_forms = isset( $input['routed_forms'] ) && is_array( $input['routed_forms'] ) ? array_map( 'strval', $input['routed_forms'] ) : array();
-		update_option( self::OPTION_UNROUTED_FORMS, array_values( array_diff( $all_forms, $ticked_forms ) ) );
+	/**
+	 * The names of a list that were not ticked.
+	 *
+	 * @param string[] $all    Every name.
+	 * @param mixed    $ticked Ticked names as submitted.
+	 * @return string[]
+	 */
+	private static function unticked( array $all, $ticked ) {
+		$ticked = is_array( $ticked ) ? array_map( 'strval', $ticked ) : array();
+		return array_values( array_diff( $all, $ticked ) );
 	}
 
 	/**
