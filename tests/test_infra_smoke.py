@@ -20,13 +20,17 @@ def query(db, sql, params=None):
         return cur.fetchall()
 
 
+def plugin_active(site, basename):
+    return site.php("require_once ABSPATH . 'wp-admin/includes/plugin.php';"
+                    " echo is_plugin_active($args[0]) ? 'yes' : 'no';", basename) == "yes"
+
+
 # ---------------------------------------------------------------- PostgreSQL
 def test_postgres_holds_production_schema_and_seed_rows(pg_database):
     tables = {r[0] for r in query(pg_database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    assert {"learners", "classes", "learner_lp_tracking", "qa_visits", "agent_replacements"} <= tables
-    assert query(pg_database, "SELECT count(*) FROM public.learners") == [(0,)]
-    assert query(pg_database, "SELECT count(*) FROM public.classes") == [(0,)]
-    assert query(pg_database, "SELECT count(*) FROM public.agents") == [(15,)]
+    assert set(SIDECAR_TABLES) <= tables
+    # seed rows (other tests add learners and classes to this session's database, never agents 1..15)
+    assert query(pg_database, "SELECT count(*) FROM public.agents WHERE agent_id BETWEEN 1 AND 15") == [(15,)]
     assert query(pg_database, "SELECT class_type_code FROM public.class_types ORDER BY 1") == [
         ("AET",), ("BA2",), ("GETC",), ("SOFT",)]
     owners = query(pg_database, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
@@ -72,13 +76,12 @@ def test_project_schema_loads_and_matches_the_tables_the_sidecar_uses(pg_databas
 def test_mariadb_holds_the_wordpress_install_and_users(wordpress_site):
     prefix = wordpress_site.table_prefix
     with contextlib.closing(wordpress_site.db.connect()) as conn, conn.cursor() as cur:
-        cur.execute(f"SELECT user_login FROM {prefix}users ORDER BY ID")
+        cur.execute(f"SELECT user_login FROM {prefix}users WHERE ID <= 3 ORDER BY ID")  # others may add users
         assert [r[0] for r in cur.fetchall()] == ["admin", "editor1", "subscriber1"]
         cur.execute(f"SELECT option_value FROM {prefix}options WHERE option_name = 'siteurl'")
         assert cur.fetchone()[0] == wordpress_site.url
-    roles = wordpress_site.php(
-        "foreach (['admin', 'editor1', 'subscriber1'] as $l) { echo $l, '=', get_user_by('login', $l)->roles[0], ' '; }")
-    assert roles.split() == ["admin=administrator", "editor1=editor", "subscriber1=subscriber"]
+    # roles as installed; other tests may change editor1's and subscriber1's for a while, never the admin's
+    assert wordpress_site.php("echo implode(',', get_user_by('login', 'admin')->roles);") == "administrator"
 
 
 def test_login_gives_the_logged_in_cookie(wordpress_site, login):
@@ -131,8 +134,7 @@ def test_plugin_install_runs_the_activation_hook(wordpress_site, tmp_path):
     try:
         assert basename == "wecoza-smoke-plugin/wecoza-smoke-plugin.php"
         assert wordpress_site.get_option("wecoza_smoke_activated_by") == "admin"
-        assert wordpress_site.php("require_once ABSPATH . 'wp-admin/includes/plugin.php';"
-                                  " echo is_plugin_active($args[0]) ? 'yes' : 'no';", basename) == "yes"
+        assert plugin_active(wordpress_site, basename)
     finally:
         wordpress_site.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins($args[0]);",
                            basename)
@@ -160,6 +162,6 @@ def test_sidecar_restarts(sidecar_process):
 
 
 def test_shim_is_active_and_points_at_the_sidecar(sidecar_server, wordpress_site):
-    assert "wecoza-sidecar-shim/wecoza-sidecar-shim.php" in wordpress_site.get_option("active_plugins")
+    assert plugin_active(wordpress_site, "wecoza-sidecar-shim/wecoza-sidecar-shim.php")
     assert wordpress_site.get_option("wecoza_sidecar_url") == sidecar_server.url
     assert wordpress_site.get_option("wecoza_sidecar_secret") == sidecar_server.secret

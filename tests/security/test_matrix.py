@@ -49,17 +49,28 @@ def destroyed_session_cookies(wordpress_site, callers):
     return out
 
 
+_VARIANTS: dict = {}
+
+
+def variants(site, callers, destroyed, label, nonce_action):
+    """Nonce and cookie variants per caller (and nonce action), made once: WordPress makes each in a PHP run."""
+    key = (label, nonce_action)
+    if key not in _VARIANTS:
+        caller = callers[label]
+        other = callers["editor"] if label != "editor" else callers["subscriber"]
+        cookies = cookie_variants(site, caller)
+        if caller.cookies:
+            cookies["destroyed_session"] = destroyed[label]
+        _VARIANTS[key] = (nonces_for(site, caller, other, nonce_action), cookies)
+    return _VARIANTS[key]
+
+
 @pytest.mark.parametrize("action", ACTIONS, ids=[a.name for a in ACTIONS])
 def test_security_matrix(action, sidecar_server, wordpress_site, callers, destroyed_session_cookies):
     nonce_action = (action.nonce_actions or ("learners_nonce_action",))[0]
     checked = 0
     for label in CALLERS:
-        caller = callers[label]
-        other = callers["editor"] if label != "editor" else callers["subscriber"]
-        nonces = nonces_for(wordpress_site, caller, other, nonce_action)
-        cookies = cookie_variants(wordpress_site, caller)
-        if caller.cookies:
-            cookies["destroyed_session"] = destroyed_session_cookies[label]
+        nonces, cookies = variants(wordpress_site, callers, destroyed_session_cookies, label, nonce_action)
         for cookie_label, cookie in cookies.items():
             for nonce_label, nonce in nonces.items():
                 fields = {action.nonce_field: nonce} if nonce is not None else {}

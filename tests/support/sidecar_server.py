@@ -5,6 +5,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .ports import LOOPBACK, free_port, spawn, stop_group, tail, wait_for_http
@@ -20,6 +21,7 @@ class SidecarServer:
         self.host, self.port = LOOPBACK, free_port()
         self.url = f"http://{self.host}:{self.port}"
         self.secret = secrets.token_hex(32)
+        root.mkdir(parents=True, exist_ok=True)
         self.log_path = root / "sidecar.log"
         self.workers = workers
         self.proc = None
@@ -51,7 +53,9 @@ class SidecarServer:
             return self
         cmd = [sys.executable, "-m", "sidecar", "serve", "--bind", f"{self.host}:{self.port}",
                "--workers", str(self.workers)]
-        self.proc = spawn(cmd, self.log_path, env=self.env, cwd=REPO_ROOT)
+        # a fresh, empty prometheus multiprocess dir per start, inside the session's temp dir (not /tmp)
+        env = {**self.env, "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="metrics-", dir=self.log_path.parent)}
+        self.proc = spawn(cmd, self.log_path, env=env, cwd=REPO_ROOT)
         wait_for_http(f"{self.url}/healthz", "the sidecar (python -m sidecar serve)", timeout=60,
                       proc=self.proc, log_path=self.log_path, status=200)
         return self

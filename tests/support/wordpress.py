@@ -34,7 +34,7 @@ class PhpError(RuntimeError):
     pass
 
 
-def test_salt(name):
+def fixed_salt(name):
     """Fixed, distinct per constant (WordPress replaces duplicated values with random salts)."""
     return f"wecoza-test-{name.lower()}-{hashlib.sha256(name.encode()).hexdigest()[:40]}"
 
@@ -94,7 +94,7 @@ class WordPressSite:
         defines = {
             "DB_NAME": self.db.dbname, "DB_USER": self.db.user, "DB_PASSWORD": self.db.password,
             "DB_HOST": f"{self.db.host}:{self.db.port}", "DB_CHARSET": "utf8mb4", "DB_COLLATE": "",
-            **{name: test_salt(name) for name in SALT_NAMES},
+            **{name: fixed_salt(name) for name in SALT_NAMES},
             "WP_HOME": self.url, "WP_SITEURL": self.url,
             "DISABLE_WP_CRON": True, "WP_HTTP_BLOCK_EXTERNAL": True, "AUTOMATIC_UPDATER_DISABLED": True,
             "WP_DEBUG": True, "WP_DEBUG_LOG": str(self.debug_log_path), "WP_DEBUG_DISPLAY": False,
