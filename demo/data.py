@@ -387,7 +387,8 @@ def load(conn, uploads_dir: Path, today: dt.date | None = None) -> dict:
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, "
                     "%s::jsonb, %s::jsonb, %s::jsonb, '[]'::jsonb, %s::jsonb, %s, %s, %s) RETURNING class_id",
                     (client_ids[cls.client], site_ids[cls.site], cls.address, cls.class_type, cls.class_subject,
-                     code, cls.duration, cls.start, True, seta, cls.class_type == "AET", "Open book" if cls.class_type == "AET" else "",
+                     code, cls.duration, cls.start, True, seta, cls.class_type == "AET",
+                     "Open book" if cls.class_type == "AET" else "",
                      cls.supervisor, cls.agent, cls.agent, cls.start,
                      json.dumps(members), json.dumps(members[:3] if cls.class_type == "AET" else []),
                      json.dumps([{"agent_id": cls.agent + 1, "date": (cls.start + dt.timedelta(weeks=2)).isoformat()}]),

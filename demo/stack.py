@@ -166,6 +166,9 @@ def wp_config_text(state: dict) -> str:
         "DISABLE_WP_CRON": True, "WP_HTTP_BLOCK_EXTERNAL": True, "AUTOMATIC_UPDATER_DISABLED": True,
         "WP_DEBUG": True, "WP_DEBUG_LOG": str(Path(state["root"]) / "logs" / "wp-debug.log"),
         "WP_DEBUG_DISPLAY": False,
+        # The shim routes what this sidecar serves: its route list is generated from the sidecar's registry at
+        # every start (`wecoza-sidecar actions --format json`), as an operator generates routes.json.
+        "WECOZA_SIDECAR_ROUTES_FILE": str(routes_path(state)),
     }
     lines = ["<?php", "// The WeCoza demo site, written by demo/stack.py; removed by `demo.sh down --purge`."]
     lines += [f"define( '{name}', {_php_literal(value)} );" for name, value in defines.items()]
@@ -263,6 +266,20 @@ def sidecar_cli(state: dict, *args, timeout: int = 120) -> subprocess.CompletedP
                           capture_output=True, text=True, timeout=timeout)
 
 
+def routes_path(state: dict) -> Path:
+    return Path(state["root"]) / "run" / "routes.json"
+
+
+def write_routes(state: dict) -> None:
+    run = sidecar_cli(state, "actions", "--format", "json")
+    if run.returncode != 0:
+        raise DemoError(f"`python -m sidecar actions --format json` failed (exit {run.returncode}):\n{run.stderr}")
+    json.loads(run.stdout)  # a broken list would make the shim route nothing
+    path = routes_path(state)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(run.stdout)
+
+
 def migrate_sidecar(state: dict) -> None:
     run = sidecar_cli(state, "migrate")
     if run.returncode != 0:
@@ -275,6 +292,7 @@ def start_sidecar(state: dict) -> None:
     metrics = root / "run" / "metrics"
     shutil.rmtree(metrics, ignore_errors=True)  # files of dead workers would count again
     metrics.mkdir(parents=True)
+    write_routes(state)
     migrate_sidecar(state)
     cmd = [state["python"], "-m", "sidecar", "serve", "--dispatch", "--bind", f"{LOOPBACK}:{side['port']}",
            "--workers", "2"]
@@ -396,6 +414,9 @@ def create(root: Path, name: str, port: int, sidecar_port: int | None) -> dict:
     if sidecar_port == port or port_open(LOOPBACK, sidecar_port):
         raise DemoError(f"port {sidecar_port} on {LOOPBACK} is taken: choose another with --sidecar-port")
 
+    if root.exists() and any(root.iterdir()) and not (root / ROOT_MARKER).exists():
+        raise DemoError(f"{display_path(root)} is not empty and was not made by the demo: choose another --root "
+                        "(down --purge removes the demo's folder)")
     root.mkdir(parents=True, exist_ok=True)
     (root / ROOT_MARKER).write_text("made by demo/stack.py; `down --purge` removes this folder\n")
     (root / "logs").mkdir(exist_ok=True)
@@ -407,6 +428,7 @@ def create(root: Path, name: str, port: int, sidecar_port: int | None) -> dict:
     step(f"creating the PostgreSQL database {state['postgres']['dbname']} (schema and seed)")
     state["data"]["schema_source"] = create_postgres(state)
     step("copying and installing WordPress")
+    write_routes(state)
     build_site(state)
     step("adding invented learners and classes")
     conn = pg_connect(state)
@@ -609,8 +631,11 @@ def cmd_down(args) -> int:
         return 0
     stopped = [key for key in ("sidecar", "wordpress") if stop_service(state[key])]
     save_state(state)
+    hint = stop_hint(state)
+    hint = f" {hint}" if hint else ""
     print(f"demo: stopped {', '.join(stopped)}" if stopped else "demo: nothing was running")
-    print("demo: the data stays; `./scripts/demo.sh up` starts it again, `down --purge` removes it")
+    print(f"demo: the data stays; `./scripts/demo.sh up{hint}` starts it again, "
+          f"`./scripts/demo.sh down --purge{hint}` removes it")
     return 0
 
 

@@ -104,7 +104,7 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
             ids = [str(i) for i in json.loads(body)["ids"]][:1000]
         except ChannelError as exc:
             services.metrics.channel_rejected(exc.reason)
-            return {"error": exc.reason}, 401
+            return channel_refusal(exc.reason, 401)
         except (ValueError, KeyError, TypeError):
             return {"error": "bad_body"}, 400
         with services.postgres.transaction() as cur:
@@ -157,6 +157,11 @@ def outbox_backlog(services) -> int | None:
         return None
 
 
+def channel_refusal(reason: str, status: int):
+    """A refused shim message: the shim recognises it by the header and shows its 503 envelope."""
+    return {"error": reason}, status, {"X-WeCoza-Channel-Error": reason}
+
+
 def verify_forwarded(services, action: str):
     headers = request.headers
     forwarded = ForwardedRequest(
@@ -173,13 +178,13 @@ def verify_forwarded(services, action: str):
         cookie=headers.get("X-WeCoza-Cookie", ""),
     )
     if services.signer is None:
-        return forwarded, ({"error": "no shared secret configured"}, 503)
+        return forwarded, channel_refusal("no_shared_secret", 503)
     try:
         services.signer.verify_request(forwarded, headers.get("X-WeCoza-Signature", ""))
     except ChannelError as exc:
         services.metrics.channel_rejected(exc.reason)
         log.warning("refused a forwarded request: %s", exc.reason)
-        return forwarded, ({"error": exc.reason}, 401)
+        return forwarded, channel_refusal(exc.reason, 401)
     return forwarded, None
 
 

@@ -41,6 +41,9 @@ class Postgres:
                     params.setdefault("connect_timeout", self._connect_timeout)
                     params.setdefault("application_name", "wecoza-sidecar")
                     self._pool = psycopg2.pool.ThreadedConnectionPool(0, self._pool_max, **params)
+                    # psycopg2 keeps a returned connection only while fewer than `minconn` are idle, so
+                    # with 0 every transaction reconnected. Opened lazily (0 at start), kept up to the max.
+                    self._pool.minconn = self._pool_max
         return self._pool
 
     def pool_usage(self) -> tuple[int, int]:

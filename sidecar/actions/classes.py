@@ -15,7 +15,7 @@ import psycopg2
 from .. import responses, uploads
 from ..guard import HandlerError
 from ..registry import Denials, registry
-from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, save
+from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, removal, save
 from ..classes.form import FormInvalid
 from ..classes.text import clean_line, php_intval
 
@@ -95,86 +95,26 @@ def save_class(ctx):
     })
 
 
-# Which records block a class delete, as the page should name them.
-DEPENDENT_LABELS = {
-    "agent_absences": "agent absence(s)", "agent_orders": "agent order(s)",
-    "agent_replacements": "agent replacement(s)", "attendance_registers": "attendance register(s)",
-    "class_agents": "class agent assignment(s)", "class_notes": "class note record(s)",
-    "class_schedules": "class schedule record(s)", "class_subjects": "class subject link(s)",
-    "collections": "collection(s)", "deliveries": "deliverie(s)", "learner_hours_log": "learner hours log entr(ies)",
-    "learner_lp_tracking": "learner LP record(s)", "progress_reports": "progress report(s)",
-}
-
-BLOCKING_FKS_SQL = """
-    SELECT c.conrelid::regclass::text AS table_name, n.nspname AS schema_name, r.relname AS relname,
-           a.attname AS column_name
-      FROM pg_constraint c
-      JOIN pg_class r ON r.oid = c.conrelid
-      JOIN pg_namespace n ON n.oid = r.relnamespace
-      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-     WHERE c.contype = 'f' AND c.confrelid = 'public.classes'::regclass
-       AND c.confdeltype IN ('a', 'r') AND array_length(c.conkey, 1) = 1
-     ORDER BY r.relname
-"""
-
-
-def blocking_dependents(cur, class_id: int) -> list[tuple[str, int]]:
-    cur.execute(BLOCKING_FKS_SQL)
-    refs = cur.fetchall()
-    if not refs:
-        return []
-    from psycopg2 import sql
-    parts = [sql.SQL("SELECT {} AS name, count(*) AS n FROM {}.{} WHERE {} = %s").format(
-        sql.Literal(ref["relname"]), sql.Identifier(ref["schema_name"]), sql.Identifier(ref["relname"]),
-        sql.Identifier(ref["column_name"])) for ref in refs]
-    cur.execute(sql.SQL(" UNION ALL ").join(parts), [class_id] * len(parts))
-    return [(row["name"], row["n"]) for row in cur.fetchall() if row["n"]]
-
-
-def describe_dependents(found) -> str:
-    parts = []
-    for name, count in found:
-        label = DEPENDENT_LABELS.get(name, f"{name.replace('_', ' ')} record(s)")
-        parts.append(f"{count} {label}")
-    return ("This class cannot be deleted because other records still refer to it: " + ", ".join(parts)
-            + ". Remove or reassign them first.")
-
-
 @registry.action(
     "delete_class",
     summary="Delete a class; refuses, naming the dependent records, when the schema blocks it",
     nonce_actions=(CLASS_NONCE,),
-    capability="manage_options",
     methods=("POST",),
-    denials=string_denials("Security check failed.", "Only administrators can delete classes."),
+    denials=string_denials("Security check failed.", "You do not have permission to delete classes."),
     events=("wecoza_class_deleted",),
 )
 def delete_class(ctx):
-    # The reference's capability (manage_options) is kept: deleting is for administrators.
-    # QA visits cascade with the class; their report files are removed after the commit.
+    # The security policy's manage_learners (the reference required manage_options; an operator who wants
+    # that back maps `delete_class = manage_options` in the [capabilities] section of the configuration).
     # The answer adds class_subject and class_code, which the single-class page reads.
     class_id = class_id_param(ctx)
     if not class_id:
         raise fail("Invalid class ID provided.")
     try:
         with ctx.transaction() as unit:
-            cur = unit.cursor
-            cur.execute("SELECT class_id, class_code, class_subject FROM public.classes WHERE class_id = %s "
-                        "FOR UPDATE", (class_id,))
-            row = cur.fetchone()
-            if row is None:
-                raise fail("Class not found or already deleted.")
-            found = blocking_dependents(cur, class_id)
-            if found:
-                raise fail(describe_dependents(found))
-            cur.execute("SELECT latest_document FROM public.qa_visits WHERE class_id = %s", (class_id,))
-            documents = [r["latest_document"] for r in cur.fetchall() if r["latest_document"]]
-            cur.execute("DELETE FROM public.classes WHERE class_id = %s", (class_id,))
-            qa.remove_unreferenced(unit, documents)
-            unit.emit(events.check("wecoza_class_deleted"), {"class_id": class_id})
-    except psycopg2.errors.ForeignKeyViolation:
-        raise fail("This class cannot be deleted because other records still refer to it. "
-                   "Remove or reassign them first.") from None
+            row = removal.delete_class(unit, class_id)
+    except removal.DeleteRefused as exc:
+        raise fail(exc.message) from None
     return responses.success({"message": "Class deleted successfully.", "class_id": class_id,
                               "class_subject": row["class_subject"], "class_code": row["class_code"]})
 
@@ -195,12 +135,10 @@ def get_calendar_events(ctx):
     if not class_id:
         raise fail("Invalid class ID provided.")
     with ctx.transaction() as unit:
-        unit.cursor.execute("SELECT class_id, class_code, class_subject, class_duration, schedule_data, "
-                            "stop_restart_dates FROM public.classes WHERE class_id = %s", (class_id,))
-        row = unit.cursor.fetchone()
+        row = calendar.load_class(unit.cursor, class_id)
     if row is None:
         raise fail("Class not found.")
-    return responses.json_reply(calendar.class_events(dict(row)))
+    return responses.json_reply(calendar.class_events(row))
 
 
 @registry.action(
@@ -271,7 +209,7 @@ NOTE_DENIALS = string_denials("Invalid nonce")
 
 
 def uploads_base(ctx) -> str:
-    return uploads.uploads_url(ctx.services, "x")[:-2]
+    return uploads.uploads_url(ctx.services, "").rstrip("/")
 
 
 @registry.action(
@@ -285,11 +223,9 @@ def get_class_notes(ctx):
     if not class_id:
         raise fail("Invalid class ID")
     with ctx.transaction() as unit:
-        unit.cursor.execute("SELECT class_notes_data FROM public.classes WHERE class_id = %s", (class_id,))
-        row = unit.cursor.fetchone()
-    if row is None:
+        stored = notes.read_notes(unit.cursor, class_id)
+    if stored is None:
         raise fail("Class not found")
-    stored = row["class_notes_data"]
     names = people.display_names(ctx.services, notes.author_ids(stored))
     return responses.success({"notes": notes.notes_for_page(stored, names)})
 
@@ -308,22 +244,12 @@ def save_class_note(ctx):
         raise fail("Invalid class ID")
     try:
         posted = notes.read_note(ctx.post.get("note"))
+        with ctx.transaction() as unit:
+            note = notes.save_note(unit, class_id, posted, ctx.user_id, uploads_base(ctx))
     except FormInvalid as exc:
         raise fail(exc.message) from None
-    base = uploads_base(ctx)
-    with ctx.transaction() as unit:
-        stored = notes.lock_notes(unit.cursor, class_id)
-        if stored is None:
-            raise fail("Class not found")
-        note, created, fields = notes.upsert(stored, posted, ctx.user_id, base)
-        notes.store_notes(unit.cursor, class_id, stored)
-        unit.emit(events.check("wecoza_class_note_saved"),
-                  {"class_id": class_id, "note_id": note["id"], "created": created, "fields": fields})
-    answer = dict(note)
-    author = note.get("author_id")
-    names = people.display_names(ctx.services, [author] if isinstance(author, int) else [])
-    answer["author_name"] = names.get(author, "Unknown") if isinstance(author, int) else "Unknown"
-    return responses.success({"note": answer})
+    names = people.display_names(ctx.services, notes.author_ids([note]))
+    return responses.success({"note": notes.notes_for_page([note], names)[0]})
 
 
 @registry.action(
@@ -342,24 +268,17 @@ def delete_class_note(ctx):
     note_id = clean_line(note_id, 64) if isinstance(note_id, str) else ""
     if not note_id:
         raise fail("Note ID not provided")
-    with ctx.transaction() as unit:
-        stored = notes.lock_notes(unit.cursor, class_id)
-        if stored is None:
-            raise fail("Class not found")
-        index = next((i for i, n in enumerate(stored) if isinstance(n, dict) and n.get("id") == note_id), None)
-        if index is None:
-            raise fail("Note not found")
-        del stored[index]
-        notes.store_notes(unit.cursor, class_id, stored)
-        unit.emit(events.check("wecoza_class_note_deleted"), {"class_id": class_id, "note_id": note_id})
+    try:
+        with ctx.transaction() as unit:
+            notes.delete_note(unit, class_id, note_id)
+    except FormInvalid as exc:
+        raise fail(exc.message) from None
     return responses.success({"message": "Note deleted successfully"})
 
 
 # --- attachments --------------------------------------------------------------------------
 
 ATTACHMENT_DIR = "wecoza-classes"
-MIME_BY_EXTENSION = {"pdf": uploads.PDF, "doc": uploads.DOC, "docx": uploads.DOCX, "xls": uploads.XLS,
-                     "xlsx": uploads.XLSX, "jpg": uploads.JPEG, "png": uploads.PNG}
 
 
 @registry.action(
@@ -407,5 +326,5 @@ def upload_attachment(ctx):
         "title": title or filename,
         "filename": filename,
         "filesize": stored.size,
-        "filetype": stored.mime or MIME_BY_EXTENSION.get(stored.extension, ""),
+        "filetype": stored.mime,
     })

@@ -21,7 +21,7 @@ from ..forms import form_reply
 from ..guard import HandlerError
 from ..learners import events, lookups, portfolios, progressions, queries, records, rows_html, shapes
 from ..learners.validation import ID_REQUIRED, ValidationFailed, parse_id
-from ..registry import MVC_DENIALS, Denials, registry
+from ..registry import Denials, registry
 
 log = logging.getLogger("wecoza.sidecar.learners")
 

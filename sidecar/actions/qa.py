@@ -14,7 +14,7 @@ from .. import responses, uploads
 from ..guard import HandlerError
 from ..registry import MVC_DENIALS, registry
 from ..classes import events, people, qa
-from ..classes.form import FormInvalid
+from ..classes.form import FormInvalid, mysql_utc
 from ..classes.schedule import parse_date
 from ..classes.text import clean_line, clean_text, php_intval, strict_id
 
@@ -114,8 +114,7 @@ def create_qa_visit(ctx):
         raise refuse("Unknown visit type. Choose " + ", ".join(qa.VISIT_TYPES))
     officer_raw = ctx.params.get("officer_name")
     officer = clean_line(officer_raw, 255) if isinstance(officer_raw, str) else ""
-    officer_id = strict_id(ctx.params.get("qa_officer_id") or "") if isinstance(ctx.params.get("qa_officer_id"),
-                                                                                 str) else None
+    officer_id = strict_id(ctx.params.get("qa_officer_id"))
     with ctx.transaction() as unit:
         cur = unit.cursor
         if not class_exists(cur, class_id):
@@ -271,7 +270,7 @@ def submit_qa_question(ctx):
     author = people.display_names(ctx.services, [ctx.user_id]).get(ctx.user_id, "")
     body = {"id": question_id, "question": question, "context": context, "author": author,
             "author_id": ctx.user_id,
-            "timestamp": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+            "timestamp": mysql_utc(),
             "status": "pending", "answers": []}
     if stored is not None:
         name = stored.relative_path.rsplit("/", 1)[-1]

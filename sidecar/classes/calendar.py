@@ -17,7 +17,7 @@ SESSION_CLASSES = ["wecoza-class-event", "text-primary"]
 
 def php_number(value: float):
     """``(end - start) / 3600`` as PHP gives it: an int when whole, else a float."""
-    return int(value) if float(value).is_integer() else round(value, 6)
+    return int(value) if float(value).is_integer() else value
 
 
 def _session_event(class_id, row, plan: sched.Schedule, session: sched.Session) -> dict:
@@ -46,6 +46,13 @@ def _session_event(class_id, row, plan: sched.Schedule, session: sched.Session) 
     event.update({"title": title, "start": f"{day_iso}T{time.start}", "end": f"{day_iso}T{time.end}",
                   "classNames": list(SESSION_CLASSES), "extendedProps": props})
     return event
+
+
+def load_class(cur, class_id: int) -> dict | None:
+    cur.execute("SELECT class_id, class_code, class_subject, class_duration, schedule_data, stop_restart_dates "
+                "FROM public.classes WHERE class_id = %s", (class_id,))
+    row = cur.fetchone()
+    return dict(row) if row is not None else None
 
 
 def class_events(row: dict, target_hours=None) -> list[dict]:

@@ -23,6 +23,16 @@ EVENTS = {
 }
 
 
+# Legacy WordPress transients a listener should drop on these events, so PHP readers still installed
+# do not serve stale class data (classes-contract 4.2).
+STALE_TRANSIENTS = {
+    "wecoza_progression_started": ("wecoza_class_learners_with_progression", "learner_progressions_cache"),
+    "wecoza_progression_put_on_hold": ("wecoza_class_learners_with_progression", "learner_progressions_cache"),
+    "wecoza_class_note_saved": ("wecoza_class_notes_{class_id}",),
+    "wecoza_class_note_deleted": ("wecoza_class_notes_{class_id}",),
+}
+
+
 def check(name: str) -> str:
     if name not in EVENTS:
         raise KeyError(f"undocumented event {name}")

@@ -52,12 +52,19 @@ class ClassForm:
 
 
 def utc_now() -> datetime.datetime:
+    """Now in UTC without a zone, to the second: PHP's ``date('Y-m-d H:i:s')`` under WordPress."""
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 def iso_utc(moment: datetime.datetime | None = None) -> str:
+    """``date('c')`` under WordPress: ISO 8601 in UTC."""
     moment = moment or utc_now()
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def mysql_utc(moment: datetime.datetime | None = None) -> str:
+    """``Y-m-d H:i:s`` in UTC."""
+    return (moment or utc_now()).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # --- small readers -------------------------------------------------------------------------
@@ -67,7 +74,7 @@ def _str(post: dict, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _list(post: dict, name: str) -> list:
+def form_list(post: dict, name: str) -> list:
     """``name[]`` values in order (a PHP array with integer keys); a lone scalar counts as one."""
     value = post.get(name)
     if isinstance(value, dict):
@@ -249,7 +256,7 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
 
     days_raw = pick("selected_days", "selectedDays", "days")
     if days_raw is None:
-        days_raw = _list(post, "schedule_days")
+        days_raw = form_list(post, "schedule_days")
     days = _day_names(days_raw.values() if isinstance(days_raw, dict) else
                       (days_raw if isinstance(days_raw, list) else [days_raw]))
 
@@ -281,7 +288,7 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
     if isinstance(raw_exceptions, dict):
         raw_exceptions = list(raw_exceptions.values())
     if not isinstance(raw_exceptions, list):
-        dates, reasons = _list(post, "exception_dates"), _list(post, "exception_reasons")
+        dates, reasons = form_list(post, "exception_dates"), form_list(post, "exception_reasons")
         raw_exceptions = [{"date": d, "reason": reasons[i] if i < len(reasons) else ""} for i, d in enumerate(dates)]
     seen = set()
     for entry in raw_exceptions:
@@ -408,7 +415,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
             values[column] = []
 
     if "backup_agent_ids" in post or "backup_agent_dates" in post:
-        agents, dates = _list(post, "backup_agent_ids"), _list(post, "backup_agent_dates")
+        agents, dates = form_list(post, "backup_agent_ids"), form_list(post, "backup_agent_dates")
         backups = []
         for i in range(max(len(agents), len(dates))):
             agent_raw = agents[i].strip() if i < len(agents) else ""
@@ -425,7 +432,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         values["backup_agent_ids"] = []
 
     if "replacement_agent_ids" in post or "replacement_agent_dates" in post:
-        agents, dates = _list(post, "replacement_agent_ids"), _list(post, "replacement_agent_dates")
+        agents, dates = form_list(post, "replacement_agent_ids"), form_list(post, "replacement_agent_dates")
         replacements = []
         for i in range(max(len(agents), len(dates))):
             agent_raw = agents[i].strip() if i < len(agents) else ""
@@ -439,7 +446,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         form.replacements = replacements
 
     if "stop_dates" in post or "restart_dates" in post:
-        stops, restarts = _list(post, "stop_dates"), _list(post, "restart_dates")
+        stops, restarts = form_list(post, "stop_dates"), form_list(post, "restart_dates")
         pairs = []
         for i in range(max(len(stops), len(restarts))):
             stop_raw = stops[i].strip() if i < len(stops) else ""
@@ -458,8 +465,8 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         values["stop_restart_dates"] = []
 
     if any(n in post for n in ("event_types", "event_dates_input", "event_descriptions")):
-        types, descriptions = _list(post, "event_types"), _list(post, "event_descriptions")
-        dates, statuses, notes = _list(post, "event_dates_input"), _list(post, "event_statuses"), _list(post, "event_notes")
+        types, descriptions = form_list(post, "event_types"), form_list(post, "event_descriptions")
+        dates, statuses, notes = form_list(post, "event_dates_input"), form_list(post, "event_statuses"), form_list(post, "event_notes")
         events = []
         for i in range(max(len(types), len(dates), len(descriptions))):
             kind = clean_line(types[i] if i < len(types) else "", 100)

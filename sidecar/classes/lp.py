@@ -17,11 +17,11 @@ way. No match (or several) means no LP is created and the details say why.
 """
 from __future__ import annotations
 
-import datetime
 import logging
 from dataclasses import dataclass, field
 
 from . import events
+from .form import mysql_utc, utc_now
 from .text import strict_id
 
 log = logging.getLogger("wecoza.sidecar.classes")
@@ -74,7 +74,9 @@ def resolve_product(cur, code: str, class_type: str | None):
     if number is not None:
         cur.execute("SELECT product_id, product_name FROM public.products WHERE product_id = %s", (number,))
         row = cur.fetchone()
-        return ((row["product_id"], row["product_name"]) if row else (None, "no learning programme has that id"))
+        if row is None:
+            return None, "no learning programme has that id"
+        return (row["product_id"], row["product_name"]), None
     cur.execute(RESOLVE_SQL, {"code": code, "type": class_type or None})
     rows = cur.fetchall()
     if len(rows) == 1:
@@ -82,14 +84,6 @@ def resolve_product(cur, code: str, class_type: str | None):
     if rows:
         return None, "several learning programmes match it"
     return None, "no learning programme matches it"
-
-
-def _today() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-
-
-def _stamp() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def create_for_new_learners(unit, class_id: int, class_type, class_subject, new_learners: list[dict],
@@ -153,14 +147,14 @@ def _assign(unit, results: LPResults, class_id: int, learner_id: int, product, f
             cur.execute(
                 "UPDATE public.learner_lp_tracking SET status = 'on_hold', "
                 "notes = concat_ws(E'\\n', NULLIF(notes, ''), %s), updated_at = %s WHERE tracking_id = %s",
-                (f"Put on hold - learner assigned to new class. {_stamp()}", _stamp(), current["tracking_id"]))
+                (f"Put on hold - learner assigned to new class. {mysql_utc()}", utc_now(), current["tracking_id"]))
             on_hold = current
             notes += f" (Previous LP put on hold: {current['product_name'] or 'Unknown'})"
         cur.execute(
             "INSERT INTO public.learner_lp_tracking (learner_id, product_id, class_id, hours_trained, hours_present, "
             "hours_absent, status, start_date, notes, created_at, updated_at) "
             "VALUES (%s, %s, %s, 0, 0, 0, 'in_progress', %s, %s, %s, %s) RETURNING tracking_id",
-            (learner_id, product_id, class_id, _today(), notes, _stamp(), _stamp()))
+            (learner_id, product_id, class_id, utc_now().date(), notes, utc_now(), utc_now()))
         tracking_id = cur.fetchone()["tracking_id"]
         cur.execute("RELEASE SAVEPOINT lp_assign")
     except Exception:  # noqa: BLE001 - one learner's failure is reported, the save goes on

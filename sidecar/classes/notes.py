@@ -14,7 +14,8 @@ import secrets
 from psycopg2.extras import Json
 
 from ..phpjson import php_json_encode
-from .form import FormInvalid
+from . import events
+from .form import FormInvalid, iso_utc, utc_now
 from .text import clean_line, clean_text
 
 PRIORITIES = ("low", "medium", "high")
@@ -37,10 +38,6 @@ def iso(value) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
-def now_iso() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def new_note_id() -> str:
@@ -91,9 +88,13 @@ def _attachment_url(value, uploads_base: str) -> str | None:
     url = value.strip()
     if not re.match(r"https?://", url, re.IGNORECASE) or any(c in url for c in "\"'<> \t\r\n\\"):
         return None
-    if uploads_base and not url.startswith(uploads_base.rstrip("/") + "/"):
-        return None
+    if uploads_base and not _without_scheme(url).startswith(_without_scheme(uploads_base).rstrip("/") + "/"):
+        return None  # only files below the site's uploads URL (http or https)
     return url
+
+
+def _without_scheme(url: str) -> str:
+    return re.sub(r"^https?://", "", url, flags=re.IGNORECASE).lower()
 
 
 def clean_attachments(raw, uploads_base: str, previous: list | None = None) -> list[dict]:
@@ -154,24 +155,51 @@ def read_note(raw) -> dict:
             "attachments_sent": "attachments" in raw, "attachments": raw.get("attachments")}
 
 
-def lock_notes(cur, class_id: int):
+def read_notes(cur, class_id: int):
+    """The stored notes array, or None when the class does not exist."""
+    cur.execute("SELECT class_notes_data FROM public.classes WHERE class_id = %s", (class_id,))
+    row = cur.fetchone()
+    return None if row is None else row["class_notes_data"]
+
+
+def _lock(cur, class_id: int) -> list:
+    """The notes array with the class row locked until the commit (FormInvalid when there is no class)."""
     cur.execute("SELECT class_notes_data FROM public.classes WHERE class_id = %s FOR UPDATE", (class_id,))
     row = cur.fetchone()
     if row is None:
-        return None
+        raise FormInvalid("Class not found")
     notes = row["class_notes_data"]
-    return [n for n in notes] if isinstance(notes, list) else []
+    return list(notes) if isinstance(notes, list) else []
 
 
-def store_notes(cur, class_id: int, notes: list) -> None:
+def _store(cur, class_id: int, notes: list) -> None:
     cur.execute("UPDATE public.classes SET class_notes_data = %s, updated_at = %s WHERE class_id = %s",
-                (Json(notes, dumps=php_json_encode),
-                 datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0), class_id))
+                (Json(notes, dumps=php_json_encode), utc_now(), class_id))
+
+
+def save_note(unit, class_id: int, posted: dict, user_id: int, uploads_base: str) -> dict:
+    """Add or edit the posted note on the locked class row; returns the stored note."""
+    notes = _lock(unit.cursor, class_id)
+    note, created, fields = upsert(notes, posted, user_id, uploads_base)
+    _store(unit.cursor, class_id, notes)
+    unit.emit(events.check("wecoza_class_note_saved"),
+              {"class_id": class_id, "note_id": note["id"], "created": created, "fields": fields})
+    return note
+
+
+def delete_note(unit, class_id: int, note_id: str) -> None:
+    notes = _lock(unit.cursor, class_id)
+    index = next((i for i, n in enumerate(notes) if isinstance(n, dict) and n.get("id") == note_id), None)
+    if index is None:
+        raise FormInvalid("Note not found")
+    del notes[index]
+    _store(unit.cursor, class_id, notes)
+    unit.emit(events.check("wecoza_class_note_deleted"), {"class_id": class_id, "note_id": note_id})
 
 
 def upsert(notes: list, posted: dict, user_id: int, uploads_base: str) -> tuple[dict, bool, list[str]]:
     """Apply the posted note; returns (stored note, created?, field names set)."""
-    stamp = now_iso()
+    stamp = iso_utc()
     index = next((i for i, n in enumerate(notes) if isinstance(n, dict) and posted["id"]
                   and n.get("id") == posted["id"]), None)
     if index is None:

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 from dataclasses import dataclass, field
 
+from psycopg2.extras import Json
+
 from .. import uploads
+from ..phpjson import php_json_encode
 from . import events
-from .form import FormInvalid
+from .form import FormInvalid, form_list, mysql_utc
 from .schedule import parse_date
 from .text import clean_line
 
@@ -32,6 +36,7 @@ QA_QUESTION = uploads.FileKind("QA question attachment", ("pdf", "doc", "docx", 
                                (uploads.PDF, uploads.DOC, uploads.DOCX, uploads.JPEG, uploads.PNG), 5 * uploads.MIB)
 REPORT_DIR = "qa-reports"
 SAFE_REPORT_PATH = re.compile(r"qa-reports/[A-Za-z0-9][A-Za-z0-9_-]*\.pdf")
+NEW_FILE = (True, 1, "1", "true")  # hasNewFile as the page's JSON may carry it
 
 
 @dataclass
@@ -74,7 +79,6 @@ def _visit_date(raw) -> datetime.date:
 
 def parse_visits(post: dict, files: dict) -> QAInput | None:
     """The QA section of the update page; None when the form has no QA section."""
-    import json
     reports = uploaded_list(files, "qa_reports")
     for upload in reports:
         try:
@@ -90,7 +94,7 @@ def parse_visits(post: dict, files: dict) -> QAInput | None:
         if not isinstance(data, list):
             raise FormInvalid("The QA visit details could not be read. Please reload the page and try again.")
         visits, pending = [], list(reports)
-        wanted = sum(1 for v in data if isinstance(v, dict) and v.get("hasNewFile") in (True, 1, "1", "true"))
+        wanted = sum(1 for v in data if isinstance(v, dict) and v.get("hasNewFile") in NEW_FILE)
         if wanted != len(reports):
             raise FormInvalid(f"The QA report files do not match the QA visits ({len(reports)} file(s) for "
                               f"{wanted} visit(s) marked with a new report). Please choose the files again.")
@@ -99,7 +103,7 @@ def parse_visits(post: dict, files: dict) -> QAInput | None:
                 raise FormInvalid("The QA visit details could not be read. Please reload the page and try again.")
             visit = VisitInput(_visit_date(entry.get("date")), _visit_type(entry.get("type")),
                                clean_line(entry.get("officer") if isinstance(entry.get("officer"), str) else "", 255))
-            if entry.get("hasNewFile") in (True, 1, "1", "true"):
+            if entry.get("hasNewFile") in NEW_FILE:
                 visit.upload = pending.pop(0)
             elif isinstance(entry.get("existingDocument"), dict):
                 visit.existing = entry["existingDocument"]
@@ -109,8 +113,8 @@ def parse_visits(post: dict, files: dict) -> QAInput | None:
         if reports:
             raise FormInvalid("The QA report files arrived without their visit details. "
                               "Please reload the page and try again.")
-        dates, types, officers = (_plain(post, "qa_visit_dates"), _plain(post, "qa_visit_types"),
-                                  _plain(post, "qa_officers"))
+        dates, types, officers = (form_list(post, "qa_visit_dates"), form_list(post, "qa_visit_types"),
+                                  form_list(post, "qa_officers"))
         visits = []
         for i, raw_date in enumerate(dates):
             if not raw_date.strip():
@@ -124,16 +128,9 @@ def parse_visits(post: dict, files: dict) -> QAInput | None:
     return None
 
 
-def _plain(post, name) -> list[str]:
-    value = post.get(name)
-    if isinstance(value, dict):
-        return [v if isinstance(v, str) else "" for v in value.values()]
-    return [value] if isinstance(value, str) else []
-
-
 def _doc_key(document) -> tuple:
     if not isinstance(document, dict):
-        return ()
+        return ("", "")
     path = document.get("file_path") if isinstance(document.get("file_path"), str) else ""
     name = document.get("filename") if isinstance(document.get("filename"), str) else ""
     return (path, name)
@@ -154,7 +151,7 @@ def new_document(stored: uploads.StoredFile, original_name: str, uploader: str) 
     original = clean_line(re.split(r"[\\/]", original_name or "")[-1], 255) or name
     return {"filename": name, "original_name": original, "file_path": stored.relative_path,
             "file_url": stored.url, "file_size": stored.size, "uploaded_by": uploader,
-            "upload_date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
+            "upload_date": mysql_utc()}
 
 
 def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
@@ -185,7 +182,7 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
             key = _doc_key(visit.existing)
             if any(key):
                 row = claim(lambda r: _doc_key(r["latest_document"]) == key
-                            or (key[0] and _doc_key(r["latest_document"])[0] == key[0]))
+                            or bool(key[0]) and _doc_key(r["latest_document"])[0] == key[0])
         if row is None:
             row = claim(same_key(visit))
         if visit.upload is not None:
@@ -197,8 +194,6 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
             document = row["latest_document"]
         plan.append((visit, row, document))
 
-    from psycopg2.extras import Json
-    from ..phpjson import php_json_encode
     for visit, row, document in plan:
         doc_value = Json(document, dumps=php_json_encode) if document is not None else None
         if row is None:

@@ -208,9 +208,10 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
     if qa_input is not None:
         result.qa = qa.sync_visits(unit, class_id, qa_input, uploader)
 
+    old_ids = learner_ids(previous["learner_ids"]) if previous is not None else []
+    added = []
     if "learner_ids" in values:
-        before = set(learner_ids(previous["learner_ids"])) if previous is not None else set()
-        added = [entry for entry in values["learner_ids"] if int(entry["id"]) not in before]
+        added = [entry for entry in values["learner_ids"] if int(entry["id"]) not in old_ids]
         result.lp = lp.create_for_new_learners(unit, class_id, state.get("class_type"), state.get("class_subject"),
                                                added, force=form.force_lp_override)
 
@@ -221,8 +222,7 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
         payload = {"class_id": class_id, "fields": result.fields}
         if "learner_ids" in values:
             now_ids = learner_ids(values["learner_ids"])
-            old_ids = learner_ids(previous["learner_ids"])
-            payload["learners_added"] = [i for i in now_ids if i not in old_ids]
+            payload["learners_added"] = [int(entry["id"]) for entry in added]
             payload["learners_removed"] = [i for i in old_ids if i not in now_ids]
         unit.emit(events.check("wecoza_class_updated"), payload)
     return result

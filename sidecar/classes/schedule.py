@@ -73,7 +73,7 @@ class SessionTime:
 
     @property
     def hours(self) -> float:
-        return max(0, minutes_of(self.end) - minutes_of(self.start)) / 60
+        return max(0, minutes_of(self.end) - minutes_of(self.start)) * 60 / 3600  # as PHP: seconds / 3600
 
     @classmethod
     def read(cls, entry) -> "SessionTime | None":

@@ -61,17 +61,19 @@ def mapped_page(cur, limit: int, offset: int):
     return cur.fetchall()
 
 
-_RAW_COLUMNS = ("id, title, first_name, second_name, initials, surname, gender, race, sa_id_no, passport_number, "
-                "tel_number, alternative_tel_number, email_address, address_line_1, address_line_2, city_town_id, "
-                "province_region_id, postal_code, highest_qualification, assessment_status, "
-                "placement_assessment_date::text AS placement_assessment_date, numeracy_level, communication_level, "
-                "employment_status, employer_id, disability_status, scanned_portfolio, "
-                "created_at::text AS created_at, updated_at::text AS updated_at")
+_RAW_COLUMNS = ("l.id, l.title, l.first_name, l.second_name, l.initials, l.surname, l.gender, l.race, l.sa_id_no, "
+                "l.passport_number, l.tel_number, l.alternative_tel_number, l.email_address, l.address_line_1, "
+                "l.address_line_2, l.city_town_id, l.province_region_id, l.postal_code, l.highest_qualification, "
+                "l.assessment_status, l.placement_assessment_date::text AS placement_assessment_date, "
+                "l.numeracy_level, l.communication_level, l.employment_status, l.employer_id, l.disability_status, "
+                "l.scanned_portfolio, l.created_at::text AS created_at, l.updated_at::text AS updated_at")
 
 
 def raw_page(cur, limit: int, offset: int):
-    """``SELECT * FROM learners ORDER BY created_at DESC LIMIT OFFSET`` with explicit columns."""
-    cur.execute(f"SELECT {_RAW_COLUMNS} FROM learners l ORDER BY {ORDER} LIMIT %(limit)s OFFSET %(offset)s",
+    """``SELECT * FROM learners ORDER BY created_at DESC LIMIT OFFSET`` with explicit columns; the
+    page's ids are cut first (a narrow sort), then the whole rows of that page are read."""
+    cur.execute(f"WITH page AS (SELECT l.id FROM learners l ORDER BY {ORDER} LIMIT %(limit)s OFFSET %(offset)s) "
+                f"SELECT {_RAW_COLUMNS} FROM page JOIN learners l ON l.id = page.id ORDER BY {ORDER}",
                 {"limit": limit, "offset": offset})
     return cur.fetchall()
 
@@ -81,14 +83,17 @@ def count(cur) -> int:
     return cur.fetchone()["n"]
 
 
-def list_rows(cur):
-    """What the list page's rows show, every learner, newest first (the page paginates itself)."""
-    cur.execute(
-        "SELECT l.id, l.title, l.first_name, l.surname, l.gender, l.race, l.tel_number, l.email_address, "
-        "city.town AS city_town_name, l.employment_status "
-        "FROM learners l LEFT JOIN locations city ON city.location_id = l.city_town_id "
-        f"ORDER BY {ORDER}")
-    return cur.fetchall()
+def list_rows(cur) -> list[tuple]:
+    """What the list page's rows show, every learner, newest first (the page paginates itself), as
+    tuples in ``rows_html.LIST_COLUMNS`` order: a plain cursor in the same transaction, because
+    building a dict per row costs more than the rest of the request at 10,000 learners."""
+    with cur.connection.cursor() as plain:
+        plain.execute(
+            "SELECT l.id, l.title, l.first_name, l.surname, l.gender, l.race, l.tel_number, l.email_address, "
+            "city.town AS city_town_name, l.employment_status "
+            "FROM learners l LEFT JOIN locations city ON city.location_id = l.city_town_id "
+            f"ORDER BY {ORDER}")
+        return plain.fetchall()
 
 
 # --- writes ----------------------------------------------------------------------------------

@@ -46,9 +46,9 @@ def schedule_fields(pattern="weekly", start="2026-03-02", end="2026-06-26", day_
 
 
 def capture_form(nonce, *, client_id="1", site_id="1", class_type="AET", subject="COMM", code="TES030209",
-                 duration="120", start="2026-03-02", learners=(), exam_learners=(), seta_funded="Yes", seta="ETDP",
-                 exam_class="No", exam_type="", agent="3", agent_start="2026-03-01", supervisor="2",
-                 backups=(), stops=(), events=(), schedule=None, exceptions=(), overrides_json="{}",
+                 duration="120", start="2026-03-02", end="2026-06-26", learners=(), exam_learners=(),
+                 seta_funded="Yes", seta="ETDP", exam_class="No", exam_type="", agent="3", agent_start="2026-03-01",
+                 supervisor="2", backups=(), stops=(), events=(), schedule=None, exceptions=(), overrides_json="{}",
                  site_address="1 Test Street"):
     """The create page (create-class.php) as FormData sends it, then ``action`` and ``nonce`` appended."""
     days = ["Monday", "Wednesday"]
@@ -65,14 +65,14 @@ def capture_form(nonce, *, client_id="1", site_id="1", class_type="AET", subject
     for stop, restart in stops:
         fields += [("stop_dates[]", stop), ("restart_dates[]", restart)]
     fields += [("stop_dates[]", ""), ("restart_dates[]", "")]
-    fields.append(("schedule_end_date", "2026-06-26"))
+    fields.append(("schedule_end_date", end))
     for kind, description, date, status, notes in events:
         fields += [("event_types[]", kind), ("event_descriptions[]", description), ("event_dates_input[]", date),
                    ("event_statuses[]", status), ("event_notes[]", notes)]
     fields += [("event_types[]", ""), ("event_descriptions[]", ""), ("event_dates_input[]", ""),
                ("event_statuses[]", "Pending"), ("event_notes[]", "")]
     fields += [("seta_funded", seta_funded), ("seta_id", seta), ("exam_class", exam_class), ("exam_type", exam_type)]
-    fields += schedule if schedule is not None else schedule_fields(start=start, exceptions=exceptions)
+    fields += schedule if schedule is not None else schedule_fields(start=start, end=end, exceptions=exceptions)
     fields.append(("class_learners_data", json.dumps(list(learners))))
     fields += [("exam_learner_select[]", e["id"]) for e in exam_learners]
     fields.append(("exam_learners", json.dumps(list(exam_learners))))

@@ -44,6 +44,11 @@ def capture_fields(nonce, email, **overrides):
     return fields
 
 
+def for_learner(page, learner_id):
+    """The update page's URL with ?learner_id= (as the learner list links to it)."""
+    return f"{page}{'&' if '?' in page else '?'}learner_id={learner_id}"
+
+
 def post_form(session, url, fields, files=None):
     http = session or requests
     return http.post(url, data=fields, files=files, timeout=60, allow_redirects=False)
@@ -166,7 +171,7 @@ def test_update_form_with_a_new_portfolio_and_redirect(ajax, db, wordpress_site,
     wordpress_site.set_option("wecoza_learners_update_form_url", wordpress_site.url + "/app/all-learners")
     admin = ajax.sessions["admin"]
     try:
-        response = post_form(admin, f"{page}?learner_id={learner}",
+        response = post_form(admin, for_learner(page, learner),
                              update_fields(ajax.nonce("admin", "submit_learners_update_form"), learner),
                              [("scanned_portfolio[]", ("new.pdf", samples.pdf("new"), "application/pdf"))])
     finally:
@@ -191,10 +196,10 @@ def test_update_form_refuses_a_mismatched_learner_and_bad_files(ajax, db, wordpr
     admin = ajax.sessions["admin"]
     nonce = ajax.nonce("admin", "submit_learners_update_form")
     before, before_files = learner_row(db, learner), files_under(uploads_root)
-    mismatch = post_form(admin, f"{page}?learner_id={learner}", update_fields(nonce, other))
+    mismatch = post_form(admin, for_learner(page, learner), update_fields(nonce, other))
     landing = admin.get(urljoin(wordpress_site.url, mismatch.headers["Location"]), timeout=30).text
     assert "The form does not match the learner on this page. Nothing was saved." in landing
-    bad = post_form(admin, f"{page}?learner_id={learner}", update_fields(nonce, learner),
+    bad = post_form(admin, for_learner(page, learner), update_fields(nonce, learner),
                     [("scanned_portfolio[]", ("x.pdf", b"GIF89a not a pdf", "application/pdf"))])
     landing = admin.get(urljoin(wordpress_site.url, bad.headers["Location"]), timeout=30).text
     assert "Only PDF files can be uploaded as portfolios." in landing
