@@ -12,6 +12,11 @@ import psycopg2.pool
 log = logging.getLogger("wecoza.sidecar.db")
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class DatabaseUnavailable(Exception):
     """PostgreSQL could not be reached; the request fails cleanly and nothing was written."""
 
@@ -59,13 +64,17 @@ class Postgres:
             pool = self._get_pool()
             conn = pool.getconn()
         except (psycopg2.OperationalError, psycopg2.pool.PoolError) as exc:
-            raise DatabaseUnavailable(str(exc).strip().splitlines()[0] if str(exc).strip() else "unavailable") from exc
+            raise DatabaseUnavailable(_first_line(exc)) from exc
         broken = False
         try:
             yield conn
-        except (psycopg2.OperationalError, psycopg2.InterfaceError):
-            broken = True
-            raise
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+            # A lost connection (server restarted, backend terminated) or a statement timeout: the request
+            # fails cleanly; after a loss the idle connections are dropped too, so the next request reconnects.
+            broken = bool(conn.closed) or isinstance(exc, psycopg2.InterfaceError)
+            if broken:
+                self._discard_idle(pool)
+            raise DatabaseUnavailable(_first_line(exc)) from exc
         finally:
             if conn.closed:
                 broken = True
@@ -76,6 +85,13 @@ class Postgres:
                 except psycopg2.Error:
                     broken = True
             pool.putconn(conn, close=broken)
+
+    @staticmethod
+    def _discard_idle(pool) -> None:
+        with pool._lock:
+            for idle in pool._pool:
+                idle.close()
+            pool._pool.clear()
 
     @contextlib.contextmanager
     def transaction(self):
