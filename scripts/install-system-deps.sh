@@ -9,7 +9,7 @@ PACKAGES=(
   postgresql mariadb-server mariadb-client
   php-cli php-mysql php-pgsql php-curl php-xml php-mbstring
   nginx-light wordpress wordpress-theme-twentytwentythree
-  rsync ca-certificates python3-venv
+  rsync ca-certificates python3-venv chromium
 )
 PG_PORT=5432
 MYSQL_PORT=3306

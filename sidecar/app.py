@@ -12,7 +12,8 @@ from flask import Flask, Response, g, request
 from wp_bridge.channel import ChannelError, ForwardedRequest
 
 from . import __version__, responses
-from .guard import Incoming, Outcome, run_action
+from .db import DatabaseUnavailable
+from .guard import SERVICE_UNAVAILABLE, Incoming, Outcome, run_action
 from .phpjson import php_json_encode
 from .registry import registry as default_registry
 from .services import Services
@@ -181,6 +182,11 @@ def verify_forwarded(services, action: str):
         return forwarded, channel_refusal("no_shared_secret", 503)
     try:
         services.signer.verify_request(forwarded, headers.get("X-WeCoza-Signature", ""))
+    except DatabaseUnavailable as exc:
+        log.error("[WeCoza Core] request %s: PostgreSQL unavailable for the replay check: %s",
+                  forwarded.request_id, exc)
+        return forwarded, responses.Reply(503, php_json_encode(
+            {"success": False, "data": {"message": SERVICE_UNAVAILABLE}}).encode("ascii")).as_flask()
     except ChannelError as exc:
         services.metrics.channel_rejected(exc.reason)
         log.warning("refused a forwarded request: %s", exc.reason)

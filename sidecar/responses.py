@@ -29,6 +29,10 @@ class Reply:
     content_type: str = JSON_TYPE
     headers: dict = field(default_factory=dict)
 
+    def as_flask(self):
+        """(body, status, headers) for a Flask view."""
+        return self.body, self.status, {"Content-Type": self.content_type, **self.headers}
+
 
 def json_reply(value, status: int = 200) -> Reply:
     return Reply(status, php_json_encode(value).encode("ascii"))

@@ -9,6 +9,7 @@ from .config import Config
 from .db import Postgres
 from .metrics import Metrics
 from .registry import Registry
+from .replays import PostgresReplayStore
 
 
 @dataclass
@@ -26,7 +27,8 @@ class Services:
         wordpress = config.wordpress(clock=clock)
         postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=config.int("postgres.pool_max"))
         secret = config.get("sidecar.shared_secret")
-        signer = ChannelSigner(secret, window=config.int("sidecar.signature_window")) if secret else None
+        window = config.int("sidecar.signature_window")
+        signer = ChannelSigner(secret, window=window, replays=PostgresReplayStore(postgres, window)) if secret else None
         return cls(config=config, wordpress=wordpress, postgres=postgres, signer=signer, registry=registry)
 
     def site_url(self) -> str:

@@ -28,6 +28,8 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
                              '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-wecoza-request-id}i)s"}',
         "errorlog": "-",
         "max_requests": 5000,
+        # gunicorn's control socket is one per user and machine, shared by every instance: not wanted here.
+        "control_socket_disable": True,
         "max_requests_jitter": 500,
     }
 

@@ -81,10 +81,10 @@ class ForwardedRequest:
 
 
 class ReplayCache:
-    """Request ids seen within the time window; a second sighting is a replay.
+    """Request ids seen within the time window, in this process; a second sighting is a replay.
 
-    Per process: with several workers a replay could reach another worker, so the
-    window is kept short and ids are also unique per timestamp.
+    Enough for one process. Several processes or hosts need a shared store with the same
+    ``add(request_id, now) -> bool`` (the sidecar keeps one in PostgreSQL).
     """
 
     def __init__(self, window: int):
@@ -107,14 +107,14 @@ class ReplayCache:
 
 
 class ChannelSigner:
-    def __init__(self, secret: str, window: int = DEFAULT_WINDOW, clock=time.time):
+    def __init__(self, secret: str, window: int = DEFAULT_WINDOW, clock=time.time, replays=None):
         if not secret:
             raise ValueError("the shared secret is empty")
         self._signer = Signer(secret.encode("utf-8"), salt=SALT, key_derivation="hmac",
                               digest_method=hashlib.sha256)
         self.window = window
         self.clock = clock
-        self._replays = ReplayCache(window)
+        self._replays = replays if replays is not None else ReplayCache(window)
 
     def sign(self, text: bytes) -> str:
         return self._signer.get_signature(text).decode("ascii")

@@ -20,7 +20,7 @@ from .. import responses, uploads
 from ..forms import form_reply
 from ..guard import HandlerError
 from ..learners import events, lookups, portfolios, progressions, queries, records, rows_html, shapes
-from ..learners.validation import ID_REQUIRED, ValidationFailed, parse_id
+from ..learners.validation import ID_REQUIRED, ValidationFailed, parse_id, parse_int
 from ..registry import Denials, registry
 
 log = logging.getLogger("wecoza.sidecar.learners")
@@ -59,27 +59,13 @@ DEFAULT_PAGE = 50
 def learner_id_from(ctx, name: str = "id", post_only: bool = False) -> int:
     """``(int)`` of the POST value, or of GET when POST lacks it (unless ``post_only``, as the
     write handlers read ``$_POST`` only); 0 means invalid."""
-    raw = ctx.post.get(name) if name in ctx.post or post_only else ctx.get.get(name)
-    if not isinstance(raw, str):
-        return 0
-    raw = raw.strip()
-    digits = raw[1:] if raw[:1] in "+-" else raw
-    if not digits.isascii() or not digits.isdigit():
-        return 0
-    value = int(raw)
-    return value if 0 < value < 2**31 else 0
+    return parse_id(ctx.post.get(name) if name in ctx.post or post_only else ctx.get.get(name), signed=True)
 
 
 def get_int(ctx, name: str, default: int) -> int:
     """``(int) $_GET[name]`` with a default when absent; non-numbers read as the default."""
-    raw = ctx.get.get(name)
-    if not isinstance(raw, str):
-        return default
-    raw = raw.strip()
-    digits = raw[1:] if raw[:1] in "+-" else raw
-    if not digits.isascii() or not digits.isdigit():
-        return default
-    return int(raw)
+    number = parse_int(ctx.get.get(name), signed=True)
+    return default if number is None else number
 
 
 def php_bool(value) -> bool:
@@ -174,18 +160,19 @@ def _update(ctx, error_reply, missing_id_message, success_reply):
     return success_reply
 
 
-def _old_error(message, errors=None):
-    data = {"message": message}
-    if errors:
-        data["errors"] = errors
-    return responses.error(data)
+def _message_errors(status: int):
+    """``{"success":false,"data":{"message":…[,"errors":{field: message}]}}`` at ``status``: 200 for the
+    old-style handlers, 400 for the MVC ones (BaseController::sendError merges extra data the same way)."""
+    def reply(message, errors=None):
+        data = {"message": message}
+        if errors:
+            data["errors"] = errors
+        return responses.error(data, status)
+    return reply
 
 
-def _mvc_error(message, errors=None):
-    data = {"message": message}
-    if errors:
-        data["errors"] = errors
-    return responses.error(data, 400)
+_old_error = _message_errors(200)
+_mvc_error = _message_errors(400)
 
 
 UPDATED = responses.success({"message": "Learner updated successfully"})

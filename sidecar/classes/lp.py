@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+import psycopg2
+
 from . import events
 from .form import mysql_utc, utc_now
 from .text import strict_id
@@ -88,7 +90,10 @@ def resolve_product(cur, code: str, class_type: str | None):
 
 def create_for_new_learners(unit, class_id: int, class_type, class_subject, new_learners: list[dict],
                             force: bool = True) -> LPResults:
-    """Create the LP rows for ``new_learners`` (learner entries as stored on the class)."""
+    """Create the LP rows for ``new_learners`` (learner entries as stored on the class).
+
+    All learners in a few statements; if that fails (a row changed under us), each learner again in
+    a savepoint of its own, so one learner's failure leaves the others and the class save standing."""
     results = LPResults()
     if not new_learners:
         return results
@@ -105,74 +110,128 @@ def create_for_new_learners(unit, class_id: int, class_type, class_subject, new_
                                    "- LP creation skipped")
             return results
 
+    plan, failed, by_level = [], {}, {}
     for learner in new_learners:
         learner_id = int(learner["id"])
         product = class_product
         if product is None:
             level = (learner.get("level") or "").strip()
-            product, reason = resolve_product(cur, level, class_type) if level else (None, "the learner has no level")
+            if level not in by_level:
+                by_level[level] = resolve_product(cur, level, class_type) if level else (None, "the learner has no level")
+            product, reason = by_level[level]
             if product is None:
-                results.errors += 1
-                results.details.append(f"Learner {learner_id}: Failed - No learning programme for level "
-                                       f"'{level}' ({reason})")
+                failed[learner_id] = f"No learning programme for level '{level}' ({reason})"
                 continue
-        _assign(unit, results, class_id, learner_id, product, force)
+        plan.append((learner_id, product))
+
+    cur.execute("SAVEPOINT lp_batch")
+    try:
+        outcomes = _assign_all(cur, class_id, plan, force)
+        cur.execute("RELEASE SAVEPOINT lp_batch")
+    except psycopg2.Error:
+        log.warning("LP creation for class %s: batch failed, retrying learner by learner", class_id, exc_info=True)
+        cur.execute("ROLLBACK TO SAVEPOINT lp_batch")
+        outcomes = {learner_id: _assign_one(cur, class_id, learner_id, product, force) for learner_id, product in plan}
+
+    for learner in new_learners:
+        learner_id = int(learner["id"])
+        if learner_id in failed:
+            results.errors += 1
+            results.details.append(f"Learner {learner_id}: Failed - {failed[learner_id]}")
+        else:
+            _report(unit, results, class_id, learner_id, outcomes[learner_id])
     return results
 
 
-def _assign(unit, results: LPResults, class_id: int, learner_id: int, product, force: bool) -> None:
-    cur = unit.cursor
-    product_id, product_name = product
+ACTIVE_SQL = ("SELECT lpt.learner_id, lpt.tracking_id, lpt.product_id, lpt.class_id, p.product_name "
+              "FROM public.learner_lp_tracking lpt LEFT JOIN public.products p ON p.product_id = lpt.product_id "
+              "WHERE lpt.learner_id = ANY(%s) AND lpt.status = 'in_progress' FOR UPDATE OF lpt")
+HOLD_SQL = ("UPDATE public.learner_lp_tracking SET status = 'on_hold', "
+            "notes = concat_ws(E'\\n', NULLIF(notes, ''), %s), updated_at = %s WHERE tracking_id = ANY(%s)")
+INSERT_SQL = ("INSERT INTO public.learner_lp_tracking (learner_id, product_id, class_id, hours_trained, "
+              "hours_present, hours_absent, status, start_date, notes, created_at, updated_at) "
+              "SELECT t.learner_id, t.product_id, %s, 0, 0, 0, 'in_progress', %s, t.notes, %s, %s "
+              "FROM unnest(%s::int[], %s::int[], %s::text[]) AS t(learner_id, product_id, notes) "
+              "RETURNING learner_id, tracking_id")
+
+
+def _decide(current, class_id: int, product, force: bool):
+    """What to do for one learner: ('skip'|'warn', current) or ('create', current-to-hold-or-None, notes)."""
+    notes = f"Auto-created on class assignment. Class ID: {class_id}"
+    if current is None:
+        return ("create", None, notes)
+    if current["product_id"] == product[0] and current["class_id"] == class_id:
+        return ("skip", current)
+    if not force:
+        return ("warn", current)
+    return ("create", current, notes + f" (Previous LP put on hold: {current['product_name'] or 'Unknown'})")
+
+
+def _assign_all(cur, class_id: int, plan, force: bool) -> dict:
+    """learner id -> outcome, for every planned learner, in three statements."""
+    if not plan:
+        return {}
+    cur.execute(ACTIVE_SQL, ([learner_id for learner_id, _ in plan],))
+    active = {row["learner_id"]: row for row in cur.fetchall()}
+    decisions = {learner_id: _decide(active.get(learner_id), class_id, product, force) for learner_id, product in plan}
+    creates = [(learner_id, product[0], decisions[learner_id]) for learner_id, product in plan
+               if decisions[learner_id][0] == "create"]
+    holds = [decision[1]["tracking_id"] for _, _, decision in creates if decision[1] is not None]
+    now = utc_now()
+    if holds:
+        cur.execute(HOLD_SQL, (f"Put on hold - learner assigned to new class. {mysql_utc(now)}", now, holds))
+    created = {}
+    if creates:
+        cur.execute(INSERT_SQL, (class_id, now.date(), now, now, [c[0] for c in creates], [c[1] for c in creates],
+                                 [c[2][2] for c in creates]))
+        created = {row["learner_id"]: row["tracking_id"] for row in cur.fetchall()}
+    outcomes = {}
+    for learner_id, product in plan:
+        decision = decisions[learner_id]
+        if decision[0] == "create":
+            outcomes[learner_id] = ("created", product, created[learner_id], decision[1])
+        else:
+            outcomes[learner_id] = decision
+    return outcomes
+
+
+def _assign_one(cur, class_id: int, learner_id: int, product, force: bool):
+    """The same for one learner in its own savepoint; ('failed',) when it cannot be done."""
     cur.execute("SAVEPOINT lp_assign")
     try:
-        cur.execute(
-            "SELECT lpt.tracking_id, lpt.product_id, lpt.class_id, p.product_name "
-            "FROM public.learner_lp_tracking lpt LEFT JOIN public.products p ON p.product_id = lpt.product_id "
-            "WHERE lpt.learner_id = %s AND lpt.status = 'in_progress' FOR UPDATE OF lpt",
-            (learner_id,))
-        current = cur.fetchone()
-        notes = f"Auto-created on class assignment. Class ID: {class_id}"
-        on_hold = None
-        if current is not None:
-            if current["product_id"] == product_id and current["class_id"] == class_id:
-                cur.execute("RELEASE SAVEPOINT lp_assign")
-                results.details.append(f"Learner {learner_id}: LP already in progress for this class")
-                return
-            if not force:
-                cur.execute("RELEASE SAVEPOINT lp_assign")
-                results.warnings += 1
-                results.details.append(f"Learner {learner_id}: Learner has an active LP: "
-                                       f"{current['product_name'] or 'Unknown'}")
-                return
-            cur.execute(
-                "UPDATE public.learner_lp_tracking SET status = 'on_hold', "
-                "notes = concat_ws(E'\\n', NULLIF(notes, ''), %s), updated_at = %s WHERE tracking_id = %s",
-                (f"Put on hold - learner assigned to new class. {mysql_utc()}", utc_now(), current["tracking_id"]))
-            on_hold = current
-            notes += f" (Previous LP put on hold: {current['product_name'] or 'Unknown'})"
-        cur.execute(
-            "INSERT INTO public.learner_lp_tracking (learner_id, product_id, class_id, hours_trained, hours_present, "
-            "hours_absent, status, start_date, notes, created_at, updated_at) "
-            "VALUES (%s, %s, %s, 0, 0, 0, 'in_progress', %s, %s, %s, %s) RETURNING tracking_id",
-            (learner_id, product_id, class_id, utc_now().date(), notes, utc_now(), utc_now()))
-        tracking_id = cur.fetchone()["tracking_id"]
+        outcome = _assign_all(cur, class_id, [(learner_id, product)], force)[learner_id]
         cur.execute("RELEASE SAVEPOINT lp_assign")
-    except Exception:  # noqa: BLE001 - one learner's failure is reported, the save goes on
+        return outcome
+    except psycopg2.Error:
         log.exception("LP creation failed for a learner of class %s", class_id)
         cur.execute("ROLLBACK TO SAVEPOINT lp_assign")
+        return ("failed",)
+
+
+def _report(unit, results: LPResults, class_id: int, learner_id: int, outcome) -> None:
+    kind = outcome[0]
+    if kind == "skip":
+        results.details.append(f"Learner {learner_id}: LP already in progress for this class")
+    elif kind == "warn":
+        results.warnings += 1
+        results.details.append(f"Learner {learner_id}: Learner has an active LP: "
+                               f"{outcome[1]['product_name'] or 'Unknown'}")
+    elif kind == "failed":
         results.errors += 1
         results.details.append(f"Learner {learner_id}: Failed - Failed to create LP: "
                                "the learning programme record could not be created")
-        return
-    if on_hold is not None:
-        unit.emit(events.check("wecoza_progression_put_on_hold"),
-                  {"tracking_id": on_hold["tracking_id"], "learner_id": learner_id, "class_id": class_id})
-    unit.emit(events.check("wecoza_progression_started"),
-              {"tracking_id": tracking_id, "learner_id": learner_id, "product_id": product_id, "class_id": class_id})
-    results.created += 1
-    if on_hold is not None:
-        results.warnings += 1
-        results.put_on_hold += 1
-        results.details.append(f"Learner {learner_id}: Created LP (previous LP put on hold)")
     else:
-        results.details.append(f"Learner {learner_id}: Created LP successfully")
+        _, product, tracking_id, held = outcome
+        if held is not None:
+            unit.emit(events.check("wecoza_progression_put_on_hold"),
+                      {"tracking_id": held["tracking_id"], "learner_id": learner_id, "class_id": class_id})
+        unit.emit(events.check("wecoza_progression_started"),
+                  {"tracking_id": tracking_id, "learner_id": learner_id, "product_id": product[0],
+                   "class_id": class_id})
+        results.created += 1
+        if held is not None:
+            results.warnings += 1
+            results.put_on_hold += 1
+            results.details.append(f"Learner {learner_id}: Created LP (previous LP put on hold)")
+        else:
+            results.details.append(f"Learner {learner_id}: Created LP successfully")

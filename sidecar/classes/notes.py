@@ -11,11 +11,13 @@ import datetime
 import re
 import secrets
 
+import psycopg2
 from psycopg2.extras import Json
 
 from ..phpjson import php_json_encode
 from . import events
 from .form import FormInvalid, iso_utc, utc_now
+from .save import NOTES_LIMIT_MESSAGE, is_notify_overflow
 from .text import clean_line, clean_text
 
 PRIORITIES = ("low", "medium", "high")
@@ -173,8 +175,15 @@ def _lock(cur, class_id: int) -> list:
 
 
 def _store(cur, class_id: int, notes: list) -> None:
-    cur.execute("UPDATE public.classes SET class_notes_data = %s, updated_at = %s WHERE class_id = %s",
-                (Json(notes, dumps=php_json_encode), utc_now(), class_id))
+    """Write the array back. The classes trigger sends old and new array with pg_notify (8000 bytes at
+    most), so a class with many notes can hit the limit: a clear refusal then, not an SQL error."""
+    try:
+        cur.execute("UPDATE public.classes SET class_notes_data = %s, updated_at = %s WHERE class_id = %s",
+                    (Json(notes, dumps=php_json_encode), utc_now(), class_id))
+    except psycopg2.Error as exc:
+        if is_notify_overflow(exc):
+            raise FormInvalid(NOTES_LIMIT_MESSAGE) from None
+        raise
 
 
 def save_note(unit, class_id: int, posted: dict, user_id: int, uploads_base: str) -> dict:

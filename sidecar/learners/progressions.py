@@ -16,6 +16,7 @@ under a row lock rather than by a racy read.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from .. import uploads
 from . import events
@@ -56,7 +57,6 @@ def progress_percentage(hours_present, duration) -> float:
 
 def php_round(value: float, places: int = 0) -> float:
     """PHP ``round()``: half away from zero (Python rounds half to even)."""
-    from decimal import ROUND_HALF_UP, Decimal
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 

@@ -210,15 +210,22 @@ def _parse_field(field: Field, raw):
     raise AssertionError(kind)
 
 
-def parse_id(value) -> int:
-    """A positive int4 id from a request value; 0 when missing or invalid."""
+def parse_int(value, signed: bool = False) -> int | None:
+    """An integer request value (ASCII digits, surrounding blanks allowed, a sign only when
+    ``signed``); None for anything else, arrays included."""
     if not isinstance(value, str):
-        return 0
+        return None
     text = value.strip()
-    if not text.isascii() or not text.isdigit():
-        return 0
-    number = int(text)
-    return number if 0 < number <= INT4_MAX else 0
+    digits = text[1:] if signed and text[:1] in "+-" else text
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    return int(text)
+
+
+def parse_id(value, signed: bool = False) -> int:
+    """A positive int4 id from a request value; 0 when missing or invalid."""
+    number = parse_int(value, signed)
+    return number if number is not None and 0 < number <= INT4_MAX else 0
 
 
 # --- whole submissions ---------------------------------------------------------------------

@@ -101,7 +101,10 @@ class WordPressSite:
         }
         lines = ["<?php", "// Test site written by tests/support/wordpress.py; removed at the end of the session."]
         for name, value in defines.items():
-            literal = "true" if value is True else "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+            if isinstance(value, bool):
+                literal = "true" if value else "false"
+            else:
+                literal = "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
             lines.append(f"define( '{name}', {literal} );")
         lines += [f"$table_prefix = '{self.table_prefix}';", "",
                   "if ( ! defined( 'ABSPATH' ) ) {", "\tdefine( 'ABSPATH', __DIR__ . '/' );", "}",
