@@ -251,3 +251,37 @@ def test_too_many_learners_for_the_production_trigger_is_a_clear_error(page, mad
     assert "SQL" not in message and "payload string" not in message
     assert (db.count("classes"), db.count("learner_lp_tracking"), db.count("wecoza_sidecar.outbox")) == (
         classes, lps, events)
+
+
+def test_one_learner_failing_leaves_the_others_and_their_held_lps_alone(made, db, pg_database, subject_product):
+    """In process, on the real database: the batch fails (a learner id without a learner row), the fallback
+    runs learner by learner; the failing one is reported and its savepoint undone."""
+    import types
+
+    import psycopg2.extras
+
+    from sidecar.classes import lp
+
+    class_id = made.class_row(class_code="LP-FALLBACK")
+    other = made.product("Fallback programme")
+    held, fresh = made.learners(2, surname="Fallback")
+    old = made.lp(held, other)
+    missing = 2_000_000_000
+    conn = pg_database.connect()
+    try:
+        cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+        emitted = []
+        unit = types.SimpleNamespace(cursor=cur, emit=lambda name, payload: emitted.append((name, payload)))
+        results = lp.create_for_new_learners(unit, class_id, "AET", "COMM", [
+            {"id": str(held)}, {"id": str(missing)}, {"id": str(fresh)}])
+        assert results.as_dict() == {"created": 2, "warnings": 1, "errors": 1, "details": [
+            f"Learner {held}: Created LP (previous LP put on hold)",
+            f"Learner {missing}: Failed - Failed to create LP: the learning programme record could not be created",
+            f"Learner {fresh}: Created LP successfully"]}
+        cur.execute("SELECT status FROM learner_lp_tracking WHERE tracking_id = %s", (old,))
+        assert cur.fetchone()["status"] == "on_hold"
+        assert [name for name, _ in emitted] == ["wecoza_progression_put_on_hold", "wecoza_progression_started",
+                                                 "wecoza_progression_started"]
+    finally:
+        conn.rollback()
+        conn.close()
