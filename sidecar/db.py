@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
 import threading
 
 import psycopg2
@@ -58,11 +59,21 @@ class Postgres:
             return 0, 0
         return len(pool._used), len(pool._used) + len(pool._pool)
 
+    def _checkout(self):
+        """A pooled connection that is still alive: an idle connection has nothing to read unless the
+        server has ended it (restart, terminated backend), which costs no round trip to notice."""
+        pool = self._get_pool()
+        for _ in range(self._pool_max + 1):
+            conn = pool.getconn()
+            if not conn.closed and not select.select([conn], [], [], 0)[0]:
+                return pool, conn
+            pool.putconn(conn, close=True)
+        return pool, pool.getconn()
+
     @contextlib.contextmanager
     def connection(self):
         try:
-            pool = self._get_pool()
-            conn = pool.getconn()
+            pool, conn = self._checkout()
         except (psycopg2.OperationalError, psycopg2.pool.PoolError) as exc:
             raise DatabaseUnavailable(_first_line(exc)) from exc
         broken = False

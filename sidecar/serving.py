@@ -67,8 +67,19 @@ class SidecarApplication(BaseApplication):
         return create_app(self._config)
 
 
+def sweep_uploads(config) -> None:
+    import logging
+    from .uploads import sweep_partial_uploads
+    root = config.get("sidecar.uploads_dir")
+    if root:
+        removed = sweep_partial_uploads(root)
+        if removed:
+            logging.getLogger("wecoza.sidecar").warning("removed %d abandoned partial uploads", removed)
+
+
 def serve(config, workers: int | None = None, dispatch: bool = False) -> int:
     host, port = config.bind
+    sweep_uploads(config)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     prepare_multiprocess_metrics()
     SidecarApplication(config, gunicorn_settings(bind, workers), dispatch).run()

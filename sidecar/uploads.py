@@ -366,3 +366,24 @@ def _protect_directory(directory: Path) -> None:
                 pass
             except OSError:
                 log.warning("could not write %s in an upload directory", name)
+
+
+PARTIAL_GLOB = ".wecoza-*.part"
+
+
+def sweep_partial_uploads(root: Path, older_than: float = 600.0, now: float | None = None) -> int:
+    """Remove staged uploads a killed process never committed nor cleaned (hidden ``.part`` files).
+
+    Only files older than ``older_than`` seconds: a younger one may belong to a request still running.
+    """
+    import time
+    now = time.time() if now is None else now
+    removed = 0
+    for path in Path(root).rglob(PARTIAL_GLOB):
+        try:
+            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
