@@ -7,7 +7,7 @@ import logging
 from . import responses
 from .context import ActionContext
 from .db import DatabaseUnavailable
-from .guard import SERVICE_UNAVAILABLE, HandlerError, Incoming, Outcome, authenticate, parse
+from .guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE, HandlerError, Incoming, Outcome, authenticate, parse
 from .phpform import FormError
 
 log = logging.getLogger("wecoza.sidecar")
@@ -47,6 +47,9 @@ def run_form(services, form, incoming: Incoming) -> Outcome:
     except DatabaseUnavailable:
         log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable", incoming.request_id, name)
         reply = form_reply(False, SERVICE_UNAVAILABLE, 503)
+    except OSError as exc:
+        log.error("[WeCoza Core] request %s: %s: file storage failed: %s", incoming.request_id, name, exc.strerror)
+        reply = form_reply(False, FILE_STORAGE_FAILED, 500)
     except Exception:
         log.exception("[WeCoza Core] request %s: %s failed", incoming.request_id, name)
         reply = form_reply(False, "An unexpected error occurred. Nothing was saved.", 500)

@@ -19,6 +19,8 @@ from .responses import Reply
 log = logging.getLogger("wecoza.sidecar")
 
 SERVICE_UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
+FILE_STORAGE_FAILED = ("The uploaded file could not be stored on the server (disk full or not writable). "
+                       "Nothing was saved.")
 
 
 @dataclass
@@ -100,6 +102,9 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     except DatabaseUnavailable as exc:
         log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", incoming.request_id, name, exc)
         reply = responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503)
+    except OSError as exc:
+        log.error("[WeCoza Core] request %s: %s: file storage failed: %s", incoming.request_id, name, exc.strerror)
+        reply = action.denials.generic(FILE_STORAGE_FAILED)
     except Exception:
         log.exception("[WeCoza Core] request %s: %s failed", incoming.request_id, name)
         reply = action.denials.generic("An unexpected error occurred. Please try again.")
