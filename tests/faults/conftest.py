@@ -1,0 +1,1 @@
+from tests.learners.conftest import ajax, db, learners, routed, sessions, uploads_root  # noqa: F401
