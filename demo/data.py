@@ -3,7 +3,7 @@ v2 schedules, and the lookup rows they refer to. Nothing here is real; it is gen
 bring-up of the demo holds the same people and classes (dates are relative to the day of the bring-up).
 
 ``load(conn, uploads_dir, today)`` writes it all into a database that holds the production schema and
-``seed_minimal.sql``; the pure functions (``sa_id_number``, ``luhn_ok``, ``learners``, ``classes``) are what the
+``seed_minimal.sql``; the pure functions (``sa_id_number``, ``learners``, ``classes``) are what the
 tests look at.
 """
 from __future__ import annotations
@@ -14,6 +14,8 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sidecar.learners.validation import luhn_valid
 
 SEED = 20260202
 LEARNER_COUNT = 60
@@ -77,26 +79,13 @@ SITES = [(0, "Ubuntu Freight Durban Depot", 3), (0, "Ubuntu Freight Training Cen
          (1, "Highveld Retail Head Office", 0)]
 
 
-def luhn_ok(number: str) -> bool:
-    """The checksum the learner form checks (learners-contract 6.5): every second digit from the right doubled."""
-    total = 0
-    for position, char in enumerate(reversed(number)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
 def sa_id_number(born: dt.date, female: bool, sequence: int, citizen: bool = True) -> str:
     """YYMMDD SSSS C A Z: sequence below 5000 for women, 5000+ for men; C 0 citizen, 1 permanent resident;
     A 8; Z the Luhn check digit."""
     gender_digits = sequence % 5000 + (0 if female else 5000)
     body = f"{born:%y%m%d}{gender_digits:04d}{0 if citizen else 1}8"
     for check in "0123456789":
-        if luhn_ok(body + check):
+        if luhn_valid(body + check):
             return body + check
     raise AssertionError("unreachable: one check digit always fits")
 

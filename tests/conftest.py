@@ -11,6 +11,7 @@ with the reason.
     sidecar_process  SidecarServer (migrated, serving): url, secret, env, cli(), start(), stop(), restart(),
                      stopped(), log()
     sidecar_server   the same, with the shim plugin active in wordpress_site and pointed at it
+    routed           sidecar_server, after checking the shim's routes.json lists every registered action
 """
 import pytest
 
@@ -78,3 +79,16 @@ def sidecar_process(wordpress_site, pg_database, tmp_path_factory):
 def sidecar_server(sidecar_process, wordpress_site, pg_database):
     connect_shim(wordpress_site, sidecar_process, pg_database)
     return sidecar_process
+
+
+@pytest.fixture(scope="session")
+def routed(sidecar_server):
+    """The shim forwards every action and form of the registry (its routes.json is generated from it)."""
+    import json
+
+    from sidecar import __version__
+    from sidecar.actions import registry
+    from tests.support.sidecar_server import SHIM_DIR
+    shipped = json.loads((SHIM_DIR / "routes.json").read_text())
+    assert shipped == registry.routes(__version__), "run .venv/bin/python scripts/regenerate.py"
+    return sidecar_server

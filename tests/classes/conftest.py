@@ -1,8 +1,7 @@
 """Fixtures of the class action tests: real WordPress sessions and nonces, the real sidecar behind the
 shim, PostgreSQL rows made with SQL and removed at the end of each module.
 
-    routed         the shim forwards every registered action (mu-plugin with a generated route list
-                   when the committed wp-plugin-shim/routes.json lags behind the registry)
+    routed         (tests/conftest.py) the shim forwards every registered action
     db             Db on the session's PostgreSQL (autocommit): all(), one(), scalar(), run()
     made           Made (module): learners(), lp(), class_row(); everything (and every class the
                    sidecar created meanwhile) removed at module end
@@ -15,66 +14,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg2.extras
 import pytest
 
-from sidecar import __version__
-from sidecar.actions import registry
 from tests.support.ajax import ajax_url, create_nonce
-from tests.support.sidecar_server import SHIM_DIR
+from tests.support.rows import Db
 
-MU_PLUGIN = """<?php
-// Class tests: the shim reads the route list generated from the current registry.
-add_filter( 'wecoza_sidecar_routes_file', function () { return %s; } );
-"""
-
-
-@pytest.fixture(scope="session")
-def routed(sidecar_server, wordpress_site, tmp_path_factory):
-    wanted = registry.routes(__version__)
-    committed = json.loads((SHIM_DIR / "routes.json").read_text())
-    if {a["action"] for a in wanted["actions"]} <= {a["action"] for a in committed.get("actions", [])}:
-        yield
-        return
-    routes_file = tmp_path_factory.mktemp("class-routes") / "routes.json"
-    routes_file.write_text(json.dumps(wanted, indent=2))
-    mu_dir = Path(wordpress_site.path) / "wp-content" / "mu-plugins"
-    mu_dir.mkdir(exist_ok=True)
-    plugin = mu_dir / "wecoza-class-tests-routes.php"
-    plugin.write_text(MU_PLUGIN % json.dumps(str(routes_file)))
-    try:
-        yield
-    finally:
-        plugin.unlink(missing_ok=True)
-
-
-class Db:
-    def __init__(self, pg):
-        self.pg = pg
-
-    def run(self, sql, args=None):
-        conn = self.pg.connect()
-        try:
-            conn.autocommit = True
-            with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
-                cur.execute(sql, args)
-                return cur.fetchall() if cur.description else None
-        finally:
-            conn.close()
-
-    def all(self, sql, args=None):
-        return self.run(sql, args) or []
-
-    def one(self, sql, args=None):
-        rows = self.all(sql, args)
-        return rows[0] if rows else None
-
-    def scalar(self, sql, args=None):
-        row = self.one(sql, args)
-        return None if row is None else next(iter(row.values()))
-
-    def count(self, table, where="TRUE", args=None):
-        return self.scalar(f"SELECT count(*) FROM {table} WHERE {where}", args)
 
 
 @pytest.fixture(scope="session")

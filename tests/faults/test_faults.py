@@ -14,7 +14,7 @@ import pytest
 
 from sidecar.guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE
 from tests.learners import samples
-from tests.learners.test_forms_e2e import capture_fields, email, page, post_form  # noqa: F401
+from tests.learners.test_forms_e2e import capture_fields, email, post_form
 from tests.support.postgres import psql_admin
 from tests.support.sidecar_server import SidecarServer
 from tests.support.signed import cookie_header, forward
@@ -143,7 +143,7 @@ def portfolio_files(uploads_root: Path) -> set[str]:
 
 
 def test_sidecar_killed_mid_write_leaves_neither_row_nor_file(
-        sidecar_server, wordpress_site, ajax, db, pg_database, page, uploads_root):  # noqa: F811
+        sidecar_server, wordpress_site, ajax, db, pg_database, page, uploads_root):
     address = email()
     fields = capture_fields(ajax.nonce("admin", "submit_learners_form"), address)
     files = [("scanned_portfolio[]", ("scan.pdf", samples.pdf("killed"), "application/pdf"))]
@@ -189,7 +189,7 @@ def small_portfolio_disk(uploads_root):
 
 
 @pytest.mark.parametrize("fault", ["disk_full", "read_only"])
-def test_uploads_disk_full_or_read_only(fault, small_portfolio_disk, wordpress_site, ajax, db, page):  # noqa: F811
+def test_uploads_disk_full_or_read_only(fault, small_portfolio_disk, wordpress_site, ajax, db, page):
     if fault == "disk_full":
         (small_portfolio_disk / "filler").write_bytes(b"\0" * (250 * 1024))
     else:

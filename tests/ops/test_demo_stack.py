@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from demo.data import luhn_ok
+from sidecar.learners.validation import luhn_valid
 from demo.stack import group_members, mysql_database_exists, pg_connect, pg_database_exists, psql_admin, wp_php
 from tests.support.ajax import call, create_nonce
 from tests.support.ports import free_port, port_open
@@ -111,7 +111,7 @@ def test_invented_data(demo):
     assert len(rows) == 60
     ids = [r[1] for r in rows if r[1]]
     assert len(ids) >= 50 and len(set(ids)) == len(ids)
-    assert all(SA_ID.match(i) and luhn_ok(i) for i in ids)
+    assert all(SA_ID.match(i) and luhn_valid(i) for i in ids)
     assert all(r[1] or r[2] for r in rows) and all(r[3] and r[4] for r in rows)
     portfolios = pg_query(state, "SELECT learner_id, file_path FROM learner_portfolios")
     assert portfolios and all(re.fullmatch(r"portfolios/portfolio_[0-9a-f.]+\.pdf", p) for _, p in portfolios)
