@@ -13,6 +13,7 @@ from wp_bridge.channel import ChannelError, ForwardedRequest
 
 from . import __version__, responses
 from .db import DatabaseUnavailable
+from .forms import run_form
 from .guard import SERVICE_UNAVAILABLE, Incoming, Outcome, run_action
 from .phpjson import php_json_encode
 from .registry import registry as default_registry
@@ -75,24 +76,21 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     def metrics():
         return Response(services.metrics.render(services.postgres), mimetype="text/plain; version=0.0.4")
 
-    @app.post("/ajax/<action>")
-    def forwarded_action(action):
-        forwarded, refusal = verify_forwarded(services, action)
+    def answer_forwarded(name: str, run):
+        forwarded, refusal = verify_forwarded(services, name)
         if refusal is not None:
             return refusal
-        outcome = run_action(services, services.registry.actions.get(action), incoming_from(forwarded))
-        g.outcome = outcome
-        return to_response(services, outcome, forwarded.request_id, forwarded.timestamp)
+        g.outcome = run(incoming_from(forwarded))
+        return to_response(services, g.outcome, forwarded.request_id, forwarded.timestamp)
+
+    @app.post("/ajax/<action>")
+    def forwarded_action(action):
+        return answer_forwarded(action, lambda incoming: run_action(
+            services, services.registry.actions.get(action), incoming))
 
     @app.post("/form/<form>")
     def forwarded_form(form):
-        from .forms import run_form
-        forwarded, refusal = verify_forwarded(services, form)
-        if refusal is not None:
-            return refusal
-        outcome = run_form(services, services.registry.forms.get(form), incoming_from(forwarded))
-        g.outcome = outcome
-        return to_response(services, outcome, forwarded.request_id, forwarded.timestamp)
+        return answer_forwarded(form, lambda incoming: run_form(services, services.registry.forms.get(form), incoming))
 
     @app.post("/events/ack")
     def acknowledge():
