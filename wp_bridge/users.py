@@ -2,6 +2,8 @@
 super admins, fetched in one query; roles and ``allcaps`` computed as ``WP_User`` does."""
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -114,14 +116,21 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
     return UserData(users, roles, site_admins, site_admins_id is not None)
 
 
+@functools.lru_cache(maxsize=8)
+def role_definitions(raw: bytes) -> dict:
+    """The parsed roles option. Fetched with every request (so a change shows at once) but parsed once
+    per distinct value: it is the largest thing auth reads. Callers must not modify the result."""
+    definitions = maybe_unserialize(raw)
+    return definitions if isinstance(definitions, dict) else {}
+
+
 def capabilities(user: UserRecord, tables: Tables, data: UserData) -> tuple[tuple[str, ...], dict[str, bool]]:
     """``WP_User::$roles`` and ``$allcaps``: the capabilities of each role the user has, in the
     user's order, then the user's own grants and denials on top. Integer-named capabilities,
     which PHP's ``array_merge`` renumbers, are left out."""
     caps = maybe_unserialize(user.meta.get(tables.capabilities_key.encode()))
     caps = caps if isinstance(caps, dict) else {}
-    definitions = maybe_unserialize(data.roles) if data.roles is not None else {}
-    definitions = definitions if isinstance(definitions, dict) else {}
+    definitions = role_definitions(data.roles) if data.roles is not None else {}
     known = {name for name, role in definitions.items() if isinstance(role, dict) and role.get(b"name") is not None}
     roles = [name for name in caps if name in known]
     allcaps: dict[str, bool] = {}
