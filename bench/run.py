@@ -19,10 +19,22 @@ from bench.report import print_table  # noqa: E402
 MODULES = ("bench_auth", "bench_bridge", "bench_learners", "bench_classes", "bench_modes", "bench_load")
 
 
+def update_readme(rows: list[dict]) -> None:
+    import io
+    import re
+    table = io.StringIO()
+    print_table(rows, table)
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = re.sub(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)",
+                  lambda m: m.group(1) + table.getvalue() + m.group(2), readme.read_text(), flags=re.S)
+    readme.write_text(text)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", help="module names, e.g. bench_bridge")
     parser.add_argument("--output", help="also write the table to this file")
+    parser.add_argument("--update-readme", action="store_true", help="put the table in README.md's benchmark section")
     args = parser.parse_args(argv)
     rows, failures = [], []
     for name in args.only or MODULES:
@@ -44,6 +56,8 @@ def main(argv=None) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             print_table(rows, handle)
+    if args.update_readme:
+        update_readme(rows)
     if failures:
         print(f"bench: failed: {', '.join(failures)}", file=sys.stderr)
         return 1
