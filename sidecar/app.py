@@ -11,8 +11,9 @@ from flask import Flask, Response, g, request
 
 from wp_bridge.channel import ChannelError, ForwardedRequest
 
-from . import __version__, responses
+from . import __version__, outbox, responses
 from .db import DatabaseUnavailable
+from .dispatcher import retry_parked
 from .forms import run_form
 from .guard import SERVICE_UNAVAILABLE, Incoming, Outcome, run_action
 from .phpjson import php_json_encode
@@ -92,23 +93,52 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     def forwarded_form(form):
         return answer_forwarded(form, lambda incoming: run_form(services, services.registry.forms.get(form), incoming))
 
-    @app.post("/events/ack")
-    def acknowledge():
-        from .outbox import mark_delivered
+    def signed_json():
+        """The body of a signed JSON message from the shim (ack canonical), or a refusal."""
         body = request.get_data()
         try:
             services.signer.verify_ack(request.headers.get("X-WeCoza-Timestamp", ""),
                                        request.headers.get("X-WeCoza-Request-Id", ""), body,
                                        request.headers.get("X-WeCoza-Signature", ""))
-            ids = [str(i) for i in json.loads(body)["ids"]][:1000]
+            message = json.loads(body or b"{}")
+            if not isinstance(message, dict):
+                raise ValueError("not an object")
         except ChannelError as exc:
             services.metrics.channel_rejected(exc.reason)
-            return channel_refusal(exc.reason, 401)
-        except (ValueError, KeyError, TypeError):
-            return {"error": "bad_body"}, 400
+            return None, channel_refusal(exc.reason, 401)
+        except (ValueError, TypeError):
+            return None, ({"error": "bad_body"}, 400)
+        except DatabaseUnavailable:
+            return None, ({"error": "postgres_unavailable"}, 503)
+        return message, None
+
+    @app.post("/events/ack")
+    def acknowledge():
+        message, refusal = signed_json()
+        if refusal is not None:
+            return refusal
+        ids = valid_uuids([str(i) for i in message.get("ids", [])][:1000])
         with services.postgres.transaction() as cur:
-            marked = mark_delivered(cur, valid_uuids(ids), "inline")
+            marked = outbox.mark_delivered(cur, ids, "inline")
         return {"acknowledged": marked}
+
+    @app.post("/events/status")
+    def events_status():
+        """For the shim's settings screen and `wp wecoza-sidecar events`: backlog, failing and parked events."""
+        _message, refusal = signed_json()
+        if refusal is not None:
+            return refusal
+        with services.postgres.transaction() as cur:
+            return outbox.status(cur)
+
+    @app.post("/events/retry")
+    def events_retry():
+        """The settings screen's "retry parked events" button: every parked event, or the ids given."""
+        message, refusal = signed_json()
+        if refusal is not None:
+            return refusal
+        ids = valid_uuids([str(i) for i in message.get("ids", [])][:1000]) or None
+        return {"retried": retry_parked(services.postgres, ids)}
 
     if services.config.get("sidecar.direct_mode") == "on":
         from .direct import register_direct

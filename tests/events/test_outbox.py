@@ -150,3 +150,34 @@ def test_forged_replayed_and_stale_deliveries_are_refused(sidecar_config, postgr
     assert send(signer, now, request_id).status_code == 200
     assert send(signer, now, request_id).status_code in (401, 403)
     assert len(recorder.rows("wecoza_test_delivery")) == 1
+
+
+def signed_message(server, path, message):
+    import json
+    import secrets as pysecrets
+    from wp_bridge.channel import ACK_KIND, canonical, sha256_hex
+    body = json.dumps(message).encode()
+    stamp, request_id = str(int(time.time())), pysecrets.token_hex(16)
+    signature = ChannelSigner(server.secret).sign(canonical(ACK_KIND, stamp, request_id, sha256_hex(body)))
+    return requests.post(f"{server.url}{path}", data=body, timeout=10, headers={
+        "Content-Type": "application/json", "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id,
+        "X-WeCoza-Signature": signature})
+
+
+def test_status_lists_failing_and_parked_events_and_retry_revives_them(
+        sidecar_config, postgres, sidecar_process, clean_outbox):
+    [first, second] = write_events(sidecar_config, postgres, 2)
+    with postgres.transaction() as cur:
+        cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = 8, parked_at = now(), last_error = 'HTTP 500' "
+                    "WHERE id = %s", (first,))
+        cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = 2, last_error = 'unreachable' WHERE id = %s",
+                    (second,))
+    status = signed_message(sidecar_process, "/events/status", {}).json()
+    assert (status["pending"], status["parked"]) == (1, 1)
+    assert [e["id"] for e in status["parked_events"]] == [first]
+    assert [e["id"] for e in status["failing_events"]] == [second]
+    assert "payload" not in status["parked_events"][0]
+    assert signed_message(sidecar_process, "/events/retry", {}).json() == {"retried": 1}
+    assert signed_message(sidecar_process, "/events/status", {}).json()["parked"] == 0
+    unsigned = requests.post(f"{sidecar_process.url}/events/retry", data=b"{}", timeout=10)
+    assert unsigned.status_code == 401
