@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import requests
 
 from sidecar.guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE
 from tests.learners import samples
@@ -38,7 +39,7 @@ def terminate_backends(dbname):
                "WHERE datname = :'db' AND pid <> pg_backend_pid();", db=dbname)
 
 
-def test_postgres_refusing_connections_then_back(ajax, db, learners, pg_database):
+def test_postgres_refusing_connections_then_back(ajax, db, learners, pg_database, sidecar_server):
     learner_id = learners.make(first_name="Before")
     assert get_learner(ajax, learner_id).status_code == 200  # the sidecar's pool holds live connections now
     psql_admin('ALTER DATABASE :"db" ALLOW_CONNECTIONS false;', db=pg_database.dbname)
@@ -48,6 +49,9 @@ def test_postgres_refusing_connections_then_back(ajax, db, learners, pg_database
         write = update_learner(ajax, learner_id, first_name="During")
         assert (read.status_code, read.json()) == (503, UNAVAILABLE)
         assert (write.status_code, write.json()) == (503, UNAVAILABLE)
+        ready = requests.get(f"{sidecar_server.url}/readyz", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["postgres"]["ok"] is False and ready.json()["checks"]["mysql"]["ok"] is True
     finally:
         psql_admin('ALTER DATABASE :"db" ALLOW_CONNECTIONS true;', db=pg_database.dbname)
     assert db.scalar("SELECT first_name FROM learners WHERE id = %s", (learner_id,)) == "Before"
@@ -118,6 +122,9 @@ def test_mysql_stopped_then_back(isolated_sidecar, ajax, learners):
         down, _ = forward(server, "wecoza_get_learner", fields, cookie=cookie)
         assert (down.status_code, down.json()) == (503, UNAVAILABLE)
         assert "SA ID" not in down.text and "Mysql" not in down.text
+        ready = requests.get(f"{server.url}/readyz", timeout=10)
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["mysql"]["ok"] is False and ready.json()["checks"]["postgres"]["ok"] is True
     finally:
         proxy.start()
     for _ in range(3):
