@@ -3,7 +3,9 @@
 A real HTTP server on a loopback port (a thread). It verifies every forwarded request with
 ``wp_bridge.channel`` exactly as the sidecar does (ChannelSigner, ForwardedRequest), records what it
 received, and answers what the test scripted: status, headers, body, signed (or forged) events,
-filter headers, a delay. It also takes acknowledgements (``POST /events/ack``) and answers ``/healthz``.
+filter headers, a delay. It also takes acknowledgements (``POST /events/ack``) and answers ``/healthz``, and the
+signed ``POST /events/status`` and ``POST /events/retry`` from ``event_status`` (retrying un-parks the listed events
+there), verified like acknowledgements; each of those calls is recorded in ``signed_calls``.
 """
 from __future__ import annotations
 
@@ -59,6 +61,10 @@ class Received:
         return default
 
 
+def empty_event_status() -> dict:
+    return {"pending": 0, "parked": 0, "oldest_pending": None, "parked_events": [], "failing_events": []}
+
+
 class FakeSidecar:
     def __init__(self, secret: str | None = None, version: str = "0.1.0"):
         self.secret = secret or secrets.token_hex(32)
@@ -69,6 +75,9 @@ class FakeSidecar:
         self.acks: list[dict] = []        # {"ids": [...], "refused": reason}
         self.replies: dict[str, Reply] = {}
         self.default = Reply()
+        self.event_status: dict = empty_event_status()  # answered by POST /events/status
+        self.signed_calls: list[dict] = []              # /events/status and /events/retry: {"path", "message", "refused"}
+        self.signed_failure: tuple[int, dict, bytes] | None = None  # (status, headers, body) answered to both instead
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -111,6 +120,9 @@ class FakeSidecar:
             self.replies.clear()
             self.default = Reply()
             self.health = None
+            self.event_status = empty_event_status()
+            self.signed_calls.clear()
+            self.signed_failure = None
             self.signer = ChannelSigner(self.secret)
 
     # ---------------------------------------------------------------- scripting
@@ -186,6 +198,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.received.append(received)
         if self.path == "/events/ack":
             return self._ack(received)
+        if self.path in ("/events/status", "/events/retry"):
+            return self._signed_json(received)
         kind, _, name = self.path.lstrip("/").partition("/")
         if kind not in ("ajax", "form") or not name:
             return self._send(400, {"Content-Type": "text/html; charset=UTF-8"}, b"0")
@@ -236,3 +250,38 @@ class _Handler(BaseHTTPRequestHandler):
         if entry["refused"]:
             return self._json(401, {"error": entry["refused"]})
         return self._json(200, {"acknowledged": len(entry["ids"])})
+
+    def _signed_json(self, received: Received):
+        """POST /events/status and /events/retry: signed like an acknowledgement, JSON object bodies."""
+        h = self.headers
+        entry = {"path": self.path, "message": None, "refused": ""}
+        try:
+            self.fake.signer.verify_ack(h.get("X-WeCoza-Timestamp", ""), h.get("X-WeCoza-Request-Id", ""),
+                                        received.body, h.get("X-WeCoza-Signature", ""))
+            entry["message"] = json.loads(received.body)
+        except ChannelError as exc:
+            entry["refused"] = exc.reason
+        except ValueError:
+            entry["refused"] = "bad_body"
+        with self.fake._lock:
+            self.fake.signed_calls.append(entry)
+        if not entry["refused"] and not isinstance(entry["message"], dict):
+            entry["refused"] = "bad_body"
+        if entry["refused"] == "bad_body":
+            return self._json(400, {"error": "bad_body"})
+        if entry["refused"]:
+            return self._send(401, {"Content-Type": "application/json", "X-WeCoza-Channel-Error": entry["refused"]},
+                              json.dumps({"error": entry["refused"]}).encode())
+        if self.fake.signed_failure is not None:
+            status, headers, body = self.fake.signed_failure
+            return self._send(status, headers, body)
+        if self.path == "/events/status":
+            return self._json(200, self.fake.event_status)
+        with self.fake._lock:
+            status = self.fake.event_status
+            wanted = entry["message"].get("ids")
+            retried = [e for e in status["parked_events"] if not wanted or e["id"] in wanted]
+            status["parked_events"] = [e for e in status["parked_events"] if e not in retried]
+            status["parked"] -= len(retried)
+            status["pending"] += len(retried)
+        return self._json(200, {"retried": len(retried)})

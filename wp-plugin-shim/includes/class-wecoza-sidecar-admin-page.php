@@ -8,7 +8,8 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The settings screen: connection, routed actions, sidecar status, last event deliveries.
+ * The settings screen: connection, routed actions, sidecar status, last event deliveries, the sidecar's failing and
+ * parked events with a button to retry the parked ones.
  */
 class WeCoza_Sidecar_Admin_Page {
 
@@ -16,6 +17,12 @@ class WeCoza_Sidecar_Admin_Page {
 	const CAPABILITY   = 'manage_options';
 	const SAVE_ACTION  = 'wecoza_sidecar_save';
 	const NONCE_ACTION = 'wecoza_sidecar_save_settings';
+	const RETRY_ACTION = 'wecoza_sidecar_retry_parked';
+	const RETRY_NONCE  = 'wecoza_sidecar_retry_parked_events';
+	const RETRY_FIELD  = 'wecoza_sidecar_retry_nonce';
+
+	/** Transient (per user) holding the outcome of the last retry, shown once after the redirect. */
+	const RETRY_RESULT = 'wecoza_sidecar_retry_result_';
 
 	/**
 	 * Settings.
@@ -68,6 +75,7 @@ class WeCoza_Sidecar_Admin_Page {
 	public function register() {
 		add_action( 'admin_menu', array( $this, 'add_page' ) );
 		add_action( 'admin_post_' . self::SAVE_ACTION, array( $this, 'save' ) );
+		add_action( 'admin_post_' . self::RETRY_ACTION, array( $this, 'retry_parked' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( WECOZA_SIDECAR_SHIM_FILE ), array( $this, 'action_links' ) );
 	}
 
@@ -133,6 +141,38 @@ class WeCoza_Sidecar_Admin_Page {
 	}
 
 	/**
+	 * The "Retry parked events" button (admin-post.php): capability, then nonce, then POST /events/retry.
+	 * The outcome is kept for this user for a minute and shown once on the settings screen.
+	 *
+	 * @return void
+	 */
+	public function retry_parked() {
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to manage these options.', 'wecoza-sidecar-shim' ), '', array( 'response' => 403 ) );
+		}
+		check_admin_referer( self::RETRY_NONCE, self::RETRY_FIELD );
+
+		$retried = $this->client->retry_parked();
+		if ( is_wp_error( $retried ) ) {
+			$result = array(
+				'success' => false,
+				/* translators: %s: reason */
+				'message' => sprintf( __( 'The parked events were not retried: %s', 'wecoza-sidecar-shim' ), WeCoza_Sidecar_Client::describe_error( $retried ) ),
+			);
+		} else {
+			$result = array(
+				'success' => true,
+				/* translators: %d: number of events */
+				'message' => sprintf( _n( '%d event queued again.', '%d events queued again.', $retried, 'wecoza-sidecar-shim' ), $retried ),
+			);
+		}
+		set_transient( self::RETRY_RESULT . get_current_user_id(), $result, MINUTE_IN_SECONDS );
+
+		wp_safe_redirect( add_query_arg( 'wecoza-sidecar-retried', '1', self::url() ) . '#wecoza-sidecar-outbox' );
+		exit;
+	}
+
+	/**
 	 * Renders the page.
 	 *
 	 * @return void
@@ -146,9 +186,11 @@ class WeCoza_Sidecar_Admin_Page {
 		if ( isset( $_GET['settings-updated'] ) ) {
 			echo '<div class="notice notice-success is-dismissible"><p>' . esc_html__( 'Settings saved.', 'wecoza-sidecar-shim' ) . '</p></div>';
 		}
+		$this->render_retry_result();
 		$this->render_status();
 		$this->render_form();
 		$this->render_deliveries();
+		$this->render_outbox();
 		echo '</div>';
 	}
 
@@ -281,6 +323,115 @@ class WeCoza_Sidecar_Admin_Page {
 				. esc_html( $row['source'] ) . '</td><td>' . esc_html( get_date_from_gmt( $row['fired_at'], 'Y-m-d H:i:s' ) ) . '</td></tr>';
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * The outcome of the last "Retry parked events", once, after its redirect.
+	 *
+	 * @return void
+	 */
+	private function render_retry_result() {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only.
+		if ( ! isset( $_GET['wecoza-sidecar-retried'] ) ) {
+			return;
+		}
+		$key    = self::RETRY_RESULT . get_current_user_id();
+		$result = get_transient( $key );
+		delete_transient( $key );
+		if ( ! is_array( $result ) || ! isset( $result['message'] ) ) {
+			return;
+		}
+		$class = empty( $result['success'] ) ? 'notice-error' : 'notice-success';
+		echo '<div class="notice ' . esc_attr( $class ) . ' is-dismissible wecoza-sidecar-retry-result"><p>' . esc_html( (string) $result['message'] ) . '</p></div>';
+	}
+
+	/**
+	 * The sidecar's failing and parked events (never their payloads), and the button to retry the parked ones.
+	 *
+	 * @return void
+	 */
+	private function render_outbox() {
+		echo '<h2 id="wecoza-sidecar-outbox">' . esc_html__( 'Failing and parked events', 'wecoza-sidecar-shim' ) . '</h2>';
+		$health = $this->client->health();
+		if ( ! $health['reachable'] ) {
+			/* translators: %s: reason */
+			echo '<p class="wecoza-sidecar-outbox-unavailable">' . esc_html( sprintf( __( 'The sidecar is not reachable, so its failing and parked events cannot be shown: %s', 'wecoza-sidecar-shim' ), $health['error'] ) ) . '</p>';
+			return;
+		}
+		$status = $this->client->event_status();
+		if ( is_wp_error( $status ) ) {
+			/* translators: %s: reason */
+			echo '<p class="wecoza-sidecar-outbox-unavailable">' . esc_html( sprintf( __( 'The sidecar did not report its failing and parked events: %s', 'wecoza-sidecar-shim' ), WeCoza_Sidecar_Client::describe_error( $status ) ) ) . '</p>';
+			return;
+		}
+
+		echo '<p>' . esc_html__( 'Events the sidecar has not delivered to WordPress yet. A failing event is retried automatically; an event that failed too often is parked until it is retried here.', 'wecoza-sidecar-shim' ) . '</p>';
+		echo '<table class="widefat striped" id="wecoza-sidecar-outbox-counts" style="max-width:60em"><tbody>';
+		self::row( __( 'Waiting for delivery', 'wecoza-sidecar-shim' ), (string) $status['pending'], 'wecoza-sidecar-pending' );
+		self::row( __( 'Oldest waiting since', 'wecoza-sidecar-shim' ), self::format_time( $status['oldest_pending'] ), 'wecoza-sidecar-oldest-pending' );
+		self::row( __( 'Parked', 'wecoza-sidecar-shim' ), (string) $status['parked'], 'wecoza-sidecar-parked' );
+		echo '</tbody></table>';
+
+		echo '<h3>' . esc_html__( 'Parked events', 'wecoza-sidecar-shim' ) . '</h3>';
+		if ( $status['parked_events'] ) {
+			self::events_table( 'wecoza-sidecar-parked-events', $status['parked_events'], 'parked_at', __( 'Parked', 'wecoza-sidecar-shim' ) );
+			if ( count( $status['parked_events'] ) < $status['parked'] ) {
+				/* translators: 1: events listed, 2: events parked */
+				echo '<p>' . esc_html( sprintf( __( 'The latest %1$d of %2$d parked events; the button retries all of them.', 'wecoza-sidecar-shim' ), count( $status['parked_events'] ), $status['parked'] ) ) . '</p>';
+			}
+		} else {
+			echo '<p>' . esc_html__( 'No event is parked.', 'wecoza-sidecar-shim' ) . '</p>';
+		}
+		if ( $status['parked'] > 0 ) {
+			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '" id="wecoza-sidecar-retry-form">';
+			echo '<input type="hidden" name="action" value="' . esc_attr( self::RETRY_ACTION ) . '">';
+			wp_nonce_field( self::RETRY_NONCE, self::RETRY_FIELD, false );
+			submit_button( __( 'Retry parked events', 'wecoza-sidecar-shim' ), 'secondary', 'wecoza-sidecar-retry', false );
+			echo '</form>';
+		}
+
+		echo '<h3>' . esc_html__( 'Failing events', 'wecoza-sidecar-shim' ) . '</h3>';
+		if ( $status['failing_events'] ) {
+			self::events_table( 'wecoza-sidecar-failing-events', $status['failing_events'], 'next_attempt_at', __( 'Next attempt', 'wecoza-sidecar-shim' ) );
+		} else {
+			echo '<p>' . esc_html__( 'No event is failing.', 'wecoza-sidecar-shim' ) . '</p>';
+		}
+	}
+
+	/**
+	 * A table of failing or parked events.
+	 *
+	 * @param string  $id          Table id.
+	 * @param array[] $events      Events (WeCoza_Sidecar_Client::event_status() rows).
+	 * @param string  $time_key    The last column's key.
+	 * @param string  $time_header The last column's header.
+	 * @return void
+	 */
+	private static function events_table( $id, array $events, $time_key, $time_header ) {
+		echo '<table class="widefat striped" id="' . esc_attr( $id ) . '" style="max-width:80em"><thead><tr><th>' . esc_html__( 'Hook', 'wecoza-sidecar-shim' )
+			. '</th><th>' . esc_html__( 'Event id', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Attempts', 'wecoza-sidecar-shim' )
+			. '</th><th>' . esc_html__( 'Last error', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Created', 'wecoza-sidecar-shim' )
+			. '</th><th>' . esc_html( $time_header ) . '</th></tr></thead><tbody>';
+		foreach ( $events as $event ) {
+			echo '<tr><td><code>' . esc_html( $event['name'] ) . '</code></td><td><code>' . esc_html( $event['id'] ) . '</code></td><td>'
+				. esc_html( (string) $event['attempts'] ) . '</td><td>' . esc_html( '' !== $event['last_error'] ? $event['last_error'] : '—' ) . '</td><td>'
+				. esc_html( self::format_time( $event['created_at'] ) ) . '</td><td>' . esc_html( self::format_time( $event[ $time_key ] ) ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+	}
+
+	/**
+	 * A time the sidecar sent (ISO 8601) in the site's time zone; '—' when absent, as sent when not a time.
+	 *
+	 * @param string|null $iso Time as sent.
+	 * @return string
+	 */
+	private static function format_time( $iso ) {
+		if ( null === $iso || '' === $iso ) {
+			return '—';
+		}
+		$stamp = strtotime( $iso );
+		return false === $stamp ? $iso : (string) wp_date( 'Y-m-d H:i:s', $stamp );
 	}
 
 	/**

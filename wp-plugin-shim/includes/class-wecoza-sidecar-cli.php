@@ -1,6 +1,6 @@
 <?php
 /**
- * WP-CLI: wp wecoza-sidecar status|ping|events. Loaded only when WP_CLI is defined.
+ * WP-CLI: wp wecoza-sidecar status|ping|events|retry-parked. Loaded only when WP_CLI is defined.
  *
  * @package WeCoza_Sidecar_Shim
  */
@@ -80,12 +80,25 @@ class WeCoza_Sidecar_Cli {
 	}
 
 	/**
-	 * Lists the last events fired in WordPress (ids, hooks, source; never payloads).
+	 * Lists the last events fired in WordPress, then the sidecar's parked and failing events (ids, hooks, attempts,
+	 * errors, times; never payloads).
 	 *
 	 * ## OPTIONS
 	 *
+	 * [--list=<list>]
+	 * : Which list: all, fired, parked or failing. With a --format other than table, one list is printed, so all
+	 * means fired there.
+	 * ---
+	 * default: all
+	 * options:
+	 *   - all
+	 *   - fired
+	 *   - parked
+	 *   - failing
+	 * ---
+	 *
 	 * [--limit=<n>]
-	 * : How many rows.
+	 * : How many fired events (the sidecar reports at most 20 parked and 20 failing ones).
 	 * ---
 	 * default: 20
 	 * ---
@@ -99,19 +112,102 @@ class WeCoza_Sidecar_Cli {
 	 * ## EXAMPLES
 	 *
 	 *     wp wecoza-sidecar events --limit=5
+	 *     wp wecoza-sidecar events --list=parked --format=json
 	 *
 	 * @param array $args       Positional arguments.
 	 * @param array $assoc_args Named arguments.
 	 * @return void
 	 */
 	public function events( $args, $assoc_args ) {
-		$limit = isset( $assoc_args['limit'] ) ? max( 1, (int) $assoc_args['limit'] ) : 20;
-		$rows  = wecoza_sidecar_shim()->store->recent( $limit );
-		if ( ! $rows ) {
-			WP_CLI::log( 'No event has been fired yet.' );
+		$list   = isset( $assoc_args['list'] ) ? (string) $assoc_args['list'] : 'all';
+		$format = isset( $assoc_args['format'] ) ? (string) $assoc_args['format'] : 'table';
+		if ( ! in_array( $list, array( 'all', 'fired', 'parked', 'failing' ), true ) ) {
+			WP_CLI::error( 'Unknown --list: use all, fired, parked or failing.' );
 			return;
 		}
-		self::table( $rows, array( 'fired_at', 'name', 'event_id', 'source' ), $assoc_args );
+		if ( 'all' === $list && 'table' !== $format ) {
+			$list = 'fired';  // One machine-readable document per run.
+		}
+
+		if ( 'all' === $list || 'fired' === $list ) {
+			$limit = isset( $assoc_args['limit'] ) ? max( 1, (int) $assoc_args['limit'] ) : 20;
+			$rows  = wecoza_sidecar_shim()->store->recent( $limit );
+			if ( 'all' === $list ) {
+				WP_CLI::log( 'Last events fired in WordPress:' );
+			}
+			if ( $rows ) {
+				self::table( $rows, array( 'fired_at', 'name', 'event_id', 'source' ), $assoc_args );
+			} else {
+				WP_CLI::log( 'No event has been fired yet.' );
+			}
+			if ( 'fired' === $list ) {
+				return;
+			}
+		}
+
+		$status = wecoza_sidecar_shim()->client->event_status();
+		if ( is_wp_error( $status ) ) {
+			$message = 'The sidecar did not report its parked and failing events: ' . WeCoza_Sidecar_Client::describe_error( $status );
+			if ( 'all' === $list ) {
+				WP_CLI::warning( $message );
+			} else {
+				WP_CLI::error( $message );
+			}
+			return;
+		}
+		$parked_fields  = array( 'parked_at', 'name', 'id', 'attempts', 'last_error', 'created_at' );
+		$failing_fields = array( 'next_attempt_at', 'name', 'id', 'attempts', 'last_error', 'created_at' );
+		if ( 'parked' === $list ) {
+			self::table( $status['parked_events'], $parked_fields, $assoc_args );
+			return;
+		}
+		if ( 'failing' === $list ) {
+			self::table( $status['failing_events'], $failing_fields, $assoc_args );
+			return;
+		}
+
+		WP_CLI::log( '' );
+		WP_CLI::log( sprintf( 'Sidecar outbox: %d waiting for delivery (oldest %s), %d parked.', $status['pending'], null !== $status['oldest_pending'] ? $status['oldest_pending'] : '-', $status['parked'] ) );
+		WP_CLI::log( 'Parked events (retry them with `wp wecoza-sidecar retry-parked`):' );
+		if ( $status['parked_events'] ) {
+			self::table( $status['parked_events'], $parked_fields, $assoc_args );
+		} else {
+			WP_CLI::log( 'No event is parked.' );
+		}
+		WP_CLI::log( 'Failing events (retried automatically):' );
+		if ( $status['failing_events'] ) {
+			self::table( $status['failing_events'], $failing_fields, $assoc_args );
+		} else {
+			WP_CLI::log( 'No event is failing.' );
+		}
+	}
+
+	/**
+	 * Gives the sidecar's parked events a fresh set of delivery attempts.
+	 *
+	 * ## OPTIONS
+	 *
+	 * [<id>...]
+	 * : Only these parked events (default: every parked event).
+	 *
+	 * ## EXAMPLES
+	 *
+	 *     wp wecoza-sidecar retry-parked
+	 *     wp wecoza-sidecar retry-parked 0b7c6a1e-5d0f-4f57-9a57-2d6c1f1f7f43
+	 *
+	 * @subcommand retry-parked
+	 *
+	 * @param array $args       Positional arguments (event ids).
+	 * @param array $assoc_args Named arguments.
+	 * @return void
+	 */
+	public function retry_parked( $args, $assoc_args ) {
+		$retried = wecoza_sidecar_shim()->client->retry_parked( array_values( array_map( 'strval', $args ) ) );
+		if ( is_wp_error( $retried ) ) {
+			WP_CLI::error( 'The parked events were not retried: ' . WeCoza_Sidecar_Client::describe_error( $retried ) );
+			return;
+		}
+		WP_CLI::success( sprintf( '%d %s queued again.', $retried, 1 === $retried ? 'event' : 'events' ) );
 	}
 
 	/**

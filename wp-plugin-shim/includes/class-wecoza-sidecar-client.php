@@ -1,6 +1,6 @@
 <?php
 /**
- * HTTP calls to the sidecar: forwarded requests, acknowledgements, health probes.
+ * HTTP calls to the sidecar: forwarded requests, acknowledgements, event status and retries, health probes.
  *
  * @package WeCoza_Sidecar_Shim
  */
@@ -16,9 +16,10 @@ class WeCoza_Sidecar_Client {
 	/** Request argument that marks the shim's own calls (read by the http_api_curl hook). */
 	const CONNECT_TIMEOUT_ARG = 'wecoza_sidecar_connect_timeout';
 
-	/** Timeouts of the acknowledgement and of health probes, in seconds. */
+	/** Timeouts of the acknowledgement, of health probes and of the event status and retry calls, in seconds. */
 	const ACK_TIMEOUT    = 2;
 	const HEALTH_TIMEOUT = 3;
+	const STATUS_TIMEOUT = 5;
 
 	/**
 	 * Settings.
@@ -124,7 +125,67 @@ class WeCoza_Sidecar_Client {
 		if ( ! $this->settings->is_configured() || ! $ids ) {
 			return true;
 		}
-		$body       = (string) wp_json_encode( array( 'ids' => array_values( $ids ) ) );
+		$response = $this->post_signed_json( '/events/ack', array( 'ids' => array_values( $ids ) ), self::ACK_TIMEOUT );
+		return is_wp_error( $response ) ? $response : true;
+	}
+
+	/**
+	 * The sidecar's outbox: counts, and the latest parked and failing events (never their payloads).
+	 *
+	 * @return array{pending: int, parked: int, oldest_pending: string|null, parked_events: array[], failing_events: array[]}|WP_Error
+	 *         Each event: id, name, attempts (int), last_error, created_at, next_attempt_at, parked_at (strings, '' when absent).
+	 */
+	public function event_status() {
+		$response = $this->post_signed_json( '/events/status', new stdClass(), self::STATUS_TIMEOUT );
+		if ( is_wp_error( $response ) ) {
+			return $response;
+		}
+		$decoded = json_decode( $response->body, true );
+		if ( ! is_array( $decoded ) || ! isset( $decoded['pending'], $decoded['parked'] ) || ! is_numeric( $decoded['pending'] ) || ! is_numeric( $decoded['parked'] ) ) {
+			return new WP_Error( 'wecoza_sidecar_bad_answer', 'the sidecar\'s event status is not the expected JSON' );
+		}
+		return array(
+			'pending'        => (int) $decoded['pending'],
+			'parked'         => (int) $decoded['parked'],
+			'oldest_pending' => isset( $decoded['oldest_pending'] ) && is_string( $decoded['oldest_pending'] ) ? $decoded['oldest_pending'] : null,
+			'parked_events'  => self::event_rows( $decoded['parked_events'] ?? array() ),
+			'failing_events' => self::event_rows( $decoded['failing_events'] ?? array() ),
+		);
+	}
+
+	/**
+	 * Gives parked events a fresh set of delivery attempts.
+	 *
+	 * @param string[] $ids Event ids; none for every parked event.
+	 * @return int|WP_Error How many events were queued again.
+	 */
+	public function retry_parked( array $ids = array() ) {
+		$ids      = array_values( array_map( 'strval', $ids ) );
+		$message  = $ids ? array( 'ids' => $ids ) : new stdClass();
+		$response = $this->post_signed_json( '/events/retry', $message, self::STATUS_TIMEOUT );
+		if ( is_wp_error( $response ) ) {
+			return $response;
+		}
+		$decoded = json_decode( $response->body, true );
+		if ( ! is_array( $decoded ) || ! isset( $decoded['retried'] ) || ! is_numeric( $decoded['retried'] ) ) {
+			return new WP_Error( 'wecoza_sidecar_bad_answer', 'the sidecar\'s retry answer is not the expected JSON' );
+		}
+		return (int) $decoded['retried'];
+	}
+
+	/**
+	 * POST {url}{path} with a JSON body, signed as an acknowledgement is (the sidecar's signed JSON endpoints).
+	 *
+	 * @param string       $path    Path, e.g. '/events/ack'.
+	 * @param array|object $message The body, JSON-encoded (pass an object for `{}`).
+	 * @param float        $timeout Total timeout, seconds.
+	 * @return WeCoza_Sidecar_Response|WP_Error The answer when its status is 2xx.
+	 */
+	private function post_signed_json( $path, $message, $timeout ) {
+		if ( ! $this->settings->is_configured() ) {
+			return new WP_Error( 'wecoza_sidecar_not_configured', 'the sidecar URL or shared secret is not configured' );
+		}
+		$body       = (string) wp_json_encode( $message );
 		$timestamp  = (string) time();
 		$request_id = WeCoza_Sidecar_Channel::new_request_id();
 		$headers    = array(
@@ -134,15 +195,41 @@ class WeCoza_Sidecar_Client {
 			'X-WeCoza-Shim-Version' => WECOZA_SIDECAR_SHIM_VERSION,
 			'X-WeCoza-Signature'    => $this->channel()->sign( WeCoza_Sidecar_Channel::ack_canonical( $timestamp, $request_id, $body ) ),
 		);
-		$http       = $this->send( 'POST', $this->settings->url() . '/events/ack', $headers, $body, self::ACK_TIMEOUT, 1.0 );
+		$http       = $this->send( 'POST', $this->settings->url() . $path, $headers, $body, $timeout, 1.0 );
 		if ( is_wp_error( $http ) ) {
 			return $http;
 		}
-		$status = (int) wp_remote_retrieve_response_code( $http );
-		if ( $status < 200 || $status > 299 ) {
-			return new WP_Error( 'wecoza_sidecar_ack_refused', 'HTTP ' . $status );
+		$response = WeCoza_Sidecar_Response::from_http( $http, $request_id );
+		if ( $response->status < 200 || $response->status > 299 ) {
+			$reason = $response->refusal();
+			return new WP_Error( 'wecoza_sidecar_refused', '' !== $reason ? $reason : 'HTTP ' . $response->status );
 		}
-		return true;
+		return $response;
+	}
+
+	/**
+	 * Event rows of an event status answer, with known keys only and string values.
+	 *
+	 * @param mixed $rows Rows as decoded.
+	 * @return array[]
+	 */
+	private static function event_rows( $rows ) {
+		$out = array();
+		if ( ! is_array( $rows ) ) {
+			return $out;
+		}
+		foreach ( $rows as $row ) {
+			if ( ! is_array( $row ) ) {
+				continue;
+			}
+			$event = array();
+			foreach ( array( 'id', 'name', 'last_error', 'created_at', 'next_attempt_at', 'parked_at' ) as $key ) {
+				$event[ $key ] = isset( $row[ $key ] ) && is_scalar( $row[ $key ] ) ? (string) $row[ $key ] : '';
+			}
+			$event['attempts'] = isset( $row['attempts'] ) && is_numeric( $row['attempts'] ) ? (int) $row['attempts'] : 0;
+			$out[]             = $event;
+		}
+		return $out;
 	}
 
 	/**
