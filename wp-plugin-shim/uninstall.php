@@ -16,13 +16,13 @@ foreach ( WeCoza_Sidecar_Settings::option_names() as $wecoza_sidecar_option ) {
 }
 
 global $wpdb;
-// Flash messages (transients named wecoza_sidecar_flash_<id>).
+// The shim's transients: flash messages and retry results (all named wecoza_sidecar_*).
 // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 $wpdb->query(
 	$wpdb->prepare(
 		"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",
-		$wpdb->esc_like( '_transient_wecoza_sidecar_flash_' ) . '%',
-		$wpdb->esc_like( '_transient_timeout_wecoza_sidecar_flash_' ) . '%'
+		$wpdb->esc_like( '_transient_wecoza_sidecar_' ) . '%',
+		$wpdb->esc_like( '_transient_timeout_wecoza_sidecar_' ) . '%'
 	)
 );
 
