@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.parser import BytesParser
 from email.policy import HTTP
+from email.utils import collapse_rfc2231_value
 from urllib.parse import unquote_to_bytes
 
 MAX_INPUT_VARS = 5000
@@ -124,19 +126,37 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
         count += 1
         if count > MAX_INPUT_VARS:
             raise FormError(f"more than {MAX_INPUT_VARS} form fields")
-        name = part.get_param("name", header="content-disposition")
+        try:
+            name, filename, value = _read_part(part)
+        except (IndexError, ValueError, LookupError, MessageError) as exc:
+            # The standard library's header parser fails in many ways on hostile headers.
+            raise FormError("malformed multipart part") from exc
         if not name:
             continue
-        filename = part.get_param("filename", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
         if filename is not None:
-            if filename == "" and not payload:
+            if filename == "" and not value:
                 continue  # an empty file input, as PHP reports UPLOAD_ERR_NO_FILE
-            assign(files, name, UploadedFile(name, filename, part.get_content_type(), payload))
+            assign(files, name, UploadedFile(name, filename, part.get_content_type(), value))
         else:
-            charset = part.get_content_charset() or "utf-8"
-            assign(fields, name, payload.decode(charset, "replace"))
+            assign(fields, name, value)
     return fields, files
+
+
+def _param(part, key: str) -> str | None:
+    value = part.get_param(key, header="content-disposition")
+    if isinstance(value, tuple):  # RFC 2231 (name*=charset''value)
+        value = collapse_rfc2231_value(value)
+    return None if value is None else str(value)
+
+
+def _read_part(part) -> tuple[str | None, str | None, bytes | str]:
+    """(field name, client file name or None, bytes for a file / text for a field)."""
+    name = _param(part, "name")
+    filename = _param(part, "filename")
+    payload = part.get_payload(decode=True) or b""
+    if filename is not None:
+        return name, filename, payload
+    return name, None, payload.decode(part.get_content_charset() or "utf-8", "replace")
 
 
 def parse_body(body: bytes, content_type: str) -> tuple[dict, dict]:
