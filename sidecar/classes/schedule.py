@@ -36,16 +36,23 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 
 
+# Class dates outside these years are typing errors; the generator adds years to them, so bound them well
+# inside Python's date range (found by fuzzing with 9999-12-31).
+YEARS = range(1900, 2201)
+
+
 def parse_date(value) -> datetime.date | None:
-    """A ``Y-m-d`` string that is a real date, else None (PHP's ``date('Y-m-d', strtotime(x)) === x``)."""
+    """A ``Y-m-d`` string that is a real date in ``YEARS``, else None
+    (PHP's ``date('Y-m-d', strtotime(x)) === x``, bounded)."""
     if isinstance(value, datetime.date):
-        return value
+        return value if value.year in YEARS else None
     if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
         return None
     try:
-        return datetime.date.fromisoformat(value.strip())
+        day = datetime.date.fromisoformat(value.strip())
     except ValueError:
         return None
+    return day if day.year in YEARS else None
 
 
 def parse_time(value) -> str | None:
