@@ -11,7 +11,7 @@ import string
 import urllib.parse
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wp_bridge import cookies as c
