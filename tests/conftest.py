@@ -92,3 +92,17 @@ def routed(sidecar_server):
     shipped = json.loads((SHIM_DIR / "routes.json").read_text())
     assert shipped == registry.routes(__version__), "run .venv/bin/python scripts/regenerate.py"
     return sidecar_server
+
+
+@pytest.fixture(scope="module")
+def sessions(wordpress_site, routed):
+    """{"admin", "editor", "subscriber"} -> a logged-in requests.Session, fresh per test module."""
+    return {"admin": wordpress_site.login("admin"), "editor": wordpress_site.login("editor1"),
+            "subscriber": wordpress_site.login("subscriber1")}
+
+
+@pytest.fixture(scope="session")
+def uploads_root(wordpress_site):
+    """The site's wp-content/uploads: the sidecar's uploads root."""
+    from pathlib import Path
+    return Path(wordpress_site.path) / "wp-content" / "uploads"

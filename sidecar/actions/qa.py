@@ -78,14 +78,19 @@ def get_qa_summary(ctx):
     denials=MVC_DENIALS,
 )
 def get_qa_visits(ctx):
+    _class_id, rows = visits_of_requested_class(ctx)
+    return responses.success(rows)
+
+
+def visits_of_requested_class(ctx):
+    """(class_id, its QA visits) for the request's ``class_id``; refuses an invalid or unknown class."""
     class_id = int_param(ctx, "class_id")
     if not class_id:
         raise refuse("Invalid class ID")
     with ctx.transaction() as unit:
         if not class_exists(unit.cursor, class_id):
             raise refuse("Class not found")
-        rows = qa.class_visits(unit.cursor, class_id)
-    return responses.success(rows)
+        return class_id, qa.class_visits(unit.cursor, class_id)
 
 
 @registry.action(
@@ -209,13 +214,7 @@ def delete_qa_report(ctx):
     denials=MVC_DENIALS,
 )
 def get_class_qa_data(ctx):
-    class_id = int_param(ctx, "class_id")
-    if not class_id:
-        raise refuse("Invalid class ID")
-    with ctx.transaction() as unit:
-        if not class_exists(unit.cursor, class_id):
-            raise refuse("Class not found")
-        rows = qa.class_visits(unit.cursor, class_id)
+    _class_id, rows = visits_of_requested_class(ctx)
     reports = []
     for row in rows:
         document = row["document"] or {}

@@ -12,7 +12,6 @@ shim, PostgreSQL rows made with SQL and removed at the end of each module.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -95,17 +94,6 @@ def made(db):
         yield factory
     finally:
         factory.cleanup()
-
-
-@pytest.fixture(scope="module")
-def sessions(wordpress_site, routed):
-    return {"admin": wordpress_site.login("admin"), "editor": wordpress_site.login("editor1"),
-            "subscriber": wordpress_site.login("subscriber1")}
-
-
-@pytest.fixture(scope="session")
-def uploads_root(wordpress_site) -> Path:
-    return Path(wordpress_site.path) / "wp-content" / "uploads"
 
 
 class Page:

@@ -87,17 +87,6 @@ def learners(db):
         factory.cleanup()
 
 
-@pytest.fixture(scope="module")
-def sessions(wordpress_site, routed):
-    return {"admin": wordpress_site.login("admin"), "editor": wordpress_site.login("editor1"),
-            "subscriber": wordpress_site.login("subscriber1")}
-
-
-@pytest.fixture(scope="session")
-def uploads_root(wordpress_site) -> Path:
-    return Path(wordpress_site.path) / "wp-content" / "uploads"
-
-
 class Ajax:
     """admin-ajax.php as the pages call it, with nonces WordPress makes for the session."""
 
