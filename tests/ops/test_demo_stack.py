@@ -7,7 +7,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -163,7 +162,6 @@ def test_wordpress_shim_and_demo_page(demo):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed (apt-get install chromium)")
 def test_demo_page_renders_in_a_browser(demo, tmp_path):
     """Headless Chromium logs in (a form posting to wp-login.php), opens the page, runs its script; the DOM after
     the script shows the learners from fetch_learners_data, one learner from wecoza_get_learner, and the class
