@@ -19,7 +19,7 @@ import pytest
 import requests
 
 # the learner tests' fixtures (routed comes from tests/conftest.py)
-from tests.learners.conftest import ajax, db, learners, sessions  # noqa: F401
+from tests.learners.conftest import ajax, db, learners  # noqa: F401
 from tests.support.ajax import ajax_url
 
 TIMEOUT = 180          # seconds per request: the machine may be busy with another test run
