@@ -115,8 +115,16 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
     """Return (fields, files); files map PHP-style names to UploadedFile."""
     if "boundary=" not in content_type:
         raise FormError("multipart body without a boundary")
+    try:
+        return _parse_multipart(body, content_type)
+    except (IndexError, ValueError, LookupError, MessageError) as exc:
+        # The standard library's header parser fails in many ways on hostile headers (found by fuzzing).
+        raise FormError("malformed multipart body") from exc
+
+
+def _parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
     message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body)
     if not message.is_multipart():
         raise FormError("malformed multipart body")
     fields: dict = {}
@@ -126,11 +134,7 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
         count += 1
         if count > MAX_INPUT_VARS:
             raise FormError(f"more than {MAX_INPUT_VARS} form fields")
-        try:
-            name, filename, value = _read_part(part)
-        except (IndexError, ValueError, LookupError, MessageError) as exc:
-            # The standard library's header parser fails in many ways on hostile headers.
-            raise FormError("malformed multipart part") from exc
+        name, filename, value = _read_part(part)
         if not name:
             continue
         if filename is not None:

@@ -101,6 +101,10 @@ charsets = st.sampled_from(["utf-8", "UTF-8", "latin-1", "iso-8859-1", "utf-16",
 transfer = st.sampled_from([None, "base64", "quoted-printable", "7bit", "8bit", "binary", "x-uue", "bogus"])
 
 
+stray_params = st.sampled_from(["a*", "x*0", "size", "a=", 'a="', "a=b=c", "*", "=", 'creation-date="x"',
+                                "charset*", "boundary*"])
+
+
 @st.composite
 def part(draw):
     name = draw(names | st.text(max_size=10))
@@ -109,8 +113,7 @@ def part(draw):
                                   'name*0="{}"; name*1="x"']))
     headers = [f"Content-Disposition: {disposition}; " + style.format(name)]
     if draw(st.integers(0, 3)) == 0:        # a stray parameter: no value, RFC 2231 star, odd quoting
-        headers[0] += "; " + draw(st.sampled_from(["a*", "x*0", "size", "a=", 'a="', "a=b=c", "*", "=",
-                                                   "creation-date=\"x\""]))
+        headers[0] += "; " + draw(stray_params)
     is_file = draw(st.booleans())
     if is_file:
         filename = draw(st.text(max_size=20) | st.sampled_from(["", "../../etc/passwd", "a\"b.pdf", "x.php"]))
@@ -119,7 +122,8 @@ def part(draw):
             headers[0] += "; filename*=UTF-8''%E2%82%AC.pdf"
     if draw(st.booleans()):
         headers.append(f"Content-Type: {draw(st.sampled_from(['text/plain', 'application/pdf', '', 'x']))}"
-                       + (f"; charset={draw(charsets)}" if draw(st.booleans()) else ""))
+                       + (f"; charset={draw(charsets)}" if draw(st.booleans()) else "")
+                       + (f"; {draw(stray_params)}" if draw(st.integers(0, 3)) == 0 else ""))
     encoding = draw(transfer)
     if encoding:
         headers.append(f"Content-Transfer-Encoding: {encoding}")
@@ -136,6 +140,8 @@ def multipart(draw):
     body = draw(st.sampled_from([b"", b"preamble\r\n"])) + body + b"--" + boundary.encode() + b"--\r\n"
     quoted = draw(st.booleans())
     content_type = "multipart/form-data; boundary=" + (f'"{boundary}"' if quoted else boundary)
+    if draw(st.integers(0, 5)) == 0:
+        content_type += "; " + draw(stray_params)
     return body, content_type
 
 
@@ -143,7 +149,8 @@ content_types = st.text(st.characters(max_codepoint=255), max_size=80) | st.samp
     "multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
     "multipart/form-data; boundary=x; boundary=y", "text/plain; boundary=x", "multipart/mixed; boundary=x",
     "multipart/form-data; charset=utf-8; boundary=x", "multipart/form-data;boundary=x\r\nX-Injected: 1",
-    "multipart/form-data; boundary*=UTF-8''x"])
+    "multipart/form-data; boundary*=UTF-8''x", "multipart/form-data; boundary=x; a*",
+    "multipart/form-data; a*; boundary=x"])
 
 
 def check_multipart(body: bytes, content_type: str):
