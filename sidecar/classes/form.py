@@ -74,6 +74,16 @@ def _str(post: dict, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _filled_rows(post: dict, *names: str):
+    """The rows of parallel ``name[]`` lists, values stripped, leaving out rows the form left all empty
+    (the page's hidden template rows)."""
+    columns = [form_list(post, name) for name in names]
+    for i in range(max(map(len, columns))):
+        row = tuple(column[i].strip() if i < len(column) else "" for column in columns)
+        if any(row):
+            yield row
+
+
 def form_list(post: dict, name: str) -> list:
     """``name[]`` values in order (a PHP array with integer keys); a lone scalar counts as one."""
     value = post.get(name)
@@ -415,15 +425,10 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
             values[column] = []
 
     if "backup_agent_ids" in post or "backup_agent_dates" in post:
-        agents, dates = form_list(post, "backup_agent_ids"), form_list(post, "backup_agent_dates")
         backups = []
-        for i in range(max(len(agents), len(dates))):
-            agent_raw = agents[i].strip() if i < len(agents) else ""
-            date_raw = dates[i].strip() if i < len(dates) else ""
+        for agent_raw, date_raw in _filled_rows(post, "backup_agent_ids", "backup_agent_dates"):
             if not agent_raw:
-                if date_raw:
-                    raise FormInvalid("A backup agent date was given without choosing the agent.")
-                continue
+                raise FormInvalid("A backup agent date was given without choosing the agent.")
             agent = _id_or_none(agent_raw, "A backup agent")
             day = _date_or_none(date_raw, "A backup agent date")
             backups.append({"agent_id": agent, "date": day.isoformat() if day else ""})
@@ -432,13 +437,8 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         values["backup_agent_ids"] = []
 
     if "replacement_agent_ids" in post or "replacement_agent_dates" in post:
-        agents, dates = form_list(post, "replacement_agent_ids"), form_list(post, "replacement_agent_dates")
         replacements = []
-        for i in range(max(len(agents), len(dates))):
-            agent_raw = agents[i].strip() if i < len(agents) else ""
-            date_raw = dates[i].strip() if i < len(dates) else ""
-            if not agent_raw and not date_raw:
-                continue
+        for agent_raw, date_raw in _filled_rows(post, "replacement_agent_ids", "replacement_agent_dates"):
             if not agent_raw or not date_raw:
                 raise FormInvalid("Each replacement agent needs both the agent and the takeover date.")
             replacements.append((_id_or_none(agent_raw, "A replacement agent"),
@@ -446,13 +446,8 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         form.replacements = replacements
 
     if "stop_dates" in post or "restart_dates" in post:
-        stops, restarts = form_list(post, "stop_dates"), form_list(post, "restart_dates")
         pairs = []
-        for i in range(max(len(stops), len(restarts))):
-            stop_raw = stops[i].strip() if i < len(stops) else ""
-            restart_raw = restarts[i].strip() if i < len(restarts) else ""
-            if not stop_raw and not restart_raw:
-                continue
+        for stop_raw, restart_raw in _filled_rows(post, "stop_dates", "restart_dates"):
             if not stop_raw or not restart_raw:
                 raise FormInvalid("Each class stop needs both a stop date and a restart date.")
             stop = _date_or_none(stop_raw, "A stop date")
