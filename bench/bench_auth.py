@@ -22,6 +22,7 @@ import pymysql
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import print_table  # noqa: E402
+from bench.stack import timed  # noqa: E402
 from wp_bridge import MySQLParams, WordPress  # noqa: E402
 from wp_bridge.cookies import UserRecord, generate_auth_cookie  # noqa: E402
 from wp_bridge.nonces import create_nonce  # noqa: E402
@@ -55,15 +56,6 @@ def seed(connection, expires: int) -> UserRecord:
             (uid, "wp_capabilities", serialize({"administrator": True, "learner_admin": True})),
             (uid, "wp_user_level", "10"), (uid, "session_tokens", serialize(sessions))])
     return UserRecord(uid, "bench.admin", USER_PASS.encode(), {})
-
-
-def timed(call, count: int) -> list[float]:
-    durations = []
-    for _ in range(count):
-        started = time.perf_counter()
-        call()
-        durations.append(time.perf_counter() - started)
-    return durations
 
 
 def p95(durations: list[float]) -> float:

@@ -27,16 +27,6 @@ if [[ $command == up || " $* " == *" --purge "* ]]; then
   scripts/install-system-deps.sh
 fi
 
-venv=.venv
-if [[ ! -x $venv/bin/python ]]; then
-  python=$(command -v python3.11 || command -v python3) || { echo "demo.sh: no python3 found" >&2; exit 1; }
-  "$python" -m venv "$venv"
-fi
-stamp=$venv/.wecoza-install-stamp
-wanted=$(for f in setup.cfg setup.py pyproject.toml; do [[ -f $f ]] && cat "$f"; done | sha256sum | cut -d' ' -f1)
-if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
-  echo "$wanted" > "$stamp"
-fi
+source scripts/venv.sh
 
 exec "$venv/bin/python" -m demo.stack "$@"
