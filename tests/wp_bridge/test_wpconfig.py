@@ -185,7 +185,6 @@ def test_parse_db_host_other_default_socket():
 DEBIAN_DISPATCHER = Path("/usr/share/wordpress/wp-config.php")
 
 
-@pytest.mark.skipif(not DEBIAN_DISPATCHER.is_file(), reason="Debian's wordpress package is not installed")
-def test_the_real_debian_dispatcher_is_recognised():
+def test_the_real_debian_dispatcher_is_recognised(system_services):  # installs Debian's wordpress package
     with pytest.raises(WPConfigError, match="Debian's dispatcher"):
         read_wp_config(DEBIAN_DISPATCHER)
