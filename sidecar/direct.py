@@ -11,17 +11,18 @@ import secrets
 from flask import g, request
 
 from . import responses
-from .guard import Incoming, Outcome, run_action
-from .phpform import FormError, parse_body, parse_urlencoded, scalar
+from .guard import Incoming, Outcome, parse, run_action
+from .phpform import FormError, parse_urlencoded, scalar
 
 
-def action_name(query: str, body: bytes, content_type: str) -> str:
+def action_name(incoming: Incoming) -> str:
     """``$_REQUEST['action']``: POST over GET, as admin-ajax.php reads it."""
     try:
-        post, _ = parse_body(body, content_type) if request.method == "POST" else ({}, {})
+        get, post, _files = parse(incoming)
     except FormError:
-        post = {}
-    return scalar(post, "action") or scalar(parse_urlencoded(query), "action") or ""
+        # the guard answers the unreadable body in the action's shape; the query may still name it
+        get, post = parse_urlencoded(incoming.query), {}
+    return scalar(post, "action") or scalar(get, "action") or ""
 
 
 def register_direct(app, services) -> None:
@@ -32,7 +33,6 @@ def register_direct(app, services) -> None:
         body = request.get_data(cache=False)
         query = request.query_string.decode("latin-1")
         content_type = request.headers.get("Content-Type", "")
-        name = action_name(query, body, content_type)
         incoming = Incoming(
             request_id=secrets.token_hex(16),
             method=request.method,
@@ -45,6 +45,7 @@ def register_direct(app, services) -> None:
             user_agent=request.headers.get("User-Agent", ""),
             inline_events=False,
         )
+        name = action_name(incoming)
         action = services.registry.actions.get(name)
         if action is None:
             # Not ours: the proxy hands the request to PHP (error_page 404 in the nginx example).

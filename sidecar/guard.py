@@ -7,7 +7,7 @@ and without personal data.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import responses
 from .context import ActionContext
@@ -37,6 +37,7 @@ class Incoming:
     client_ip: str = ""
     user_agent: str = ""
     inline_events: bool = True  # False in direct mode: no shim fires them, the dispatcher does
+    parsed: tuple | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -57,12 +58,15 @@ class HandlerError(Exception):
 
 
 def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
-    get = parse_urlencoded(incoming.query)
-    if incoming.method == "POST":
-        post, files = parse_body(incoming.body, incoming.content_type)
-    else:
-        post, files = {}, {}
-    return get, post, files
+    """($_GET, $_POST, $_FILES), parsed once per request (direct mode reads the action from them first)."""
+    if incoming.parsed is None:
+        get = parse_urlencoded(incoming.query)
+        if incoming.method == "POST":
+            post, files = parse_body(incoming.body, incoming.content_type)
+        else:
+            post, files = {}, {}
+        incoming.parsed = (get, post, files)
+    return incoming.parsed
 
 
 def authenticate(services, incoming: Incoming, params: dict, nonce_actions, nonce_field: str):
