@@ -2,15 +2,12 @@
 the sidecar answers ``{"success", "message"}`` and the shim redirects (303) and shows it."""
 from __future__ import annotations
 
-import logging
 
 from . import responses
 from .context import ActionContext
-from .db import DatabaseUnavailable
-from .guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE, HandlerError, Incoming, Outcome, authenticate, parse
+from .guard import Incoming, Outcome, authenticate, parse, run_handler
 from .phpform import FormError
 
-log = logging.getLogger("wecoza.sidecar")
 
 
 def form_reply(success: bool, message: str, status: int = 200, **extra):
@@ -40,17 +37,6 @@ def run_form(services, form, incoming: Incoming) -> Outcome:
                        name, user.id, "nonce_invalid")
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id, method=incoming.method,
                         get=get, post=post, files=files, user=user)
-    try:
-        reply = form.handler(ctx)
-    except HandlerError as exc:
-        reply = exc.reply
-    except DatabaseUnavailable:
-        log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable", incoming.request_id, name)
-        reply = form_reply(False, SERVICE_UNAVAILABLE, 503)
-    except OSError as exc:
-        log.error("[WeCoza Core] request %s: %s: file storage failed: %s", incoming.request_id, name, exc.strerror)
-        reply = form_reply(False, FILE_STORAGE_FAILED, 500)
-    except Exception:
-        log.exception("[WeCoza Core] request %s: %s failed", incoming.request_id, name)
-        reply = form_reply(False, "An unexpected error occurred. Nothing was saved.", 500)
+    reply = run_handler(form.handler, ctx, lambda message, status: form_reply(False, message, status or 500),
+                        "An unexpected error occurred. Nothing was saved.")
     return Outcome(reply, name, user.id, "ok", tuple(ctx.events))

@@ -99,20 +99,28 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
                         method=incoming.method, get=get, post=post, files=files, user=user,
                         inline_events=incoming.inline_events)
-    try:
-        reply = action.handler(ctx)
-    except HandlerError as exc:
-        reply = exc.reply
-    except DatabaseUnavailable as exc:
-        log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", incoming.request_id, name, exc)
-        reply = responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503)
-    except OSError as exc:
-        log.error("[WeCoza Core] request %s: %s: file storage failed: %s", incoming.request_id, name, exc.strerror)
-        reply = action.denials.generic(FILE_STORAGE_FAILED)
-    except Exception:
-        log.exception("[WeCoza Core] request %s: %s failed", incoming.request_id, name)
-        reply = action.denials.generic("An unexpected error occurred. Please try again.")
+    reply = run_handler(action.handler, ctx, lambda message, status: (
+        responses.with_status(action.denials.generic(message), status) if status
+        else action.denials.generic(message)), "An unexpected error occurred. Please try again.")
     return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events))
+
+
+def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> Reply:
+    """The handler's reply; a refusal's own reply; or ``error_reply(message, status or None)`` for a failure,
+    logged with the request id and without personal data."""
+    try:
+        return handler(ctx)
+    except HandlerError as exc:
+        return exc.reply
+    except DatabaseUnavailable as exc:
+        log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", ctx.request_id, ctx.action, exc)
+        return error_reply(SERVICE_UNAVAILABLE, 503)
+    except OSError as exc:
+        log.error("[WeCoza Core] request %s: %s: file storage failed: %s", ctx.request_id, ctx.action, exc.strerror)
+        return error_reply(FILE_STORAGE_FAILED, None)
+    except Exception:
+        log.exception("[WeCoza Core] request %s: %s failed", ctx.request_id, ctx.action)
+        return error_reply(unexpected, None)
 
 
 def check_access(services, action: Action, auth) -> tuple[Reply, str] | None:
