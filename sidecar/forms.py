@@ -2,12 +2,10 @@
 the sidecar answers ``{"success", "message"}`` and the shim redirects (303) and shows it."""
 from __future__ import annotations
 
-
 from . import responses
 from .context import ActionContext
 from .guard import Incoming, Outcome, authenticate, parse, run_handler
 from .phpform import FormError
-
 
 
 def form_reply(success: bool, message: str, status: int = 200, **extra):
