@@ -145,10 +145,17 @@ def parse_auth_cookie(value: bytes | PHPArray | None) -> AuthCookie | None:
     return AuthCookie(*parts) if len(parts) == 4 else None
 
 
+# wp_users.user_login is varchar(60) and the logins it can match are ASCII; WordPress writes the login
+# unchanged into the cookies it makes, so a longer cookie user name can never be valid.
+MAX_LOGIN_BYTES = 60
+
+
 def lookup_login(username: bytes) -> str | None:
     """What ``get_user_by('login', ...)`` searches for (trim, then ``sanitize_user``), or None when
     nothing can match. Logins that ``sanitize_user`` would rewrite beyond these ASCII rules
     (markup, non-ASCII) are refused: WordPress never creates them."""
+    if len(username) > MAX_LOGIN_BYTES:
+        return None  # before any regex: the entity strip below is quadratic in the length
     value = php.trim(username)
     if not php.truthy(value) or b"<" in value or any(byte > 0x7F for byte in value):
         return None

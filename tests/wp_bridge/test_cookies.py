@@ -131,7 +131,8 @@ def test_present(value, present):
 @pytest.mark.parametrize("username,login", [
     (b"admin", "admin"), (b"  admin ", "admin"), (b"mary  jane", "mary jane"), (b"a%41b", "ab"),
     (b"a&amp;b", "ab"), (b"0", None), (b"", None), (b"J\xc3\xb6rg", None), (b"<b>x</b>", None),
-    (b"o\\'brien", "o\\'brien"),
+    (b"o\\'brien", "o\\'brien"), (b"a" * 60, "a" * 60),
+    (b"a" * 61, None), (b"&" * 6000 + b"admin", None),  # longer than any login: refused before the regexes
 ])
 def test_lookup_login(username, login):
     assert lookup_login(username) == login
