@@ -38,6 +38,8 @@ def example_ini() -> str:
         out.append("")
     out += ["[capabilities]",
             "; The capability an action requires; every learner and class action defaults to manage_learners.",
+            "; A name that is no action or form of `wecoza-sidecar actions`, or an empty capability, is a",
+            "; configuration error: check-config exits 1 and serve refuses to start.",
             "; wecoza_get_learners = manage_learners", ""]
     return "\n".join(out)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 from dataclasses import dataclass, field
 
 PG_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -264,9 +265,26 @@ def load_config(env=None) -> Config:
             values[setting.key] = Value(setting.default, "default")
 
     capabilities = dict(ini["capabilities"]) if ini is not None and ini.has_section("capabilities") else {}
+    _check_capabilities(capabilities)
     config = Config(values=values, capabilities=capabilities, wp_config=wp_config)
     _check_values(config)
     return config
+
+
+CAPABILITY_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _check_capabilities(capabilities: dict[str, str]) -> None:
+    """Each ``[capabilities]`` line names a served action or form and a capability: an empty value would
+    turn the check off and a misspelt action would silently change nothing."""
+    from .actions import registry
+    known = set(registry.actions) | set(registry.forms)
+    for action, capability in capabilities.items():
+        if action not in known:
+            raise ConfigError(f"[capabilities] {action}: no such action or form (see wecoza-sidecar actions)")
+        if not CAPABILITY_NAME.fullmatch(capability.strip()):
+            raise ConfigError(f"[capabilities] {action}: give a capability name (an empty value is not allowed)")
+        capabilities[action] = capability.strip()
 
 
 def _check_values(config: Config) -> None:

@@ -71,6 +71,24 @@ def test_unknown_ini_key_is_an_error(tmp_path):
         load_config({"WECOZA_CONFIG": str(ini)})
 
 
+@pytest.mark.parametrize("line, named", [
+    ("wecoza_get_learners =", r"wecoza_get_learners: give a capability name"),
+    ("wecoza_get_learners = manage learners", r"wecoza_get_learners: give a capability name"),
+    ("wecoza_get_lerners = manage_learners", r"wecoza_get_lerners: no such action"),
+])
+def test_capability_overrides_that_would_turn_a_check_off_are_errors(tmp_path, line, named):
+    ini = tmp_path / "sidecar.ini"
+    ini.write_text(f"[capabilities]\n{line}\n")
+    with pytest.raises(ConfigError, match=named):
+        load_config({"WECOZA_CONFIG": str(ini)})
+
+
+def test_capability_override_of_a_form_is_accepted(tmp_path):
+    ini = tmp_path / "sidecar.ini"
+    ini.write_text("[capabilities]\nlearners_create = edit_learners\n")
+    assert load_config({"WECOZA_CONFIG": str(ini)}).capability_for("learners_create", "x") == "edit_learners"
+
+
 def test_missing_settings_name_the_environment_variable():
     problems = "\n".join(missing_settings(load_config({})))
     for name in ("WECOZA_WP_CONFIG", "WECOZA_SHARED_SECRET", "WECOZA_UPLOADS_DIR"):
@@ -88,6 +106,15 @@ def test_check_config_explains_what_is_missing_and_masks_secrets(wp_config):
     assert "WECOZA_SHARED_SECRET (" in done.stdout and "is not set" in done.stdout
     assert "s3cret-pw" not in done.stdout
     assert "WECOZA_WP_DB_PASSWORD" in done.stdout and "********" in done.stdout
+
+
+@pytest.mark.parametrize("command, code", [(("check-config",), 1), (("serve",), 2)])
+def test_an_empty_capability_stops_check_config_and_serve(tmp_path, wp_config, command, code):
+    ini = tmp_path / "sidecar.ini"
+    ini.write_text("[capabilities]\nwecoza_get_learners =\n")
+    done = run_cli(*command, env={"WECOZA_CONFIG": str(ini), "WECOZA_WP_CONFIG": wp_config})
+    assert done.returncode == code  # serve's configuration errors exit 2, before anything is served
+    assert "wecoza_get_learners" in done.stdout + done.stderr
 
 
 def test_cli_usage_error_exit_code():
