@@ -29,6 +29,7 @@ require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-event-stor
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-events.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-forwarder.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-form-posts.php';
+require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-page-repairs.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-lifecycle.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-admin-page.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-site-health.php';

@@ -91,6 +91,24 @@ def wecoza_get_learner(ctx):
     return responses.success(shapes.to_array(row))
 
 
+# Not in the reference: the shim reads this to show the update form the learner's own stored values
+# (the legacy form pre-filled the city's postal code from the mapped read above).
+@registry.action(
+    "wecoza_get_learner_form_values",
+    summary="One learner's own stored values (camelCase, ids not names), for the update form's pre-fill",
+    nonce_actions=("learners_nonce_action",),
+)
+def wecoza_get_learner_form_values(ctx):
+    learner_id = learner_id_from(ctx)
+    if not learner_id:
+        raise HandlerError(responses.message_error("Invalid learner ID", 400))
+    with ctx.transaction() as unit:
+        row = queries.raw_by_id(unit.cursor, learner_id)
+    if row is None:
+        raise HandlerError(responses.message_error("Learner not found", 400))
+    return responses.success(shapes.raw_to_array(row))
+
+
 # Decisions: the reference served this list to anonymous visitors (nopriv, nonce only, which every
 # logged-out visitor shares); here it needs manage_learners. Rows are built so that the page's
 # .text()-then-.html() round trip can never produce markup (rows_html); a learner without a name

@@ -78,6 +78,12 @@ def raw_page(cur, limit: int, offset: int):
     return cur.fetchall()
 
 
+def raw_by_id(cur, learner_id: int):
+    """One learner's own stored columns (its own postal code, ids not names); None when absent."""
+    cur.execute(f"SELECT {_RAW_COLUMNS} FROM learners l WHERE l.id = %s", (learner_id,))
+    return cur.fetchone()
+
+
 def count(cur) -> int:
     cur.execute("SELECT count(*) AS n FROM learners")
     return cur.fetchone()["n"]

@@ -116,6 +116,7 @@ final class WeCoza_Sidecar_Shim {
 		add_action( 'http_api_curl', array( 'WeCoza_Sidecar_Client', 'set_connect_timeout' ), 10, 2 );
 		$this->lifecycle->register();
 		$this->form_posts->register();
+		( new WeCoza_Sidecar_Page_Repairs( $this->client ) )->register();
 		add_action( 'rest_api_init', array( $this->events, 'register_rest_route' ) );
 		// Only admin-ajax.php requests need the route list; by plugins_loaded every filter of it is in place.
 		add_action( 'plugins_loaded', array( $this, 'register_ajax' ) );
