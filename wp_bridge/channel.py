@@ -20,10 +20,10 @@ Acknowledgement (shim -> sidecar), canonical lines:
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from itsdangerous import Signer
@@ -80,29 +80,37 @@ class ForwardedRequest:
         )
 
 
+def replay_expiry(sent_at: int, window: int) -> int:
+    """Until when a request id signed at ``sent_at`` must be remembered: its timestamp is fresh up to
+    ``sent_at + window`` on a host whose clock is right, and a margin of another window covers hosts
+    (and the database) whose clocks differ."""
+    return sent_at + 2 * window
+
+
 class ReplayCache:
     """Request ids seen within the time window, in this process; a second sighting is a replay.
 
     Enough for one process. Several processes or hosts need a shared store with the same
-    ``add(request_id, now) -> bool`` (the sidecar keeps one in PostgreSQL).
+    ``add(request_id, now, sent_at) -> bool`` (the sidecar keeps one in PostgreSQL).
     """
 
     def __init__(self, window: int):
         self._window = window
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._expiries: list[tuple[int, str]] = []
+        self._seen: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def add(self, request_id: str, now: float) -> bool:
+    def add(self, request_id: str, now: float, sent_at: int) -> bool:
         with self._lock:
-            horizon = now - 2 * self._window
-            while self._seen:
-                oldest_id, seen_at = next(iter(self._seen.items()))
-                if seen_at >= horizon:
-                    break
-                del self._seen[oldest_id]
+            while self._expiries and self._expiries[0][0] < now:
+                expiry, old_id = heapq.heappop(self._expiries)
+                if self._seen.get(old_id) == expiry:
+                    del self._seen[old_id]
             if request_id in self._seen:
                 return False
-            self._seen[request_id] = now
+            expiry = replay_expiry(sent_at, self._window)
+            self._seen[request_id] = expiry
+            heapq.heappush(self._expiries, (expiry, request_id))
             return True
 
 
@@ -138,7 +146,7 @@ class ChannelSigner:
             raise ChannelError("stale_timestamp")
         if not request_id or len(request_id) > 64:
             raise ChannelError("bad_request_id")
-        if not self._replays.add(request_id, now):
+        if not self._replays.add(request_id, now, sent_at):
             raise ChannelError("replayed_request_id")
 
     def verify_request(self, req: ForwardedRequest, signature: str) -> None:
