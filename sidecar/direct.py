@@ -7,12 +7,17 @@ the browser; the dispatcher delivers them to WordPress.
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 
 from flask import g, request
 
 from . import responses
 from .guard import Incoming, Outcome, parse, run_action
 from .phpform import FormError, parse_urlencoded, scalar
+
+
+# The nginx location that runs admin-ajax.php in PHP (config/nginx-direct-mode.conf).
+PHP_LOCATION = "@wordpress_php"
 
 
 def action_name(incoming: Incoming) -> str:
@@ -48,8 +53,11 @@ def register_direct(app, services) -> None:
         name = action_name(incoming)
         action = services.registry.actions.get(name)
         if action is None:
-            # Not ours: the proxy hands the request to PHP (error_page 404 in the nginx example).
-            outcome = Outcome(responses.with_status(responses.UNKNOWN_ACTION, 404), name, auth="not_routed")
+            # Not ours: the proxy hands this same request to PHP. Only this answer does: a timeout or a 5xx
+            # of a routed action is never re-run by PHP, which could write twice.
+            not_routed = responses.with_status(responses.UNKNOWN_ACTION, 404)
+            not_routed = replace(not_routed, headers={**not_routed.headers, "X-Accel-Redirect": PHP_LOCATION})
+            outcome = Outcome(not_routed, name, auth="not_routed")
         else:
             outcome = run_action(services, action, incoming)
         g.outcome = outcome

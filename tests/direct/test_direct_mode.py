@@ -88,3 +88,19 @@ def test_hooks_of_a_direct_write_fire_in_wordpress(direct_stack, wordpress_site,
         dispatcher.postgres.close()
     fired = recorder.rows("wecoza_learner_updated")
     assert len(fired) == 1 and str(learner_id) in fired[0]["payload"]
+
+
+def test_a_routed_action_is_never_rerun_by_php_when_the_sidecar_is_down(direct_stack, wordpress_site, login,
+                                                                         pg_database):
+    """Only the sidecar's own "not routed" answer falls through to PHP: after a 502/504 the same POST run again in
+    PHP (and forwarded by the shim to another sidecar) could write twice."""
+    server, proxy = direct_stack
+    session = login("admin")
+    nonce = create_nonce(wordpress_site, session, "learners_nonce_action")
+    php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
+    with server.stopped():
+        response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
+                                 data={"action": "wecoza_get_learner", "id": "1", "nonce": nonce},
+                                 headers={"Cookie": browser_cookies(session)}, timeout=30)
+    assert response.status_code == 502
+    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before

@@ -1,5 +1,6 @@
 """A real nginx (Debian's nginx-light) on a loopback port, configured from config/nginx-direct-mode.conf's design:
-admin-ajax.php to the sidecar first, PHP (here WordPress's `php -S`) when the sidecar answers 404 or is down."""
+admin-ajax.php to the sidecar first, PHP (here WordPress's `php -S`) only when the sidecar redirects an action it
+does not serve there (X-Accel-Redirect)."""
 from __future__ import annotations
 
 import shutil
@@ -30,8 +31,6 @@ http {{
             proxy_set_header Host $http_host;
             proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_intercept_errors on;
-            error_page 404 502 503 504 = @wordpress_php;
         }}
         location @wordpress_php {{
             proxy_pass http://{wordpress};
