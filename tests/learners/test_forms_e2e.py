@@ -136,7 +136,6 @@ def test_create_validation_and_the_legacy_id_message(ajax, db, wordpress_site, p
 @pytest.mark.parametrize("who,message", [
     ("editor", "You do not have permission to do this."),
     ("subscriber", "You do not have permission to do this."),
-    (None, "You must be logged in to do this."),
 ])
 def test_create_refused_for_callers_without_the_capability(ajax, db, wordpress_site, page, who, message):
     session = ajax.session(who)
@@ -145,6 +144,13 @@ def test_create_refused_for_callers_without_the_capability(ajax, db, wordpress_s
     assert response.status_code == 303
     landing = (session or requests).get(urljoin(wordpress_site.url, response.headers["Location"]), timeout=30).text
     assert message in landing
+    assert by_email(db, address) is None
+
+
+def test_create_by_a_visitor_goes_to_the_login_page_and_saves_nothing(ajax, db, page):
+    address = email()
+    response = post_form(None, page, capture_fields(ajax.nonce(None, "submit_learners_form"), address))
+    assert response.status_code == 303 and "/wp-login.php?redirect_to=" in response.headers["Location"]
     assert by_email(db, address) is None
 
 

@@ -70,7 +70,7 @@ def test_create_form_post_redirects_303_and_shows_the_flash_once(sidecar, shim_s
 def test_create_form_error_uses_the_legacy_danger_alert(sidecar, shim_site, capture_page):
     sidecar.script("learners_create", status=403,
                    body=b'{"success":false,"message":"Security check failed. Please reload the page and try again."}')
-    response = submit(capture_page, {"wecoza_learners_form_nonce": "bad"})
+    response = submit(capture_page, {"wecoza_learners_form_nonce": "bad"}, session=shim_site.login("admin"))
     page = requests.get(urljoin(shim_site.url, response.headers["Location"]), timeout=30).text
     assert ('<div class="alert alert-subtle-danger alert-dismissible fade show ydcoza-notification" role="alert">'
             '<button type="button" class="btn-close btn-close-sm" data-bs-dismiss="alert" aria-label="Close"></button>'
@@ -84,7 +84,8 @@ def test_update_form_success_follows_the_sidecars_redirect_and_escapes_the_messa
     sidecar.script("learners_update", body=(
         '{"success":true,"message":"Learner information has been updated <b>successfully</b>!","redirect":"%s"}'
         % target).encode())
-    response = submit(capture_page + "?learner_id=5", {"wecoza_learners_update_form_nonce": "n", "learner_id": "5"})
+    response = submit(capture_page + "?learner_id=5", {"wecoza_learners_update_form_nonce": "n", "learner_id": "5"},
+                      session=shim_site.login("admin"))
     assert response.status_code == 303
     assert response.headers["Location"].startswith(target + "&wecoza_flash=")
     # the flash shows on whichever page the browser lands on; here the capture page itself
@@ -96,7 +97,7 @@ def test_update_form_success_follows_the_sidecars_redirect_and_escapes_the_messa
 
 def test_a_foreign_redirect_is_ignored(sidecar, shim_site, capture_page):
     sidecar.script("learners_update", body=b'{"success":false,"message":"Nope","redirect":"https://evil.example/x"}')
-    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "n"})
+    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "n"}, session=shim_site.login("admin"))
     assert response.status_code == 303
     assert response.headers["Location"].startswith(urlparse(capture_page).path + "?wecoza_flash=")
     page = requests.get(urljoin(shim_site.url, response.headers["Location"]), timeout=30).text
@@ -105,7 +106,8 @@ def test_a_foreign_redirect_is_ignored(sidecar, shim_site, capture_page):
 
 def test_form_post_with_the_sidecar_down_shows_the_unavailable_alert(sidecar, shim_site, capture_page):
     with sidecar.stopped():
-        response = submit(capture_page, {"wecoza_learners_form_nonce": "abc", "first_name": "Personal"})
+        response = submit(capture_page, {"wecoza_learners_form_nonce": "abc", "first_name": "Personal"},
+                          session=shim_site.login("admin"))
     assert response.status_code == 303
     page = requests.get(urljoin(shim_site.url, response.headers["Location"]), timeout=30).text
     assert f'<p class="mb-0">{UNAVAILABLE}</p>' in page
@@ -117,7 +119,7 @@ def test_form_post_with_the_sidecar_down_shows_the_unavailable_alert(sidecar, sh
 def test_form_answer_that_is_not_the_form_shape_shows_the_unavailable_alert(sidecar, shim_site, capture_page):
     sidecar.script("learners_update", status=401, body=b'{"error":"bad_signature"}',
                    headers={"Content-Type": "application/json"})
-    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "abc"})
+    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "abc"}, session=shim_site.login("admin"))
     page = requests.get(urljoin(shim_site.url, response.headers["Location"]), timeout=30).text
     assert f'<div class="alert alert-subtle-danger">{UNAVAILABLE}</div>' in page
 
@@ -125,7 +127,7 @@ def test_form_answer_that_is_not_the_form_shape_shows_the_unavailable_alert(side
 def test_form_post_events_are_fired_after_the_redirect(sidecar, shim_site, capture_page, heard):
     event = {"id": str(uuid.uuid4()), "name": "wecoza_learner_updated", "payload": {"learner_id": 5}}
     sidecar.script("learners_update", body=b'{"success":true,"message":"ok"}', events=[event])
-    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "abc"})
+    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "abc"}, session=shim_site.login("admin"))
     assert response.status_code == 303
     assert sidecar.wait_for_ack()["ids"] == [event["id"]]
     assert heard() == [{"hook": "wecoza_learner_updated", "arg": {"learner_id": 5}}]
@@ -139,16 +141,35 @@ def test_other_posts_and_unknown_flash_ids_are_left_alone(sidecar, shim_site, ca
 
 
 def test_an_unrouted_form_reaches_the_page_again(sidecar, shim_site, capture_page):
+    admin = shim_site.login("admin")
     shim_site.set_option("wecoza_sidecar_unrouted_forms", ["learners_create"])
-    response = submit(capture_page, {"wecoza_learners_form_nonce": "abc"})
+    response = submit(capture_page, {"wecoza_learners_form_nonce": "abc"}, session=admin)
     assert response.status_code == 200 and "Capture page body" in response.text
     assert sidecar.received == []
-    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "abc"})
+    response = submit(capture_page, {"wecoza_learners_update_form_nonce": "abc"}, session=admin)
     assert response.status_code == 303 and sidecar.last("/form/").path == "/form/learners_update"
+
+
+def flash_transients(site):
+    return int(site.php("global $wpdb; echo (int) $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->options} "
+                        "WHERE option_name LIKE '_transient_wecoza_sidecar_flash_%'\");"))
+
+
+def test_a_visitor_is_sent_to_log_in_without_a_sidecar_call_or_a_stored_flash(sidecar, shim_site, capture_page):
+    before = flash_transients(shim_site)
+    response = submit(capture_page + "?learner=1", {"wecoza_learners_form_nonce": "abc", "first_name": "x"})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert urlparse(location).path.endswith("/wp-login.php")
+    assert parse_qs(urlparse(location).query)["redirect_to"] == [urlparse(capture_page).path + "?learner=1"]
+    assert sidecar.received == []
+    assert flash_transients(shim_site) == before
 
 
 def test_a_head_request_does_not_consume_the_flash(sidecar, shim_site, capture_page):
     sidecar.script("learners_create", body=b'{"success":true,"message":"Learner Added successfully!"}')
-    location = urljoin(shim_site.url, submit(capture_page, {"wecoza_learners_form_nonce": "abc"}).headers["Location"])
+    admin = shim_site.login("admin")
+    location = urljoin(shim_site.url, submit(capture_page, {"wecoza_learners_form_nonce": "abc"},
+                                             session=admin).headers["Location"])
     requests.head(location, timeout=30)
     assert requests.get(location, timeout=30).text.count(CREATE_SUCCESS) == 1

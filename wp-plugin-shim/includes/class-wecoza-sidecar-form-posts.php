@@ -89,6 +89,12 @@ class WeCoza_Sidecar_Form_Posts {
 			return;
 		}
 		$name = $form['form'];
+		if ( ! is_user_logged_in() ) {
+			// The sidecar would refuse a visitor: send them to log in and back, storing and forwarding nothing.
+			nocache_headers();
+			WeCoza_Sidecar_Forwarder::send( 303, array( 'Location' => wp_login_url( self::current_path() ) ), '' );
+			exit;
+		}
 
 		$response = $this->client->forward_current_request( 'form', $name );
 		$outcome  = is_wp_error( $response ) ? WeCoza_Sidecar_Client::describe_error( $response ) : $this->read_outcome( $response );
