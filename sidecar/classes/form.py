@@ -11,6 +11,7 @@ import html
 import json
 from dataclasses import dataclass, field
 
+from ..refusals import VALIDATION, Refusal
 from . import schedule as sched
 from .text import clean_line, strict_id
 
@@ -31,11 +32,20 @@ TEXT_LIMITS = {
 
 
 class FormInvalid(Exception):
-    """Input the user must correct; ``message`` is shown as is."""
+    """Input the user must correct; ``message`` is shown as is.
 
-    def __init__(self, message: str):
+    For the log: ``field``, the form field at fault, and ``log_message``, which must not hold a submitted
+    value; it defaults to ``message``, so a message built from a submitted value passes one without it."""
+
+    def __init__(self, message: str, field: str | None = None, log_message: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
+        self.log_message = log_message if log_message is not None else message
+
+    @property
+    def refusal(self) -> Refusal:
+        return Refusal(VALIDATION, (self.field,) if self.field else (), self.log_message)
 
 
 @dataclass
@@ -74,14 +84,31 @@ def _str(post: dict, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _filled_rows(post: dict, *names: str):
-    """The rows of parallel ``name[]`` lists, values stripped, leaving out rows the form left all empty
-    (the page's hidden template rows)."""
+def filled_rows(post: dict, *names: str, preset: tuple = (), chosen: str | None = None):
+    """(row number from 1, row) of the parallel ``name[]`` lists, values stripped, without the page's
+    hidden template rows.
+
+    Each repeatable group of the class pages (backup and replacement agents, stop/restart dates, exception
+    dates, events, QA visits) ends with a hidden template row (``#…-row-template``, placed after the
+    group's container of real rows, so it is the LAST row posted), and the browser posts it:
+    - a row left empty is skipped wherever it is; ``preset`` columns are selects the page pre-fills
+      (event status "Pending", QA visit type "Initial QA Visit") and do not make a row filled;
+    - the capture page's start-date handler fills every empty ``backup_agent_dates[]`` and
+      ``exception_dates[]`` input, the template's included, with the start date (an earlier one if the
+      date was changed). So the LAST row is the template whenever its ``chosen`` column (what only the
+      admin picks: the agent, the reason) is empty, whatever else it holds. Earlier rows are the admin's.
+    """
     columns = [form_list(post, name) for name in names]
-    for i in range(max(map(len, columns))):
+    count = max(map(len, columns))
+    blank_ok = [name in preset for name in names]
+    key = names.index(chosen) if chosen is not None else None
+    for i in range(count):
         row = tuple(column[i].strip() if i < len(column) else "" for column in columns)
-        if any(row):
-            yield row
+        if not any(value for value, preset_column in zip(row, blank_ok) if not preset_column):
+            continue
+        if key is not None and i == count - 1 and not row[key]:
+            continue
+        yield i + 1, row
 
 
 def form_list(post: dict, name: str) -> list:
@@ -94,22 +121,22 @@ def form_list(post: dict, name: str) -> list:
     return []
 
 
-def _id_or_none(value: str, label: str) -> int | None:
+def _id_or_none(value: str, label: str, field: str) -> int | None:
     value = (value or "").strip()
     if value in ("", "0"):
         return None
     number = strict_id(value)
     if number is None:
-        raise FormInvalid(f"{label} is not valid.")
+        raise FormInvalid(f"{label} is not valid.", field)
     return number
 
 
-def _date_or_none(value, label: str) -> datetime.date | None:
+def _date_or_none(value, label: str, field: str) -> datetime.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     parsed = sched.parse_date(value)
     if parsed is None:
-        raise FormInvalid(f"{label} is not a valid date (YYYY-MM-DD).")
+        raise FormInvalid(f"{label} is not a valid date (YYYY-MM-DD).", field)
     return parsed
 
 
@@ -117,15 +144,15 @@ def _yes_no(value: str) -> bool:
     return value.strip() in ("Yes", "1", "yes", "true")
 
 
-def _text(values: dict, column: str, raw: str) -> None:
+def _text(values: dict, column: str, raw: str, field: str) -> None:
     label, limit = TEXT_LIMITS[column]
     cleaned = clean_line(raw)
     if len(cleaned) > limit:
-        raise FormInvalid(f"{label} is too long ({limit} characters at most).")
+        raise FormInvalid(f"{label} is too long ({limit} characters at most).", field)
     values[column] = cleaned
 
 
-def _json_input(raw: str, label: str):
+def _json_input(raw: str, label: str, field: str):
     text = raw.strip()
     try:
         return json.loads(text)
@@ -133,30 +160,31 @@ def _json_input(raw: str, label: str):
         try:
             return json.loads(html.unescape(text))
         except ValueError:
-            raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.") from None
+            raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.",
+                              field) from None
 
 
 # --- learners -------------------------------------------------------------------------------
 
-def parse_learners(raw: str, label: str) -> list[dict]:
+def parse_learners(raw: str, label: str, field: str) -> list[dict]:
     """``[{"id":"12","name":…,"level":…,"status":…}]`` as the learner table writes it; ids stay strings."""
-    data = _json_input(raw, label)
+    data = _json_input(raw, label, field)
     if data is None:
         return []
     if not isinstance(data, list):
-        raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.")
+        raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.", field)
     if len(data) > MAX_LEARNERS:
-        raise FormInvalid(f"Too many entries in the {label}.")
+        raise FormInvalid(f"Too many entries in the {label}.", field)
     learners, seen = [], set()
     for entry in data:
         if isinstance(entry, (int, str)) and not isinstance(entry, bool):
             entry = {"id": entry}
         if not isinstance(entry, dict):
-            raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.")
+            raise FormInvalid(f"The {label} could not be read. Please reload the page and try again.", field)
         raw_id = entry.get("id")
         learner_id = strict_id(raw_id if isinstance(raw_id, (int, str)) else "")
         if learner_id is None:
-            raise FormInvalid(f"The {label} holds an invalid learner id.")
+            raise FormInvalid(f"The {label} holds an invalid learner id.", field)
         if learner_id in seen:
             continue
         seen.add(learner_id)
@@ -190,20 +218,21 @@ def _schedule_sent(post: dict) -> bool:
     return False
 
 
-def _day_names(values, label="schedule") -> list[str]:
+def _day_names(values, field: str) -> list[str]:
     days = []
     for value in values:
         if not isinstance(value, str) or not value.strip():
             continue
         day = value.strip().capitalize()
         if day not in sched.DAYS:
-            raise FormInvalid(f"Unknown day in the {label}: {clean_line(value, 20)}.")
+            raise FormInvalid(f"Unknown day in the schedule: {clean_line(value, 20)}.", field,
+                              "Unknown day in the schedule.")
         if day not in days:
             days.append(day)
     return [d for d in sched.DAYS if d in days]
 
 
-def _time_entry(entry, day_label: str) -> dict | None:
+def _time_entry(entry, day_label: str, field: str) -> dict | None:
     if not isinstance(entry, dict):
         return None
     start_raw = entry.get("start_time", entry.get("startTime", ""))
@@ -212,9 +241,9 @@ def _time_entry(entry, day_label: str) -> dict | None:
         return None
     start, end = sched.parse_time(start_raw), sched.parse_time(end_raw)
     if start is None or end is None:
-        raise FormInvalid(f"The class times for {day_label} are not valid (HH:MM).")
+        raise FormInvalid(f"The class times for {day_label} are not valid (HH:MM).", field)
     if sched.minutes_of(end) <= sched.minutes_of(start):
-        raise FormInvalid(f"The end time for {day_label} must be after the start time.")
+        raise FormInvalid(f"The end time for {day_label} must be after the start time.", field)
     hours = (sched.minutes_of(end) - sched.minutes_of(start)) / 60
     return {"start_time": start, "end_time": end, "duration": f"{hours:.2f}"}
 
@@ -225,11 +254,12 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
     single times are kept, ``perDayTimes`` is what the calendar reads, selected days stay a list."""
     raw = post.get("schedule_data")
     if isinstance(raw, str):
-        data = _json_input(raw, "schedule data") if raw.strip() else {}
+        data = _json_input(raw, "schedule data", "schedule_data") if raw.strip() else {}
         if isinstance(data, list) and not data:
             data = {}
         if not isinstance(data, dict):
-            raise FormInvalid("The schedule data could not be read. Please reload the page and try again.")
+            raise FormInvalid("The schedule data could not be read. Please reload the page and try again.",
+                              "schedule_data")
     elif isinstance(raw, dict):
         data = raw
     else:
@@ -244,16 +274,16 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
 
     pattern = pick("pattern") or _str(post, "schedule_pattern") or "weekly"
     if not isinstance(pattern, str) or pattern not in sched.PATTERNS:
-        raise FormInvalid("Unknown schedule pattern. Choose weekly, bi-weekly, monthly or custom.")
+        raise FormInvalid("Unknown schedule pattern. Choose weekly, bi-weekly, monthly or custom.", "schedule_pattern")
     start = _date_or_none(pick("start_date", "startDate") or _str(post, "schedule_start_date")
-                          or _str(post, "class_start_date"), "The schedule start date")
+                          or _str(post, "class_start_date"), "The schedule start date", "schedule_start_date")
     if start is None:
-        raise FormInvalid("The schedule start date is required.")
+        raise FormInvalid("The schedule start date is required.", "schedule_start_date")
     end_raw = _str(post, "schedule_end_date")
     end = _date_or_none(end_raw if end_raw and end_raw.strip() else pick("end_date", "endDate"),
-                        "The schedule end date")
+                        "The schedule end date", "schedule_end_date")
     if end is not None and end < start:
-        raise FormInvalid("The schedule end date is before its start date.")
+        raise FormInvalid("The schedule end date is before its start date.", "schedule_end_date")
 
     dom_raw = pick("day_of_month", "dayOfMonth")
     if dom_raw is None:
@@ -262,13 +292,13 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
     if dom_raw is not None:
         day_of_month = sched.read_day_of_month(dom_raw if not isinstance(dom_raw, bool) else "")
         if day_of_month is None:
-            raise FormInvalid("The day of the month must be 1 to 31 or 'last'.")
+            raise FormInvalid("The day of the month must be 1 to 31 or 'last'.", "schedule_day_of_month")
 
     days_raw = pick("selected_days", "selectedDays", "days")
     if days_raw is None:
         days_raw = form_list(post, "schedule_days")
     days = _day_names(days_raw.values() if isinstance(days_raw, dict) else
-                      (days_raw if isinstance(days_raw, list) else [days_raw]))
+                      (days_raw if isinstance(days_raw, list) else [days_raw]), "schedule_days")
 
     time_data = pick("timeData") if isinstance(pick("timeData"), dict) else {}
     per_day_raw = pick("per_day_times", "perDayTimes") or time_data.get("perDayTimes") or time_data.get("perDay") or {}
@@ -277,14 +307,16 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
         for day, entry in per_day_raw.items():
             name = str(day).strip().capitalize()
             if name not in sched.DAYS:
-                raise FormInvalid(f"Unknown day in the class times: {clean_line(str(day), 20)}.")
-            parsed = _time_entry(entry, name)
+                raise FormInvalid(f"Unknown day in the class times: {clean_line(str(day), 20)}.", "per_day_times",
+                                  "Unknown day in the class times.")
+            parsed = _time_entry(entry, name, "per_day_times")
             if parsed is not None:
                 per_day[name] = parsed
     mode = str(pick("time_mode") or time_data.get("mode") or "")
     single_raw = time_data.get("single") if isinstance(time_data.get("single"), dict) else {}
     single = _time_entry({"start_time": pick("start_time") or single_raw.get("startTime", ""),
-                          "end_time": pick("end_time") or single_raw.get("endTime", "")}, "the class")
+                          "end_time": pick("end_time") or single_raw.get("endTime", "")}, "the class",
+                         "schedule_data")
     if per_day or mode in ("per_day", "per-day"):
         time_block = {"mode": "per-day", "perDayTimes": {d: per_day[d] for d in sched.DAYS if d in per_day}}
     else:
@@ -298,8 +330,8 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
     if isinstance(raw_exceptions, dict):
         raw_exceptions = list(raw_exceptions.values())
     if not isinstance(raw_exceptions, list):
-        dates, reasons = form_list(post, "exception_dates"), form_list(post, "exception_reasons")
-        raw_exceptions = [{"date": d, "reason": reasons[i] if i < len(reasons) else ""} for i, d in enumerate(dates)]
+        raw_exceptions = [{"date": date, "reason": reason} for _, (date, reason)
+                          in filled_rows(post, "exception_dates", "exception_reasons", chosen="exception_reasons")]
     seen = set()
     for entry in raw_exceptions:
         if not isinstance(entry, dict):
@@ -307,7 +339,7 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
         date_raw = entry.get("date")
         if not isinstance(date_raw, str) or not date_raw.strip():
             continue
-        day = _date_or_none(date_raw, "An exception date")
+        day = _date_or_none(date_raw, "An exception date", "exception_dates")
         if day in seen:
             continue
         seen.add(day)
@@ -317,12 +349,13 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
     overrides = {}
     raw_overrides = pick("holiday_overrides", "holidayOverrides")
     if isinstance(raw_overrides, str):
-        raw_overrides = _json_input(raw_overrides, "holiday overrides") if raw_overrides.strip() else {}
+        raw_overrides = (_json_input(raw_overrides, "holiday overrides", "holiday_overrides")
+                         if raw_overrides.strip() else {})
     if isinstance(raw_overrides, dict):
         for key, value in raw_overrides.items():
             day = sched.parse_date(str(key))
             if day is None:
-                raise FormInvalid("A holiday override date is not valid.")
+                raise FormInvalid("A holiday override date is not valid.", "holiday_overrides")
             overrides[day.isoformat()] = sched.truthy_override(value)
 
     stamp = iso_utc(now)
@@ -361,7 +394,7 @@ def parse_class_id(post: dict) -> int | None:
         return None
     number = strict_id(raw)
     if number is None:
-        raise FormInvalid("Invalid class ID provided.")
+        raise FormInvalid("Invalid class ID provided.", "class_id")
     return number
 
 
@@ -376,18 +409,20 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
                                 ("class_agent", "class_agent", "The class agent")):
         raw = _str(post, name)
         if raw is not None:
-            values[column] = _id_or_none(raw, label)
+            values[column] = _id_or_none(raw, label, name)
 
     for name, column in (("site_address", "class_address_line"), ("class_type", "class_type"),
                          ("class_subject", "class_subject"), ("exam_type", "exam_type"), ("order_nr", "order_nr")):
         raw = _str(post, name)
         if raw is not None:
-            _text(values, column, raw)
+            _text(values, column, raw, name)
     if creating and _str(post, "class_code") is not None:
-        _text(values, "class_code", _str(post, "class_code"))  # the update page sends class_code_hidden: not editable
-    seta = _str(post, "seta_id") if _str(post, "seta_id") is not None else _str(post, "seta")
+        # the update page sends class_code_hidden: not editable
+        _text(values, "class_code", _str(post, "class_code"), "class_code")
+    seta_field = "seta_id" if _str(post, "seta_id") is not None else "seta"
+    seta = _str(post, seta_field)
     if seta is not None:
-        _text(values, "seta", seta)
+        _text(values, "seta", seta, seta_field)
 
     duration = _str(post, "class_duration")
     if duration is not None:
@@ -397,7 +432,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         elif duration.isdigit() and int(duration) < 100000:
             values["class_duration"] = int(duration)
         else:
-            raise FormInvalid("The class duration must be a whole number of hours.")
+            raise FormInvalid("The class duration must be a whole number of hours.", "class_duration")
 
     for name in ("seta_funded", "exam_class"):
         raw = _str(post, name)
@@ -406,31 +441,35 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         elif creating:
             values[name] = False
 
-    start_raw = next((v for v in (_str(post, "schedule_start_date"), _str(post, "original_start_date"),
-                                  _str(post, "class_start_date")) if v and v.strip()), None)
-    form.start_date_candidate = _date_or_none(start_raw, "The class start date")
+    start_field = next((name for name in ("schedule_start_date", "original_start_date", "class_start_date")
+                        if (_str(post, name) or "").strip()), None)
+    form.start_date_candidate = _date_or_none(_str(post, start_field) if start_field else None,
+                                              "The class start date", start_field)
     if creating:
         values["original_start_date"] = form.start_date_candidate
 
     agent_start = _str(post, "initial_agent_start_date")
     if agent_start is not None:
-        values["initial_agent_start_date"] = _date_or_none(agent_start, "The initial agent start date")
+        values["initial_agent_start_date"] = _date_or_none(agent_start, "The initial agent start date",
+                                                           "initial_agent_start_date")
 
     for name, column, label in (("class_learners_data", "learner_ids", "learner list"),
                                 ("exam_learners", "exam_learners", "exam learner list")):
         raw = _str(post, name)
         if raw is not None and raw.strip():
-            values[column] = parse_learners(raw, label)
+            values[column] = parse_learners(raw, label, name)
         elif creating:
             values[column] = []
 
     if "backup_agent_ids" in post or "backup_agent_dates" in post:
         backups = []
-        for agent_raw, date_raw in _filled_rows(post, "backup_agent_ids", "backup_agent_dates"):
+        for number, (agent_raw, date_raw) in filled_rows(post, "backup_agent_ids", "backup_agent_dates",
+                                                         chosen="backup_agent_ids"):
             if not agent_raw:
-                raise FormInvalid("A backup agent date was given without choosing the agent.")
-            agent = _id_or_none(agent_raw, "A backup agent")
-            day = _date_or_none(date_raw, "A backup agent date")
+                raise FormInvalid(f"Backup agent {number}: a date was given without choosing the agent.",
+                                  "backup_agent_ids")
+            agent = _id_or_none(agent_raw, f"Backup agent {number}", "backup_agent_ids")
+            day = _date_or_none(date_raw, f"Backup agent {number}: the date", "backup_agent_dates")
             backups.append({"agent_id": agent, "date": day.isoformat() if day else ""})
         values["backup_agent_ids"] = backups
     elif creating:
@@ -438,44 +477,44 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
 
     if "replacement_agent_ids" in post or "replacement_agent_dates" in post:
         replacements = []
-        for agent_raw, date_raw in _filled_rows(post, "replacement_agent_ids", "replacement_agent_dates"):
+        for number, (agent_raw, date_raw) in filled_rows(post, "replacement_agent_ids", "replacement_agent_dates"):
             if not agent_raw or not date_raw:
-                raise FormInvalid("Each replacement agent needs both the agent and the takeover date.")
-            replacements.append((_id_or_none(agent_raw, "A replacement agent"),
-                                 _date_or_none(date_raw, "A replacement agent takeover date")))
+                raise FormInvalid(f"Replacement agent {number}: choose both the agent and the takeover date.",
+                                  "replacement_agent_dates" if agent_raw else "replacement_agent_ids")
+            replacements.append((_id_or_none(agent_raw, f"Replacement agent {number}", "replacement_agent_ids"),
+                                 _date_or_none(date_raw, f"Replacement agent {number}: the takeover date",
+                                               "replacement_agent_dates")))
         form.replacements = replacements
 
     if "stop_dates" in post or "restart_dates" in post:
         pairs = []
-        for stop_raw, restart_raw in _filled_rows(post, "stop_dates", "restart_dates"):
+        for number, (stop_raw, restart_raw) in filled_rows(post, "stop_dates", "restart_dates"):
             if not stop_raw or not restart_raw:
-                raise FormInvalid("Each class stop needs both a stop date and a restart date.")
-            stop = _date_or_none(stop_raw, "A stop date")
-            restart = _date_or_none(restart_raw, "A restart date")
+                raise FormInvalid(f"Class stop {number}: give both the stop date and the restart date.",
+                                  "restart_dates" if stop_raw else "stop_dates")
+            stop = _date_or_none(stop_raw, f"Class stop {number}: the stop date", "stop_dates")
+            restart = _date_or_none(restart_raw, f"Class stop {number}: the restart date", "restart_dates")
             if restart < stop:
-                raise FormInvalid("A restart date is before its stop date.")
+                raise FormInvalid(f"Class stop {number}: the restart date is before the stop date.", "restart_dates")
             pairs.append({"stop_date": stop.isoformat(), "restart_date": restart.isoformat()})
         values["stop_restart_dates"] = pairs
     elif creating:
         values["stop_restart_dates"] = []
 
     if any(n in post for n in ("event_types", "event_dates_input", "event_descriptions")):
-        types, descriptions = form_list(post, "event_types"), form_list(post, "event_descriptions")
-        dates, statuses, notes = form_list(post, "event_dates_input"), form_list(post, "event_statuses"), form_list(post, "event_notes")
         events = []
-        for i in range(max(len(types), len(dates), len(descriptions))):
-            kind = clean_line(types[i] if i < len(types) else "", 100)
-            date_raw = (dates[i] if i < len(dates) else "").strip()
-            description = clean_line(descriptions[i] if i < len(descriptions) else "", 255)
-            note = clean_line(notes[i] if i < len(notes) else "", 500)
-            if not kind and not date_raw and not description and not note:
-                continue
+        for number, row in filled_rows(post, "event_types", "event_descriptions", "event_dates_input",
+                                       "event_statuses", "event_notes", preset=("event_statuses",)):
+            kind_raw, description_raw, date_raw, status, notes_raw = row
+            kind = clean_line(kind_raw, 100)
+            description = clean_line(description_raw, 255)
+            note = clean_line(notes_raw, 500)
             if not kind:
-                raise FormInvalid("Each event needs an event type.")
+                raise FormInvalid(f"Event {number}: choose the event type.", "event_types")
             if not date_raw:
-                raise FormInvalid(f"The event '{kind}' needs a date.")
-            day = _date_or_none(date_raw, "An event date")
-            status = (statuses[i] if i < len(statuses) else "").strip()
+                raise FormInvalid(f"The event '{kind}' needs a date.", "event_dates_input",
+                                  f"Event {number}: the date is missing.")
+            day = _date_or_none(date_raw, f"Event {number}: the date", "event_dates_input")
             events.append({"type": kind, "description": description, "date": day.isoformat(),
                            "status": status if status in EVENT_STATUSES else "Pending", "notes": note})
         values["event_dates"] = events

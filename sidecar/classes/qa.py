@@ -26,7 +26,7 @@ from psycopg2.extras import Json
 from .. import uploads
 from ..phpjson import php_json_encode
 from . import events
-from .form import FormInvalid, form_list, mysql_utc
+from .form import FormInvalid, filled_rows, mysql_utc
 from .schedule import parse_date
 from .text import clean_line
 
@@ -37,6 +37,8 @@ QA_QUESTION = uploads.FileKind("QA question attachment", ("pdf", "doc", "docx", 
 REPORT_DIR = "qa-reports"
 SAFE_REPORT_PATH = re.compile(r"qa-reports/[A-Za-z0-9][A-Za-z0-9_-]*\.pdf")
 NEW_FILE = (True, 1, "1", "true")  # hasNewFile as the page's JSON may carry it
+UNREADABLE_VISITS = "The QA visit details could not be read. Please reload the page and try again."
+FILES_WITHOUT_VISITS = "The QA report files arrived without their visit details. Please reload the page and try again."
 
 
 @dataclass
@@ -66,14 +68,14 @@ def uploaded_list(files: dict, name: str) -> list:
 def _visit_type(raw) -> str:
     value = clean_line(raw if isinstance(raw, str) else "", 255) or VISIT_TYPES[0]
     if value not in VISIT_TYPES:
-        raise FormInvalid("Unknown QA visit type. Choose " + ", ".join(VISIT_TYPES) + ".")
+        raise FormInvalid("Unknown QA visit type. Choose " + ", ".join(VISIT_TYPES) + ".", "qa_visit_types")
     return value
 
 
 def _visit_date(raw) -> datetime.date:
     day = parse_date(raw) if isinstance(raw, str) else None
     if day is None:
-        raise FormInvalid("A QA visit date is not a valid date (YYYY-MM-DD).")
+        raise FormInvalid("A QA visit date is not a valid date (YYYY-MM-DD).", "qa_visit_dates")
     return day
 
 
@@ -84,23 +86,24 @@ def parse_visits(post: dict, files: dict) -> QAInput | None:
         try:
             uploads.check(upload, QA_REPORT)
         except uploads.UploadRejected as exc:
-            raise FormInvalid(f"QA report: {exc.message}") from None
+            raise FormInvalid(f"QA report: {exc.message}", "qa_reports") from None
     raw = post.get("qa_visits_data")
     if isinstance(raw, str) and raw.strip():
         try:
             data = json.loads(raw)
         except ValueError:
-            raise FormInvalid("The QA visit details could not be read. Please reload the page and try again.") from None
+            raise FormInvalid(UNREADABLE_VISITS, "qa_visits_data") from None
         if not isinstance(data, list):
-            raise FormInvalid("The QA visit details could not be read. Please reload the page and try again.")
+            raise FormInvalid(UNREADABLE_VISITS, "qa_visits_data")
         visits, pending = [], list(reports)
         wanted = sum(1 for v in data if isinstance(v, dict) and v.get("hasNewFile") in NEW_FILE)
         if wanted != len(reports):
             raise FormInvalid(f"The QA report files do not match the QA visits ({len(reports)} file(s) for "
-                              f"{wanted} visit(s) marked with a new report). Please choose the files again.")
+                              f"{wanted} visit(s) marked with a new report). Please choose the files again.",
+                              "qa_reports")
         for entry in data:
             if not isinstance(entry, dict):
-                raise FormInvalid("The QA visit details could not be read. Please reload the page and try again.")
+                raise FormInvalid(UNREADABLE_VISITS, "qa_visits_data")
             visit = VisitInput(_visit_date(entry.get("date")), _visit_type(entry.get("type")),
                                clean_line(entry.get("officer") if isinstance(entry.get("officer"), str) else "", 255))
             if entry.get("hasNewFile") in NEW_FILE:
@@ -111,20 +114,13 @@ def parse_visits(post: dict, files: dict) -> QAInput | None:
         return QAInput(True, visits)
     if "qa_visit_dates" in post:
         if reports:
-            raise FormInvalid("The QA report files arrived without their visit details. "
-                              "Please reload the page and try again.")
-        dates, types, officers = (form_list(post, "qa_visit_dates"), form_list(post, "qa_visit_types"),
-                                  form_list(post, "qa_officers"))
-        visits = []
-        for i, raw_date in enumerate(dates):
-            if not raw_date.strip():
-                continue
-            visits.append(VisitInput(_visit_date(raw_date.strip()),
-                                     _visit_type(types[i] if i < len(types) else ""),
-                                     clean_line(officers[i] if i < len(officers) else "", 255)))
+            raise FormInvalid(FILES_WITHOUT_VISITS, "qa_reports")
+        visits = [VisitInput(_visit_date(raw_date), _visit_type(raw_type), clean_line(officer, 255))
+                  for _, (raw_date, raw_type, officer) in filled_rows(
+                      post, "qa_visit_dates", "qa_visit_types", "qa_officers", preset=("qa_visit_types",))]
         return QAInput(False, visits)
     if reports:
-        raise FormInvalid("The QA report files arrived without their visit details. Please reload the page and try again.")
+        raise FormInvalid(FILES_WITHOUT_VISITS, "qa_reports")
     return None
 
 
