@@ -66,7 +66,9 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
                 probe()
                 checks[name] = {"ok": True}
             except Exception as exc:  # noqa: BLE001 - every failure is a "not ready"
-                checks[name] = {"ok": False, "error": type(exc).__name__ + ": " + first_line(exc)}
+                # Unauthenticated: the answer says which dependency failed, never its host, port or role.
+                log.warning("[WeCoza Core] readyz: %s not ready: %s: %s", name, type(exc).__name__, first_line(exc))
+                checks[name] = {"ok": False}
         ready = all(c["ok"] for c in checks.values())
         body = {"status": "ok" if ready else "fail", "version": __version__, "checks": checks}
         if ready:
