@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from ..refusals import VALIDATION, Refusal
+
 INT4_MAX = 2**31 - 1
 
 TEXT, EMAIL, SA_ID, PASSPORT, PHONE, DATE, REFERENCE, BOOLEAN, CHOICE = (
@@ -90,6 +92,10 @@ class ValidationFailed(Exception):
     @property
     def message(self) -> str:
         return summary(self.errors)
+
+    @property
+    def refusal(self) -> Refusal:
+        return Refusal(VALIDATION, tuple(sorted(self.errors)), self.message)
 
 
 def summary(errors: dict) -> str:
