@@ -9,7 +9,7 @@ random, and every path is resolved and refused if it would leave the root.
     with ctx.transaction() as unit:
         stored = uploads.stage(unit, upload, uploads.PORTFOLIO_PDF, "portfolios", "portfolio_")
         ... INSERT ... stored.relative_path ...
-        uploads.remove_after_commit(unit, old_relative_path)
+        uploads.remove_after_commit(unit, old_relative_path, portfolios.STORED_FILE)
 """
 from __future__ import annotations
 
@@ -319,10 +319,15 @@ def stage(unit, upload, kind: FileKind, relative_dir: str, name_prefix: str) -> 
                       EXTENSION_MIME[extension])
 
 
-def remove_after_commit(unit, relative_path: str) -> bool:
-    """Delete a stored file once the unit has committed; only paths inside the uploads root.
+def remove_after_commit(unit, relative_path: str, shape: re.Pattern) -> bool:
+    """Delete a stored file once the unit has committed: only a path of ``shape`` (the names the sidecar
+    or the legacy plugin write there), inside the uploads root. A stored path is data, not proof: a row
+    naming any other file under the uploads root must not make the sidecar delete it.
 
-    Returns False (and deletes nothing) for a path outside the root or without a root."""
+    Returns False (and deletes nothing) for any other path or without a root."""
+    if not isinstance(relative_path, str) or not shape.fullmatch(relative_path):
+        log.warning("not removing a stored file whose path is not one the sidecar or the legacy plugin writes")
+        return False
     try:
         root = uploads_root(_config_of(unit))
     except UploadsNotConfigured:

@@ -237,7 +237,7 @@ def remove_unreferenced(unit, documents) -> None:
                 "WHERE latest_document->>'file_path' = ANY(%s)", (sorted(paths),))
     still_used = {row["path"] for row in cur.fetchall()}
     for path in sorted(paths - still_used):
-        uploads.remove_after_commit(unit, path)
+        uploads.remove_after_commit(unit, path, SAFE_REPORT_PATH)
 
 
 def visit_document(document) -> dict | None:

@@ -8,11 +8,16 @@ fit its 255 characters instead of overflowing (which made the reference roll bac
 """
 from __future__ import annotations
 
+import re
+
 from .. import uploads
 from . import events, queries
 
 DIRECTORY = "portfolios"          # where the legacy plugin put them, so existing links keep working
 NAME_PREFIX = "portfolio_"
+# The only portfolio files a delete may remove: the sidecar's random names, and the legacy plugin's
+# uniqid('portfolio_', true) names (13 hex digits, then a digit, a dot and 8 digits).
+STORED_FILE = re.compile(r"portfolios/portfolio_(?:[0-9a-f]{24}|[0-9a-f]{13}[0-9]\.[0-9]{8})\.pdf")
 SCANNED_PORTFOLIO_MAX = 255
 MAX_FILES_PER_POST = 20
 
@@ -86,6 +91,6 @@ def delete(unit, learner_id: int, portfolio_id: int) -> bool:
         return False
     queries.delete_portfolio(cur, portfolio_id)
     refresh_scanned_portfolio(cur, learner_id)
-    uploads.remove_after_commit(unit, row["file_path"])
+    uploads.remove_after_commit(unit, row["file_path"], STORED_FILE)
     unit.emit(events.PORTFOLIO_DELETED, {"learner_id": learner_id, "portfolio_id": portfolio_id})
     return True

@@ -95,7 +95,7 @@ def delete(ctx, learner_id: int) -> None:
             rows = queries.portfolios(cur, learner_id)
             queries.delete_learner(cur, learner_id)
             for row in rows:
-                uploads.remove_after_commit(unit, row["file_path"])
+                uploads.remove_after_commit(unit, row["file_path"], portfolios.STORED_FILE)
             unit.emit(events.LEARNER_DELETED, {"learner_id": learner_id,
                                                "portfolio_ids": [r["portfolio_id"] for r in rows]})
     except psycopg2.errors.ForeignKeyViolation:

@@ -13,7 +13,7 @@ GONE = "This learner no longer exists; it may already have been deleted."
 
 
 def put_file(uploads_root, name=None, data=b"%PDF-1.4\n%%EOF\n"):
-    name = name or f"portfolio_test{secrets.token_hex(6)}.pdf"
+    name = name or f"portfolio_{secrets.token_hex(12)}.pdf"
     path = uploads_root / "portfolios" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -193,6 +193,30 @@ def test_a_stored_path_leaving_the_uploads_root_is_never_unlinked(ajax, db, lear
                          nonce_action="learners_nonce_action")
     assert response.text == '{"success":true,"data":"Portfolio deleted successfully"}'   # the row goes
     assert wp_config.read_bytes() == before                                                 # the file stays
+
+
+@pytest.mark.parametrize("name", ["acc-canary.txt", "portfolios/notes.pdf", "portfolios/portfolio_x.pdf"])
+def test_a_stored_path_the_sidecar_never_writes_is_never_unlinked(ajax, db, learners, uploads_root, name):
+    learner = learners.make(first_name="Canary", surname="Row")
+    canary = uploads_root / name
+    canary.parent.mkdir(parents=True, exist_ok=True)
+    canary.write_bytes(b"keep me")
+    portfolio = learners.portfolio(learner, name)
+    response = ajax.post("delete_learner_portfolio", data={"portfolio_id": str(portfolio), "learner_id": str(learner)},
+                         nonce_action="learners_nonce_action")
+    assert response.text == '{"success":true,"data":"Portfolio deleted successfully"}'   # the row goes
+    assert canary.read_bytes() == b"keep me"                                                # the file stays
+    canary.unlink()
+
+
+def test_a_legacy_portfolio_file_is_removed_with_its_row(ajax, db, learners, uploads_root):
+    learner = learners.make(first_name="Legacy", surname="Name")
+    rel, path = put_file(uploads_root, "portfolio_65a1b2c3d4e5f4.12345678.pdf")  # uniqid('portfolio_', true)
+    portfolio = learners.portfolio(learner, rel)
+    response = ajax.post("delete_learner_portfolio", data={"portfolio_id": str(portfolio), "learner_id": str(learner)},
+                         nonce_action="learners_nonce_action")
+    assert response.text == '{"success":true,"data":"Portfolio deleted successfully"}'
+    assert not path.exists()
 
 
 def test_delete_portfolio_bad_input_and_denials(ajax, db, learners, uploads_root):

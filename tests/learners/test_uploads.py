@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sidecar import uploads
+from sidecar.learners import portfolios
 from sidecar.uploads import ATTACHMENT, PORTFOLIO_PDF, PROGRESSION_DOCUMENT, UploadRejected
 
 from . import samples
@@ -201,24 +202,42 @@ def test_stage_without_uploads_dir(tmp_path):
         uploads.stage(FakeUnit(None), samples.upload("x.pdf", samples.pdf()), PORTFOLIO_PDF, "portfolios", "p_")
 
 
-def test_remove_after_commit_only_inside_root(tmp_path):
+STORED = portfolios.STORED_FILE
+OURS = "portfolios/portfolio_" + "a" * 24 + ".pdf"
+
+
+def test_remove_after_commit_only_inside_root_and_only_stored_shapes(tmp_path):
     root = tmp_path / "uploads"
     (root / "portfolios").mkdir(parents=True)
-    inside = root / "portfolios" / "a.pdf"
+    inside = root / OURS
     inside.write_bytes(b"x")
+    canary = root / "portfolios" / "a.pdf"
+    canary.write_bytes(b"keep")
     outside = tmp_path / "secret.txt"
     outside.write_text("keep")
     unit = FakeUnit(root)
-    assert uploads.remove_after_commit(unit, "portfolios/a.pdf") is True
-    for hostile in ("../secret.txt", "/etc/passwd", str(outside), "portfolios/../../secret.txt", "", "a\x00b"):
-        assert uploads.remove_after_commit(unit, hostile) is False
+    assert uploads.remove_after_commit(unit, OURS, STORED) is True
+    for hostile in ("../secret.txt", "/etc/passwd", str(outside), "portfolios/../../secret.txt", "", "a\x00b",
+                    "portfolios/a.pdf", "portfolios/portfolio_" + "a" * 24 + ".pdf/../a.pdf"):
+        assert uploads.remove_after_commit(unit, hostile, STORED) is False
     assert inside.exists()             # nothing before the commit
     unit.commit()
     assert not inside.exists()
-    assert outside.read_text() == "keep"
+    assert outside.read_text() == "keep" and canary.read_bytes() == b"keep"
+
+
+@pytest.mark.parametrize("path, stored", [
+    ("portfolios/portfolio_" + "0f" * 12 + ".pdf", True),          # the sidecar's names
+    ("portfolios/portfolio_65a1b2c3d4e5f4.12345678.pdf", True),    # the legacy plugin's uniqid('portfolio_', true)
+    ("portfolios/portfolio_65a1b2c3d4e5f4.12345678.php", False),
+    ("portfolios/progression_1_" + "0" * 24 + ".pdf", False),
+    ("acc-canary.txt", False),
+])
+def test_portfolio_file_shapes(path, stored):
+    assert bool(STORED.fullmatch(path)) is stored
 
 
 def test_remove_after_commit_missing_file_is_fine(tmp_path):
     unit = FakeUnit(tmp_path)
-    assert uploads.remove_after_commit(unit, "portfolios/gone.pdf") is True
+    assert uploads.remove_after_commit(unit, OURS, STORED) is True
     unit.commit()
