@@ -2,17 +2,19 @@
 
 Failures answer exactly as the action's contract says (``Denials``); a handler's
 exception becomes the action's generic error with HTTP 500, logged with the request id
-and without personal data.
+and without personal data. Every refusal, the guard's own or a handler's, is kept in the
+``Outcome`` with its reason (``refusals.Refusal``) for the request's log line.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 
-from . import responses
+from . import refusals, responses
 from .context import ActionContext
 from .db import DatabaseUnavailable
 from .phpform import FormError, parse_body, parse_urlencoded
+from .refusals import Refusal
 from .registry import Action
 from .responses import Reply
 
@@ -47,14 +49,24 @@ class Outcome:
     user_id: int = 0
     auth: str = ""
     events: tuple = ()
+    refusal: Refusal | None = None
 
 
 class HandlerError(Exception):
-    """A handler's refusal that carries its own reply (validation, not found, blocked)."""
+    """A handler's refusal that carries its own reply (validation, not found, blocked).
 
-    def __init__(self, reply: Reply):
+    Why, for the log: ``refusal`` when given; else what the exception being handled when it was raised
+    describes (``raise HandlerError(reply) from None`` inside ``except FormInvalid`` keeps it as
+    ``__context__``); else a refusal of no stated reason (the reply's text may hold values, it is not logged).
+    """
+
+    def __init__(self, reply: Reply, refusal: Refusal | None = None):
         super().__init__(reply.status)
         self.reply = reply
+        self.refusal = refusal
+
+    def reason(self) -> Refusal:
+        return self.refusal or refusals.described_by(self.__context__) or Refusal(refusals.REFUSED)
 
 
 def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
@@ -78,12 +90,14 @@ def authenticate(services, incoming: Incoming, params: dict, nonce_actions, nonc
 def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     name = action.name if action else ""
     if action is None:
-        return Outcome(responses.UNKNOWN_ACTION, name, auth="unknown_action")
+        return Outcome(responses.UNKNOWN_ACTION, name, auth="unknown_action",
+                       refusal=Refusal(refusals.BAD_REQUEST, (), "unknown_action"))
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
         log.info("request %s: unreadable body for %s: %s", incoming.request_id, name, exc)
-        return Outcome(action.denials.generic("The request could not be read."), name, auth="bad_request")
+        return Outcome(action.denials.generic("The request could not be read."), name, auth="bad_request",
+                       refusal=Refusal(refusals.BAD_REQUEST, (), "The request body could not be read as a form."))
     params = {**get, **post}
     auth = authenticate(services, incoming, params, action.nonce_actions, action.nonce_field)
     user = auth.user
@@ -91,36 +105,43 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     if user is None and auth.reason == "db_error" and not action.public:
         # WordPress's database did not answer: nobody is logged in, but "logged out" would be a lie to the user.
         log.error("[WeCoza Core] request %s: %s: WordPress database unavailable", incoming.request_id, name)
-        return Outcome(responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503), name, 0, "db_error")
+        return Outcome(responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503), name, 0, "db_error",
+                       refusal=Refusal(refusals.UNAVAILABLE, (), "WordPress database unavailable"))
     denial = check_access(services, action, auth)
     if denial is not None:
         services.metrics.auth_rejected(action.name, denial[1])
-        return Outcome(denial[0], name, user.id if user else 0, denial[1])
+        return Outcome(denial[0], name, user.id if user else 0, denial[1], refusal=refusals.auth(denial[1]))
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
                         method=incoming.method, get=get, post=post, files=files, user=user,
                         inline_events=incoming.inline_events)
-    reply = run_handler(action.handler, ctx, lambda message, status: (
+    reply, refusal = run_handler(action.handler, ctx, lambda message, status: (
         responses.with_status(action.denials.generic(message), status) if status
         else action.denials.generic(message)), "An unexpected error occurred. Please try again.")
-    return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events))
+    return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events), refusal)
 
 
-def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> Reply:
-    """The handler's reply; a refusal's own reply; or ``error_reply(message, status or None)`` for a failure,
-    logged with the request id and without personal data."""
+def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tuple[Reply, Refusal | None]:
+    """(reply, refusal): the handler's reply; a refusal's own reply; or ``error_reply(message, status or None)``
+    for a failure, logged with the request id and without personal data."""
     try:
-        return handler(ctx)
+        reply = handler(ctx)
     except HandlerError as exc:
-        return exc.reply
+        return exc.reply, exc.reason()
     except DatabaseUnavailable as exc:
         log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", ctx.request_id, ctx.action, exc)
-        return error_reply(SERVICE_UNAVAILABLE, 503)
+        return error_reply(SERVICE_UNAVAILABLE, 503), Refusal(refusals.UNAVAILABLE, (), "PostgreSQL unavailable")
     except OSError as exc:
         log.error("[WeCoza Core] request %s: %s: file storage failed: %s", ctx.request_id, ctx.action, exc.strerror)
-        return error_reply(FILE_STORAGE_FAILED, None)
+        return error_reply(FILE_STORAGE_FAILED, None), Refusal(refusals.FAILED, (), "file storage failed")
     except Exception:
         log.exception("[WeCoza Core] request %s: %s failed", ctx.request_id, ctx.action)
-        return error_reply(unexpected, None)
+        return error_reply(unexpected, None), Refusal(refusals.FAILED, (), "unexpected error")
+    return reply, (Refusal(refusals.REFUSED) if refused(reply) else None)
+
+
+def refused(reply: Reply) -> bool:
+    """A reply in the failure envelope every handler uses (``wp_send_json_error``, the form posts' reply)."""
+    return reply.body.startswith(b'{"success":false')
 
 
 def check_access(services, action: Action, auth) -> tuple[Reply, str] | None:

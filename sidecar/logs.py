@@ -1,7 +1,10 @@
 """Logging: one JSON line per request, errors with the ``[WeCoza Core]`` prefix.
 
 Nothing here ever receives a cookie, nonce, password or form value: the request line
-holds ids, names, statuses and timings only.
+holds ids, names, statuses and timings only. A refused request's line also says why
+(``"refusal": {"kind", "fields", "message"}``, see ``refusals``): in the same line rather than
+a second one, so the status, the caller and the reason are read together and no line is lost
+between them.
 """
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def configure_logging(level: str = "info") -> None:
 
 
 def log_request(request_id: str, outcome, status: int, duration: float) -> None:
-    request_log.info("request", extra={"fields": {
+    fields = {
         "message": "request",
         "request_id": request_id,
         "action": outcome.action,
@@ -52,4 +55,7 @@ def log_request(request_id: str, outcome, status: int, duration: float) -> None:
         "duration_ms": round(duration * 1000, 2),
         "auth": outcome.auth,
         "events": len(outcome.events),
-    }})
+    }
+    if outcome.refusal is not None:
+        fields["refusal"] = outcome.refusal.as_log()
+    request_log.info("request", extra={"fields": fields})

@@ -439,10 +439,11 @@ def learners_create(ctx):
         learner_id = records.create(ctx, ctx.post, files)
     except ValidationFailed as exc:
         only_id = exc.errors == {"sa_id_no": ID_REQUIRED}
-        return form_reply(False, ID_REQUIRED if only_id else exc.message, errors=exc.errors)
+        raise HandlerError(form_reply(False, ID_REQUIRED if only_id else exc.message, errors=exc.errors)) from None
     except uploads.UploadRejected as exc:
         log.info("request %s: %s: upload refused (%s)", ctx.request_id, ctx.action, exc.reason)
-        return form_reply(False, f"Some files could not be uploaded: {exc.message} Nothing was saved.")
+        raise HandlerError(form_reply(False, f"Some files could not be uploaded: {exc.message} Nothing was saved.")) \
+            from None
     except _DATA_ERRORS as exc:
         _log_database_error(ctx, exc)
         return form_reply(False, CREATE_FAILED, 500)
@@ -471,12 +472,13 @@ def learners_update(ctx):
     try:
         records.update(ctx, learner_id, ctx.post, files)
     except ValidationFailed as exc:
-        return form_reply(False, exc.message, errors=exc.errors)
+        raise HandlerError(form_reply(False, exc.message, errors=exc.errors)) from None
     except records.LearnerMissing:
-        return form_reply(False, "Learner not found")
+        raise HandlerError(form_reply(False, "Learner not found")) from None
     except uploads.UploadRejected as exc:
         log.info("request %s: %s: upload refused (%s)", ctx.request_id, ctx.action, exc.reason)
-        return form_reply(False, f"Some files could not be uploaded: {exc.message} Nothing was saved.")
+        raise HandlerError(form_reply(False, f"Some files could not be uploaded: {exc.message} Nothing was saved.")) \
+            from None
     except _DATA_ERRORS as exc:
         _log_database_error(ctx, exc)
         return form_reply(False, UPDATE_FAILED, 500)
