@@ -141,3 +141,16 @@ def test_with_the_repairs_the_page_loads_the_script(admin_page, pages):
     assert admin_page.locator("script#wecoza-sidecar-page-repairs-js").count() == 1
     # the template left the form: not validated, not posted; the page still finds it by id
     assert admin_page.evaluate("document.getElementById('sponsor_template').closest('form') === null")
+
+
+def test_a_visitor_not_logged_in_sees_the_page_unchanged_and_one_log_line(browser, pages, db, wordpress_site):
+    learner_id = make_learner(db, postal_code="0007", city_town_id=1)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{pages['update']}{'&' if '?' in pages['update'] else '?'}learner_id={learner_id}")
+        assert page.input_value("#postal_code") == "0001"
+    finally:
+        context.close()
+    line = f"update form of learner {learner_id} keeps the rendered postal code: not logged in"
+    assert wordpress_site.debug_log().count(line) == 1
