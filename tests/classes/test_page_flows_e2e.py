@@ -1,7 +1,8 @@
 """The class capture page's flows as the unchanged page really posts them (recordings/page-requests.json,
 create-class.php): the admin's own rows of each group first, then the group's hidden template row, whose date
 the start-date handler has filled with the class start date. What the admin entered is stored, nothing else;
-the calendar shows it."""
+the calendar shows it; a QA visit recorded on the edit page shows on the QA widget."""
+import datetime
 import json
 
 from tests.classes import pages
@@ -128,3 +129,27 @@ def test_monthly_capture_stores_what_the_admin_entered(page, made, db):
     assert of_type(events_, "class_session") == [
         "2027-03-15T10:00", "2027-04-15T10:00", "2027-06-15T10:00", "2027-07-15T10:00"]   # May is stopped
     assert of_type(events_, "exception") == []
+
+
+def test_qa_visit_recorded_on_the_edit_page_shows_on_the_qa_widget(page, made, db, uploads_root):
+    """The edit page's QA row (with its report) makes a visit; the dashboard widget (qa-dashboard-widget.php)
+    then renders every recent visit's date, class code, subject and ``notes.substring(0, 80)``."""
+    visit_day = (datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(days=1)).isoformat()
+    class_id = made.class_row(class_code="PAGE-QA", class_subject="COMM")
+    qa_visits = json.dumps([{"date": visit_day, "type": "Initial QA Visit", "officer": "Jane QA", "hasNewFile": True}])
+    fields = pages.update_form(page.nonce("admin", CLASS_NONCE), class_id, code="PAGE-QA",
+                               qa_rows=[(visit_day, "Initial QA Visit", "Jane QA")], qa_visits_data=qa_visits)
+    response = page.class_form(fields, files=pages.qa_files(pages.PDF_BYTES))
+    assert response.status_code == 200 and response.json()["success"] is True, response.text
+    [visit] = db.all("SELECT * FROM qa_visits WHERE class_id = %s", (class_id,))
+    assert (visit["visit_date"].isoformat(), visit["visit_type"], visit["officer_name"]) == \
+        (visit_day, "Initial QA Visit", "Jane QA")
+    assert (uploads_root / visit["latest_document"]["file_path"]).read_bytes() == pages.PDF_BYTES
+
+    summary = page.post("get_qa_summary", {"nonce": page.nonce("admin", "qa_dashboard_nonce")}).json()
+    assert summary["success"] is True, summary
+    recent = summary["data"]["recent_visits"]
+    assert visit["id"] in [v["visit_id"] for v in recent]
+    for entry in recent:
+        assert isinstance(entry["visit_date"], str) and isinstance(entry["class_code"], str)
+        assert isinstance(entry.get("notes"), str), f"the widget calls notes.substring(): {entry}"
