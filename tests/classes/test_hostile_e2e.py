@@ -41,6 +41,12 @@ def replace(fields, name, value):
     return out if done else out + [(name, value)]
 
 
+def before_template(fields, pairs):
+    """``pairs`` (one row of a repeatable group) inserted before the group's hidden template row, its last."""
+    at = max(i for i, (key, _) in enumerate(fields) if key == pairs[0][0])
+    return fields[:at] + pairs + fields[at:]
+
+
 def without(fields, prefix):
     return [(k, v) for k, v in fields if not k.startswith(prefix)]
 
@@ -69,12 +75,14 @@ def without(fields, prefix):
     (lambda f: replace(f, "class_duration", "12abc"), "The class duration must be a whole number of hours."),
     (lambda f: replace(f, "initial_agent_start_date", "yesterday"),
      "The initial agent start date is not a valid date (YYYY-MM-DD)."),
-    (lambda f: replace(f, "stop_dates[]", "2026-05-01"), "Each class stop needs both a stop date and a restart date."),
+    (lambda f: replace(f, "stop_dates[]", "2026-05-01"),
+     "Class stop 1: give both the stop date and the restart date."),
     (lambda f: replace(replace(f, "stop_dates[]", "2026-05-10"), "restart_dates[]", "2026-05-01"),
-     "A restart date is before its stop date."),
+     "Class stop 1: the restart date is before the stop date."),
     (lambda f: replace(f, "event_types[]", "Exams"), "The event 'Exams' needs a date."),
-    (lambda f: replace(f, "backup_agent_dates[]", "2026-05-01"),
-     "A backup agent date was given without choosing the agent."),
+    # a real row: the last one, the page's template, carries the start date without an agent (test_page_rows.py)
+    (lambda f: before_template(f, [("backup_agent_ids[]", ""), ("backup_agent_dates[]", "2026-05-01")]),
+     "Backup agent 1: a date was given without choosing the agent."),
 ])
 def test_bad_class_forms_are_refused_and_change_nothing(change, message, page, nonce, db, uploads_root):
     fields = change(pages.capture_form(nonce, learners=[]))
