@@ -87,7 +87,8 @@ def test_weekly_capture_stores_what_the_admin_entered(page, made, db):
     assert row["backup_agent_ids"] == [{"agent_id": 5, "date": "2027-03-15"}, {"agent_id": 6, "date": "2027-04-12"}]
     assert row["stop_restart_dates"] == [{"stop_date": "2027-03-22", "restart_date": "2027-04-05"}]
     assert row["event_dates"] == [
-        {"type": "Deliveries", "description": "Deliver packs", "date": "2027-02-25", "status": "Completed", "notes": ""},
+        {"type": "Deliveries", "description": "Deliver packs", "date": "2027-02-25", "status": "Completed",
+         "notes": ""},
         {"type": "Exams", "description": "Final exam", "date": "2027-04-28", "status": "Pending", "notes": "Hall B"}]
     assert row["learner_ids"] == learners
     assert (row["initial_class_agent"], row["project_supervisor_id"], row["class_code"]) == (3, 2, "PAGE-WEEKLY")

@@ -170,8 +170,8 @@ def check_holidays(response, replayer, db, uploads_root, site):
     assert holidays[-3:] == [{"id": f"holiday_{day}", "title": title, "start": day, "allDay": True,
                               "display": "background", "classNames": ["wecoza-public-holiday"],
                               "extendedProps": {"type": "public_holiday", "interactive": False}}
-                             for day, title in (("2026-12-16", "Day of Reconciliation"), ("2026-12-25", "Christmas Day"),
-                                                ("2026-12-26", "Day of Goodwill"))]
+                             for day, title in (("2026-12-16", "Day of Reconciliation"),
+                                                ("2026-12-25", "Christmas Day"), ("2026-12-26", "Day of Goodwill"))]
 
 
 def stored_notes(db, class_id=CALENDAR_CLASS):
