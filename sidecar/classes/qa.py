@@ -322,7 +322,8 @@ def analytics(cur, start: datetime.date, end: datetime.date, subject: str | None
 def summary(cur, today: datetime.date) -> dict:
     cur.execute("""
         SELECT v.id AS visit_id, v.class_id, v.visit_date, v.visit_type, v.officer_name,
-               (v.latest_document IS NOT NULL) AS has_report, c.class_code, c.class_subject
+               (v.latest_document IS NOT NULL) AS has_report, c.class_code, c.class_subject,
+               '' AS notes  -- qa_visits has no notes; the QA widget calls notes.substring() on every visit
           FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
          WHERE v.visit_date <= %s
          ORDER BY v.visit_date DESC, v.id DESC LIMIT 5""", (today,))
