@@ -38,16 +38,17 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     @app.before_request
     def start_timer():
         g.started = time.perf_counter()
-        g.request_id = request.headers.get("X-WeCoza-Request-Id") or secrets.token_hex(8)
+        g.request_id = secrets.token_hex(8)  # a signed forward replaces it with the shim's id once verified
         g.outcome = None
 
     @app.after_request
     def finish(response):
         outcome = g.get("outcome")
+        duration = time.perf_counter() - g.started
         if outcome is not None:
-            duration = time.perf_counter() - g.started
             services.metrics.observe(outcome.action, response.status_code, duration)
-            log_request(g.request_id, outcome, response.status_code, duration)
+        route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        log_request(g.request_id, outcome, response.status_code, duration, request.method, route)
         return response
 
     @app.teardown_appcontext
@@ -83,6 +84,7 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
         forwarded, refusal = verify_forwarded(services, name)
         if refusal is not None:
             return refusal
+        g.request_id = forwarded.request_id
         g.outcome = run(incoming_from(forwarded))
         return to_response(services, g.outcome, forwarded.request_id, forwarded.timestamp)
 

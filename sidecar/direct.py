@@ -6,7 +6,6 @@ the browser; the dispatcher delivers them to WordPress.
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 
 from flask import g, request
@@ -18,6 +17,8 @@ from .phpform import FormError, parse_urlencoded, scalar
 
 # The nginx location that runs admin-ajax.php in PHP (config/nginx-direct-mode.conf).
 PHP_LOCATION = "@wordpress_php"
+# Metrics label and log name of every action the sidecar does not serve (the name is the client's, unbounded).
+NOT_ROUTED = "not_routed"
 
 
 def action_name(incoming: Incoming) -> str:
@@ -39,7 +40,7 @@ def register_direct(app, services) -> None:
         query = request.query_string.decode("latin-1")
         content_type = request.headers.get("Content-Type", "")
         incoming = Incoming(
-            request_id=secrets.token_hex(16),
+            request_id=g.request_id,  # ours: a client-chosen id never reaches the log
             method=request.method,
             query=query,
             content_type=content_type,
@@ -57,7 +58,7 @@ def register_direct(app, services) -> None:
             # of a routed action is never re-run by PHP, which could write twice.
             not_routed = responses.with_status(responses.UNKNOWN_ACTION, 404)
             not_routed = replace(not_routed, headers={**not_routed.headers, "X-Accel-Redirect": PHP_LOCATION})
-            outcome = Outcome(not_routed, name, auth="not_routed")
+            outcome = Outcome(not_routed, NOT_ROUTED, auth="not_routed")  # never the client's name: a label
         else:
             outcome = run_action(services, action, incoming)
         g.outcome = outcome

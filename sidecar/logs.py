@@ -1,4 +1,5 @@
-"""Logging: one JSON line per request, errors with the ``[WeCoza Core]`` prefix.
+"""Logging: one JSON line per request (gunicorn's access log is off: this is it), errors with the
+``[WeCoza Core]`` prefix.
 
 Nothing here ever receives a cookie, nonce, password or form value: the request line
 holds ids, names, statuses and timings only. A refused request's line also says why
@@ -45,17 +46,26 @@ def configure_logging(level: str = "info") -> None:
         root.propagate = False
 
 
-def log_request(request_id: str, outcome, status: int, duration: float) -> None:
-    fields = {
-        "message": "request",
-        "request_id": request_id,
-        "action": outcome.action,
-        "user_id": outcome.user_id,
-        "status": status,
-        "duration_ms": round(duration * 1000, 2),
-        "auth": outcome.auth,
-        "events": len(outcome.events),
-    }
-    if outcome.refusal is not None:
-        fields["refusal"] = outcome.refusal.as_log()
+# Logged names are cut: an action or route name may come from a client (direct mode, unknown paths).
+MAX_NAME = 100
+
+
+def log_request(request_id: str, outcome, status: int, duration: float, method: str = "", route: str = "") -> None:
+    """The one JSON line of a request: its action's outcome, or for other routes (health, metrics, events)
+    the route pattern it matched. Never a query string, header value or form value."""
+    fields = {"message": "request", "request_id": request_id}
+    if outcome is not None:
+        fields.update({
+            "action": (outcome.action or "")[:MAX_NAME],
+            "user_id": outcome.user_id,
+            "status": status,
+            "duration_ms": round(duration * 1000, 2),
+            "auth": outcome.auth,
+            "events": len(outcome.events),
+        })
+        if outcome.refusal is not None:
+            fields["refusal"] = outcome.refusal.as_log()
+    else:
+        fields.update({"method": method[:MAX_NAME], "route": route[:MAX_NAME], "status": status,
+                       "duration_ms": round(duration * 1000, 2)})
     request_log.info("request", extra={"fields": fields})

@@ -22,10 +22,9 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
         "timeout": 30,
         "graceful_timeout": 20,
         "keepalive": 5,
-        "accesslog": "-",
-        # No query string: admin-ajax query strings can carry ids and nonces.
-        "access_log_format": '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
-                             '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-wecoza-request-id}i)s"}',
+        # No access log: the sidecar writes one JSON line per request itself (sidecar/logs.py), with the verified
+        # request id and without query strings or client-chosen headers.
+        "accesslog": None,
         "errorlog": "-",
         "max_requests": 5000,
         # gunicorn's control socket is one per user and machine, shared by every instance: not wanted here.

@@ -104,3 +104,16 @@ def test_a_routed_action_is_never_rerun_by_php_when_the_sidecar_is_down(direct_s
                                  headers={"Cookie": browser_cookies(session)}, timeout=30)
     assert response.status_code == 502
     assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before
+
+
+def test_client_chosen_names_and_request_ids_never_become_labels_or_log_fields(direct_stack):
+    server, proxy = direct_stack
+    long_name = "x" * 20000
+    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php", data={"action": long_name},
+                             headers={"X-WeCoza-Request-Id": "client-chosen-id"}, timeout=30)
+    assert (response.status_code, response.text) == (400, "0")  # PHP answered the unknown action
+    metrics = requests.get(f"{server.url}/metrics", timeout=10).text
+    assert long_name[:200] not in metrics and 'action="not_routed"' in metrics
+    log = server.log()
+    assert long_name[:200] not in log and "client-chosen-id" not in log
+    assert '"action": "not_routed"' in log

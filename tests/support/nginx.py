@@ -3,12 +3,13 @@ admin-ajax.php to the sidecar first, PHP (here WordPress's `php -S`) only when t
 does not serve there (X-Accel-Redirect)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from .ports import LOOPBACK, free_port, spawn, stop_group, wait_for_http
 
-CONFIG = """
+CONFIG = """{user}
 worker_processes 1;
 pid {root}/nginx.pid;
 error_log {root}/error.log info;
@@ -52,8 +53,10 @@ class Nginx:
         self.url = f"http://{self.host}:{self.port}"
         self.conf = root / "nginx.conf"
         root.mkdir(parents=True, exist_ok=True)
-        self.conf.write_text(CONFIG.format(root=root, host=self.host, port=self.port, sidecar=sidecar_hostport,
-                                           wordpress=wordpress_hostport))
+        # As root, nginx's workers would run as nobody, who cannot write request bodies into the test's 0700 folder.
+        user = "user root;" if os.geteuid() == 0 else ""
+        self.conf.write_text(CONFIG.format(user=user, root=root, host=self.host, port=self.port,
+                                           sidecar=sidecar_hostport, wordpress=wordpress_hostport))
         self.proc = None
 
     def start(self):
