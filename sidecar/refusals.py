@@ -6,6 +6,7 @@ fixed text; an exception that refuses input says itself what to log (its ``refus
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 AUTH = "auth"                # not logged in, no capability, bad nonce (the reason is the message)
@@ -27,6 +28,14 @@ class Refusal:
 
     def as_log(self) -> dict:
         return {"kind": self.kind, "fields": list(self.fields), "message": self.message}
+
+
+def fixed(message: str, *fields: str, kind: str = REFUSED) -> Refusal | None:
+    """A refusal logged with the caller's fixed ``message`` and the field names at fault. None inside an
+    ``except`` block: there the exception being handled says why (its message may quote the input)."""
+    if sys.exc_info()[1] is not None:
+        return None
+    return Refusal(kind, fields, message)
 
 
 def auth(reason: str) -> Refusal:

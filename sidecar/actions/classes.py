@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import psycopg2
 
-from .. import responses, uploads
+from .. import refusals, responses, uploads
 from ..guard import HandlerError
 from ..registry import Denials, registry
 from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, removal, save
@@ -30,8 +30,9 @@ def string_denials(nonce_message: str, capability_message: str = NO_PERMISSION) 
                    order=("nonce", "capability"), generic=lambda msg: responses.error(msg, 500))
 
 
-def fail(message: str) -> HandlerError:
-    return HandlerError(responses.error(message))
+def fail(message: str, *fields: str, kind: str = refusals.REFUSED) -> HandlerError:
+    """The action's ``{"success":false,"data":message}``; the log gets ``message`` and ``fields`` (see refusals.fixed)."""
+    return HandlerError(responses.error(message), refusals.fixed(message, *fields, kind=kind))
 
 
 def with_filter(reply: responses.Reply, action_filter) -> responses.Reply:
@@ -109,7 +110,7 @@ def delete_class(ctx):
     # The answer adds class_subject and class_code, which the single-class page reads.
     class_id = class_id_param(ctx)
     if not class_id:
-        raise fail("Invalid class ID provided.")
+        raise fail("Invalid class ID provided.", "class_id", kind=refusals.VALIDATION)
     try:
         with ctx.transaction() as unit:
             row = removal.delete_class(unit, class_id)
@@ -133,11 +134,11 @@ def get_calendar_events(ctx):
     # stop periods and public holidays (unless overridden); no invented "sample" sessions.
     class_id = class_id_param(ctx, ctx.params)
     if not class_id:
-        raise fail("Invalid class ID provided.")
+        raise fail("Invalid class ID provided.", "class_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
         row = calendar.load_class(unit.cursor, class_id)
     if row is None:
-        raise fail("Class not found.")
+        raise fail("Class not found.", "class_id", kind=refusals.NOT_FOUND)
     return responses.json_reply(calendar.class_events(row))
 
 
@@ -176,14 +177,14 @@ def get_class_subjects(ctx):
     code = ctx.get.get("class_type")
     code = clean_line(code) if isinstance(code, str) else ""
     if not code:
-        raise fail("Class type is required.")
+        raise fail("Class type is required.", "class_type", kind=refusals.VALIDATION)
     subjects = []
     if len(code) <= lookups.MAX_TYPE_CODE:
         with ctx.transaction() as unit:
             subjects = lookups.cached(ctx.services, unit.cursor, ("subjects", code),
                                       lambda cur: lookups.subjects_for(cur, code))
     if not subjects:
-        raise fail("No subjects found for the selected class type.")
+        raise fail("No subjects found for the selected class type.", "class_type", kind=refusals.NOT_FOUND)
     return with_filter(responses.success(subjects), SUBJECTS_FILTER)
 
 
@@ -221,11 +222,11 @@ def uploads_base(ctx) -> str:
 def get_class_notes(ctx):
     class_id = class_id_param(ctx)
     if not class_id:
-        raise fail("Invalid class ID")
+        raise fail("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
         stored = notes.read_notes(unit.cursor, class_id)
     if stored is None:
-        raise fail("Class not found")
+        raise fail("Class not found", "class_id", kind=refusals.NOT_FOUND)
     names = people.display_names(ctx.services, notes.author_ids(stored))
     return responses.success({"notes": notes.notes_for_page(stored, names)})
 
@@ -241,7 +242,7 @@ def get_class_notes(ctx):
 def save_class_note(ctx):
     class_id = class_id_param(ctx)
     if not class_id:
-        raise fail("Invalid class ID")
+        raise fail("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     try:
         posted = notes.read_note(ctx.post.get("note"))
         with ctx.transaction() as unit:
@@ -263,11 +264,11 @@ def save_class_note(ctx):
 def delete_class_note(ctx):
     class_id = class_id_param(ctx)
     if not class_id:
-        raise fail("Invalid class ID")
+        raise fail("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     note_id = ctx.post.get("note_id")
     note_id = clean_line(note_id, 64) if isinstance(note_id, str) else ""
     if not note_id:
-        raise fail("Note ID not provided")
+        raise fail("Note ID not provided", "note_id", kind=refusals.VALIDATION)
     try:
         with ctx.transaction() as unit:
             notes.delete_note(unit, class_id, note_id)
@@ -296,9 +297,9 @@ def upload_attachment(ctx):
     # the stored file's own identifier, not a post id. `upload_files` is required as in the reference.
     upload = ctx.files.get("file")
     if not hasattr(upload, "data"):
-        raise fail("No file uploaded")
+        raise fail("No file uploaded", "file", kind=refusals.VALIDATION)
     if ctx.user is None or not ctx.user.has_cap("upload_files"):
-        raise fail("You do not have permission to upload files")
+        raise fail("You do not have permission to upload files", kind=refusals.AUTH)
     context = clean_line(ctx.post.get("context") if isinstance(ctx.post.get("context"), str) else "", 50)
     try:
         uploads.check(upload, uploads.ATTACHMENT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from .. import responses, uploads
+from .. import refusals, responses, uploads
 from ..guard import HandlerError
 from ..registry import MVC_DENIALS, registry
 from ..classes import events, people, qa
@@ -22,8 +22,9 @@ DASHBOARD_NONCE = "qa_dashboard_nonce"
 CLASS_NONCE = "wecoza_class_nonce"
 
 
-def refuse(message: str, status: int = 400) -> HandlerError:
-    return HandlerError(responses.message_error(message, status))
+def refuse(message: str, *fields: str, status: int = 400, kind: str = refusals.REFUSED) -> HandlerError:
+    """The MVC ``{"message"}`` error; the log gets ``message`` and ``fields`` (see refusals.fixed)."""
+    return HandlerError(responses.message_error(message, status), refusals.fixed(message, *fields, kind=kind))
 
 
 def today() -> datetime.date:
@@ -86,10 +87,10 @@ def visits_of_requested_class(ctx):
     """(class_id, its QA visits) for the request's ``class_id``; refuses an invalid or unknown class."""
     class_id = int_param(ctx, "class_id")
     if not class_id:
-        raise refuse("Invalid class ID")
+        raise refuse("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
         if not class_exists(unit.cursor, class_id):
-            raise refuse("Class not found")
+            raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
         return class_id, qa.class_visits(unit.cursor, class_id)
 
 
@@ -106,30 +107,30 @@ def create_qa_visit(ctx):
     # findings, visit_notes, ...) have no column in production and are not stored.
     class_id = int_param(ctx, "class_id")
     if not class_id:
-        raise refuse("Invalid class ID")
+        raise refuse("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     raw_date = ctx.params.get("visit_date")
     visit_date = parse_date(raw_date) if isinstance(raw_date, str) else None
     if visit_date is None:
-        raise refuse("A valid visit date (YYYY-MM-DD) is required")
+        raise refuse("A valid visit date (YYYY-MM-DD) is required", "visit_date", kind=refusals.VALIDATION)
     raw_type = ctx.params.get("visit_type")
     visit_type = clean_line(raw_type, 255) if isinstance(raw_type, str) else ""
     if not visit_type or visit_type == "routine":
         visit_type = qa.VISIT_TYPES[0]
     if visit_type not in qa.VISIT_TYPES:
-        raise refuse("Unknown visit type. Choose " + ", ".join(qa.VISIT_TYPES))
+        raise refuse("Unknown visit type. Choose " + ", ".join(qa.VISIT_TYPES), "visit_type", kind=refusals.VALIDATION)
     officer_raw = ctx.params.get("officer_name")
     officer = clean_line(officer_raw, 255) if isinstance(officer_raw, str) else ""
     officer_id = strict_id(ctx.params.get("qa_officer_id"))
     with ctx.transaction() as unit:
         cur = unit.cursor
         if not class_exists(cur, class_id):
-            raise refuse("Class not found")
+            raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
         if not officer and officer_id:
             cur.execute("SELECT concat_ws(' ', first_name, surname) AS name FROM public.agents WHERE agent_id = %s",
                         (officer_id,))
             row = cur.fetchone()
             if row is None:
-                raise refuse("Unknown QA officer")
+                raise refuse("Unknown QA officer", "qa_officer_id", kind=refusals.VALIDATION)
             officer = row["name"]
         cur.execute("INSERT INTO public.qa_visits (class_id, visit_date, visit_type, officer_name, created_at, "
                     "updated_at) VALUES (%s, %s, %s, %s, now(), now()) RETURNING id",
@@ -154,9 +155,9 @@ def export_qa_reports(ctx):
     fmt = ctx.params.get("format")
     fmt = fmt.strip().lower() if isinstance(fmt, str) and fmt.strip() else "csv"
     if fmt == "pdf":
-        raise refuse("PDF export not implemented yet")
+        raise refuse("PDF export not implemented yet", "format", kind=refusals.VALIDATION)
     if fmt != "csv":
-        raise refuse("Unsupported export format")
+        raise refuse("Unsupported export format", "format", kind=refusals.VALIDATION)
     try:
         start, end = qa.date_range(ctx.params, today())
     except FormInvalid as exc:
@@ -185,11 +186,11 @@ def delete_qa_report(ctx):
     raw_index = ctx.params.get("report_index")
     index = php_intval(raw_index) if isinstance(raw_index, str) and raw_index.strip() else -1
     if not class_id or (not report_id and index < 0):
-        raise refuse("Invalid input data")
+        raise refuse("Invalid input data", "class_id", "report_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
         cur = unit.cursor
         if not class_exists(cur, class_id):
-            raise refuse("Class not found")
+            raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
         cur.execute("SELECT id, latest_document FROM public.qa_visits WHERE class_id = %s "
                     "ORDER BY visit_date DESC, id FOR UPDATE", (class_id,))
         visits = cur.fetchall()
@@ -198,7 +199,7 @@ def delete_qa_report(ctx):
         else:
             visit = visits[index] if index < len(visits) else None
         if visit is None or not visit["latest_document"]:
-            raise refuse("Report not found")
+            raise refuse("Report not found", "report_id", kind=refusals.NOT_FOUND)
         cur.execute("UPDATE public.qa_visits SET latest_document = NULL, updated_at = now() WHERE id = %s",
                     (visit["id"],))
         qa.remove_unreferenced(unit, [visit["latest_document"]])
@@ -243,10 +244,10 @@ def submit_qa_question(ctx):
     question = clean_text(ctx.post.get("question") if isinstance(ctx.post.get("question"), str) else "", 5000)
     context = clean_text(ctx.post.get("context") if isinstance(ctx.post.get("context"), str) else "", 5000)
     if not class_id or not question:
-        raise refuse("Invalid input data")
+        raise refuse("Invalid input data", "class_id", "question", kind=refusals.VALIDATION)
     attachment = ctx.files.get("attachment")
     if attachment is not None and not hasattr(attachment, "data"):
-        raise refuse("Invalid input data")
+        raise refuse("Invalid input data", "attachment", kind=refusals.VALIDATION)
     if attachment is not None:
         try:
             uploads.check(attachment, qa.QA_QUESTION)
@@ -259,7 +260,7 @@ def submit_qa_question(ctx):
     try:
         with ctx.transaction() as unit:
             if not class_exists(unit.cursor, class_id):
-                raise refuse("Class not found")
+                raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
             if attachment is not None:
                 stored = uploads.stage(unit, attachment, qa.QA_QUESTION, f"{QUESTION_DIR}/{class_id}", "question_")
             unit.emit(events.check("wecoza_qa_question_submitted"),

@@ -109,3 +109,17 @@ def test_refusals_are_logged_with_their_reason_and_without_values(sidecar_server
     for what, value in submitted.items():
         assert value not in sidecar_log, f"the submitted {what} is in the sidecar's log"
     assert mark not in sidecar_log
+
+
+def test_fixed_text_refusals_name_their_field(sidecar_server, wordpress_site, routed, login):
+    admin = login("admin")
+    since = len(sidecar_server.log())
+    nonce = create_nonce(wordpress_site, admin, "wecoza_class_nonce")
+    for class_id in ("not-a-number", "2147000000"):
+        reply = admin.post(ajax_url(wordpress_site), data={"action": "get_class_notes", "nonce": nonce,
+                                                            "class_id": class_id}, timeout=30)
+        assert reply.json()["success"] is False
+    assert [line["refusal"] for line in request_lines(sidecar_server, since, "get_class_notes")] == [
+        {"kind": "validation", "fields": ["class_id"], "message": "Invalid class ID"},
+        {"kind": "not_found", "fields": ["class_id"], "message": "Class not found"},
+    ]
