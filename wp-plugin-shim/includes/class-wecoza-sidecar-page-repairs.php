@@ -8,8 +8,9 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * On the learner capture and update pages: a small script that lets the page's own submit button work, and the
- * update form pre-filled with the learner's own postal code (the legacy render put the city's there).
+ * On the learner capture and update pages: a small script that lets the page's own submit button work and post the
+ * assessment date typed, and the update form pre-filled with the learner's own postal code (the legacy render put
+ * the city's there).
  *
  * Both repairs can be switched off with the `wecoza_sidecar_page_repairs` filter (return false).
  */
