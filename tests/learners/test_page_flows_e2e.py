@@ -88,15 +88,6 @@ def test_capture_with_a_portfolio_as_the_page_posts_it(ajax, db, capture_page, u
     assert row["scanned_portfolio"] == portfolio["file_path"]
 
 
-def test_capture_keeps_the_assessment_date_typed_in_the_first_date_input(ajax, db, capture_page, learners):
-    """Both date inputs show when "Assessed" is chosen; the first sits beside the levels the admin just chose,
-    the second below them. An admin who fills the first expects that date stored."""
-    email = f"{secrets.token_hex(4)}@learner-tests.example"
-    assert CAPTURED in page_post(ajax, capture_page, assessed(email, ["2026-11-20", ""]), sponsors=("1",))
-    row = captured(db, learners, email)
-    assert row["placement_assessment_date"] is not None and row["placement_assessment_date"].isoformat() == "2026-11-20"
-
-
 def test_delete_from_the_list_view(ajax, db, learners):
     learner = learners.make(first_name="Listed", surname="For Delete")
     rows = ajax.post("fetch_learners_data", nonce_action="learners_nonce").json()["data"]

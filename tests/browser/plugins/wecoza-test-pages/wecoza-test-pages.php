@@ -110,7 +110,9 @@ function wecoza_test_pages_learner_fields( array $learner, $update ) {
 		// The capture page: communication_level is required although hidden until "Assessed" is chosen.
 		$html .= '<div class="placement_fields d-none">' . $select( 'communication_level', $lk['communication'] )
 			. $select( 'numeracy_level', $lk['numeracy'], false ) . $text( 'placement_assessment_date', false, 'date' ) . '</div>';
-		$html .= '<div class="placement_fields d-none">' . $text( 'placement_assessment_date', false, 'date' ) . '</div>';
+		// And a second assessment date input, same name and id, in a row below; the page's script finds the date by
+		// id, so it shows only the first: this one stays hidden and empty, and is posted last.
+		$html .= '<div class="placement_date_again d-none">' . $text( 'placement_assessment_date', false, 'date' ) . '</div>';
 	}
 	$html .= sprintf( '<label for="employment_status">employment_status</label><select id="employment_status" name="employment_status" required>%s</select>',
 		wecoza_test_pages_options( array( '1' => 'Employed', '0' => 'Unemployed' ), $bool( 'employment_status' ) ) );
