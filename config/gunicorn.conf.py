@@ -9,4 +9,5 @@ prepare_multiprocess_metrics()
 _config = load_config()
 _host, _port = _config.bind
 globals().update(gunicorn_settings(f"{_host}:{_port}", int(os.environ.get("WECOZA_WORKERS", "0")) or None))
-# HUP reloads gracefully: new workers start with the new code and configuration, old ones finish their requests.
+# HUP reloads gracefully: new workers start with the new code and re-read the configuration and wp-config.php
+# (sidecar/serving.py: worker_app), old ones finish their requests.

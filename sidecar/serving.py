@@ -1,5 +1,10 @@
 """``wecoza-sidecar serve``: the Flask app under gunicorn, with the production settings of
-``config/gunicorn.conf.py`` (which imports ``gunicorn_settings`` from here)."""
+``config/gunicorn.conf.py`` (which imports ``gunicorn_settings`` from here).
+
+Each worker reads the configuration itself, after the fork (``worker_app``): the settings file and wp-config.php
+(keys and salts included) as they are when the worker starts. HUP replaces every worker, so a rotated salt takes
+effect at the next reload; the master never builds the app.
+"""
 from __future__ import annotations
 
 import multiprocessing
@@ -27,6 +32,8 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
         "accesslog": None,
         "errorlog": "-",
         "max_requests": 5000,
+        # The app is built in each worker, never in the master (see worker_app).
+        "preload_app": False,
         # gunicorn's control socket is one per user and machine, shared by every instance: not wanted here.
         "control_socket_disable": True,
         "max_requests_jitter": 500,
@@ -43,9 +50,42 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+def worker_app():
+    """The WSGI app of one worker, built from the configuration as it is now.
+
+    A configuration that can no longer be read does not stop the master, nor leave the worker on the old keys:
+    the worker answers 503 to everything until the configuration is fixed and the sidecar reloaded.
+    """
+    from .config import ConfigError, load_config, require_complete
+    try:
+        config = load_config()
+        require_complete(config)
+    except ConfigError as exc:
+        return configuration_unavailable(str(exc))
+    from .app import create_app
+    return create_app(config)
+
+
+def configuration_unavailable(reason: str):
+    import json
+    import logging
+    from .logs import configure_logging
+    configure_logging()
+    logging.getLogger("wecoza.sidecar").error(
+        "[WeCoza Core] this worker serves nothing: the configuration cannot be read (%s); "
+        "fix it, then reload the sidecar", reason)
+    body = json.dumps({"status": "fail", "error": "configuration_unavailable"}).encode()
+
+    def app(environ, start_response):
+        start_response("503 Service Unavailable", [("Content-Type", "application/json"),
+                                                   ("Content-Length", str(len(body)))])
+        return [body]
+    return app
+
+
 class SidecarApplication(BaseApplication):
     def __init__(self, config, options: dict, dispatch: bool):
-        self._config = config
+        self._config = config  # the master's copy, read at start: for the dispatcher only, never for requests
         self._options = options
         self._dispatch = dispatch
         super().__init__()
@@ -62,8 +102,7 @@ class SidecarApplication(BaseApplication):
         start_in_background(self._config)
 
     def load(self):
-        from .app import create_app
-        return create_app(self._config)
+        return worker_app()
 
 
 def sweep_uploads(config) -> None:
