@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# install-system-deps.sh: make this Debian 12 machine able to run the test suite. Idempotent.
-#   1. installs the Debian packages below that are missing (apt-get update only when something is missing);
+# install-system-deps.sh [--demo]: make this Debian 12 machine able to run the test suite (or, with --demo, only the
+# demo: no nginx, no chromium). Idempotent.
+#   1. installs the Debian packages below that are missing (apt-get update only when something is missing); the
+#      services those packages bring (PostgreSQL, MariaDB, nginx) are neither started by the packages nor enabled at
+#      boot: this script starts the databases when it is run, without systemd, and nothing else needs them running;
 #   2. starts PostgreSQL and MariaDB when they do not answer on 127.0.0.1 (no systemd needed).
 # Needs root, or sudo without a password, only when there is something to do.
 set -euo pipefail
 
-PACKAGES=(
+DEMO_PACKAGES=(
   postgresql mariadb-server mariadb-client
   php-cli php-mysql php-pgsql php-curl php-xml php-mbstring
-  nginx-light wordpress wordpress-theme-twentytwentythree
-  rsync ca-certificates python3-venv chromium
+  wordpress wordpress-theme-twentytwentythree
+  rsync ca-certificates python3-venv
 )
+TEST_ONLY_PACKAGES=(nginx-light chromium)   # direct-mode tests behind nginx; browser tests
+# Debian package -> the service it enables at boot
+declare -A SERVICES=([postgresql]=postgresql [mariadb-server]=mariadb [nginx-light]=nginx)
+
+case ${1:-} in
+  --demo) PACKAGES=("${DEMO_PACKAGES[@]}") ;;
+  "") PACKAGES=("${DEMO_PACKAGES[@]}" "${TEST_ONLY_PACKAGES[@]}") ;;
+  *) echo "usage: install-system-deps.sh [--demo]" >&2; exit 2 ;;
+esac
 PG_PORT=5432
 MYSQL_PORT=3306
 
@@ -38,7 +50,23 @@ done
 if ((${#missing[@]})); then
   echo "install-system-deps: installing ${missing[*]}"
   as_root apt-get update -qq
+  # policy-rc.d (Debian's invoke-rc.d policy) keeps the packages from starting their services; ours only when the
+  # machine has none.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+    trap 'as_root rm -f '"$policy" EXIT
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  for pkg in "${missing[@]}"; do
+    service=${SERVICES[$pkg]:-}
+    [[ -n $service ]] || continue
+    if command -v systemctl >/dev/null 2>&1; then  # works without a running systemd too
+      as_root systemctl disable --quiet "$service" 2>/dev/null || true
+    fi
+    as_root update-rc.d "$service" disable >/dev/null 2>&1 || true
+    echo "install-system-deps: $service is not enabled at boot (this script starts what is needed)"
+  done
 fi
 
 # ------------------------------------------------------------------ PostgreSQL

@@ -1,0 +1,1 @@
+"""Helpers shared by the test suite and the demo stack (neither imports the other)."""
