@@ -4,14 +4,24 @@ Sessions come from ``schedule.generate`` (so they honour exceptions, stop period
 holidays); then one background event per exception date; then, per stop/restart pair, a stop
 event, a restart event and one event for each day strictly between them.
 
-Deviation from the reference: a class without a schedule gets no invented "sample" sessions.
+Deviations from the reference: a class without a schedule gets no invented "sample" sessions. The
+answer is bounded (a stop from 1900 to 2200 made the reference answer 36 MB): only the days FullCalendar
+asks for (its ``start``/``end``) are built, stopped days only while the class runs
+(``schedule.class_range``), and at most ``MAX_EVENTS`` events.
 """
 from __future__ import annotations
 
 import datetime
+import heapq
+import itertools
 
 from . import holidays, schedule as sched
 
+# The pages show one class in FullCalendar's month and week views (a few weeks per request) and in a list view
+# that asks for the whole class. A year of daily sessions is ~365 events plus markers, a real class far fewer:
+# 2000 (about 750 kB) is well above any real class. Past it the events of the earliest days are kept.
+MAX_EVENTS = 2000
+ONE_DAY = datetime.timedelta(days=1)
 SESSION_CLASSES = ["wecoza-class-event", "text-primary"]
 
 
@@ -55,57 +65,88 @@ def load_class(cur, class_id: int) -> dict | None:
     return dict(row) if row is not None else None
 
 
-def class_events(row: dict, target_hours=None) -> list[dict]:
-    """Every calendar event of the class row (``class_id``, ``class_code``, ``class_subject``,
-    ``class_duration``, ``schedule_data``, ``stop_restart_dates``)."""
+def window(start, end) -> tuple[datetime.date | None, datetime.date | None]:
+    """The days of FullCalendar's ``start``/``end`` parameters (``2026-11-29T00:00:00+02:00``), both included;
+    a side that is missing or not a date is open. The list view posts neither and gets the whole class."""
+    def day(value):
+        return sched.parse_date(value[:10]) if isinstance(value, str) else None
+    return day(start), day(end)
+
+
+def class_events(row: dict, target_hours=None, days=(None, None)) -> list[dict]:
+    """The calendar events of the class row (``class_id``, ``class_code``, ``class_subject``,
+    ``class_duration``, ``schedule_data``, ``stop_restart_dates``) on the ``days`` (first, last) asked for, in the
+    reference's order; at most ``MAX_EVENTS``, those of the earliest days when there are more."""
     class_id = row["class_id"]
-    subject = row.get("class_subject") or ""
     plan = sched.from_stored(row.get("schedule_data"))
     stops_raw = row.get("stop_restart_dates")
-    periods = sched.stop_periods(stops_raw)
     if target_hours is None:
         target_hours = row.get("class_duration") or None
-    sessions = sched.generate(plan, stops=periods, holidays=holidays.holiday_dates, target_hours=target_hours)
-    events = [_session_event(class_id, row, plan, s) for s in sessions]
+    sessions = sched.generate(plan, stops=sched.stop_periods(stops_raw), holidays=holidays.holiday_dates,
+                              target_hours=target_hours)
+    low, high = days
 
-    for day, reason in plan.exceptions.items():
-        reason = reason or "No reason specified"
-        events.append({
-            "id": f"exception_{class_id}_{day.isoformat()}", "title": f"Exception - {reason}",
-            "start": day.isoformat(), "allDay": True, "display": "background",
-            "classNames": ["wecoza-exception-event"],
-            "extendedProps": {"type": "exception", "reason": reason, "scheduleFormat": "v2.0"},
-        })
+    def asked(day: datetime.date) -> bool:
+        return (low is None or day >= low) and (high is None or day <= high)
 
+    # Each stream yields (day, place in the reference's order, event) by day, so the cap keeps the earliest days.
+    streams = [
+        ((s.date, (0, i), _session_event(class_id, row, plan, s)) for i, s in enumerate(sessions) if asked(s.date)),
+        ((day, (1, i), _exception_event(class_id, day, reason))
+         for i, (day, reason) in sorted(enumerate(plan.exceptions.items()), key=lambda item: item[1][0])
+         if asked(day)),
+    ]
+    span = sched.class_range(plan, sessions)
     entries = stops_raw if isinstance(stops_raw, list) else []
     for index, entry in enumerate(entries):
         pair = sched.stop_periods([entry])
-        if not pair:
-            continue
-        stop, restart = pair[0]
-        stop_s, restart_s = stop.isoformat(), restart.isoformat()
-        events.append({
+        if pair:
+            streams.append(_stop_events(class_id, row, index, *pair[0], span, asked, low, high))
+    merged = heapq.merge(*streams, key=lambda item: item[0])
+    kept = sorted(itertools.islice(merged, MAX_EVENTS), key=lambda item: item[1])
+    return [event for _, _, event in kept]
+
+
+def _exception_event(class_id, day: datetime.date, reason: str) -> dict:
+    reason = reason or "No reason specified"
+    return {
+        "id": f"exception_{class_id}_{day.isoformat()}", "title": f"Exception - {reason}",
+        "start": day.isoformat(), "allDay": True, "display": "background",
+        "classNames": ["wecoza-exception-event"],
+        "extendedProps": {"type": "exception", "reason": reason, "scheduleFormat": "v2.0"},
+    }
+
+
+def _stop_events(class_id, row, index, stop, restart, span, asked, low, high):
+    """One stop/restart pair: its two markers (always, when asked: they are what was entered) and one event per
+    stopped day strictly between them, only on days the class runs (``span``) and that were asked for."""
+    subject = row.get("class_subject") or ""
+    stop_s, restart_s = stop.isoformat(), restart.isoformat()
+    if asked(stop):
+        yield stop, (2, index, 0), {
             "id": f"class_stop_{class_id}_{index}", "title": "Class Stopped", "start": stop_s, "allDay": True,
             "display": "block", "classNames": ["text-danger", "wecoza-stop"],
             "extendedProps": {"type": "stop_date", "class_id": class_id,
                               "description": f"Class Stopped: {stop_s}\\nClass: {subject}", "interactive": False},
-        })
-        events.append({
-            "id": f"class_restart_{class_id}_{index}", "title": "Restart", "start": restart_s, "allDay": True,
-            "display": "block", "classNames": ["text-danger", "wecoza-restart"],
-            "extendedProps": {"type": "restart_date", "class_id": class_id,
-                              "description": f"Class Restart: {restart_s}\\nClass: {subject}", "interactive": False},
-        })
-        day = stop + datetime.timedelta(days=1)
-        while day < restart:
+        }
+    if span is not None:
+        day = max(stop + ONE_DAY, span[0], low or span[0])
+        last = min(restart - ONE_DAY, span[1], high or span[1])
+        while day <= last:
             day_s = day.isoformat()
-            events.append({
+            yield day, (2, index, 2, day), {
                 "id": f"stop_period_{class_id}_{index}_{day_s}", "title": "", "start": day_s, "allDay": True,
                 "display": "block", "classNames": ["text-danger", "wecoza-stop-period"],
                 "extendedProps": {"type": "stop_period", "class_id": class_id,
                                   "description": (f"Class Stopped Period: {day_s}\\nClass: {subject}"
                                                   f"\\nStopped from {stop_s} to {restart_s}"),
                                   "interactive": False},
-            })
-            day += datetime.timedelta(days=1)
-    return events
+            }
+            day += ONE_DAY
+    if asked(restart):
+        yield restart, (2, index, 1), {
+            "id": f"class_restart_{class_id}_{index}", "title": "Restart", "start": restart_s, "allDay": True,
+            "display": "block", "classNames": ["text-danger", "wecoza-restart"],
+            "extendedProps": {"type": "restart_date", "class_id": class_id,
+                              "description": f"Class Restart: {restart_s}\\nClass: {subject}", "interactive": False},
+        }

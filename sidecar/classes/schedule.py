@@ -317,7 +317,7 @@ def generate(schedule: Schedule, *, stops=(), holidays=None, target_hours: float
     open_ended = schedule.end is None
     has_times = bool(schedule.per_day) or schedule.single is not None
     if not open_ended:
-        last = min(schedule.end, first + datetime.timedelta(days=MAX_SPAN_DAYS))
+        last = _closed_end(schedule)
     elif target_hours and target_hours > 0 and has_times:
         last = first + datetime.timedelta(days=MAX_SPAN_DAYS)
     else:
@@ -335,6 +335,30 @@ def generate(schedule: Schedule, *, stops=(), holidays=None, target_hours: float
         if open_ended and target_hours and total >= target_hours - 1e-9:
             break
     return sessions
+
+
+def _closed_end(schedule: Schedule) -> datetime.date:
+    """The last day sessions are generated for a schedule with an end date."""
+    return min(schedule.end, schedule.start + datetime.timedelta(days=MAX_SPAN_DAYS))
+
+
+def class_range(schedule: Schedule, sessions) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day the class runs (``sessions``: what ``generate`` made of it), which bound what a
+    stop period can stop; None when it does not run at all.
+
+    * direct entries: the first to the last entry;
+    * with an end date: the start date to the end date (at most ``MAX_SPAN_DAYS``, as sessions are generated);
+    * without one: the start date to the last session (the start date when none). Such a class ends when its
+      hours are reached, or at the generator's horizon; its sessions are generated around the stop periods, so
+      a stop the class resumes from lies inside, and after the last session there is no class left to stop.
+    """
+    if schedule.direct:
+        return schedule.direct[0][0], schedule.direct[-1][0]
+    if schedule.start is None or (schedule.end is not None and schedule.end < schedule.start):
+        return None
+    if schedule.end is not None:
+        return schedule.start, _closed_end(schedule)
+    return schedule.start, max((s.date for s in sessions), default=schedule.start)
 
 
 def _holiday_set(holidays, first, last) -> set:

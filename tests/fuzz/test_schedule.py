@@ -167,13 +167,17 @@ def test_calendar_events_never_fail(data, stop_data, duration, class_id, code):
     assert all(isinstance(e, dict) and isinstance(e.get("id"), str) and "start" in e for e in events)
 
 
+CLASS_RUN = {"pattern": "custom", "startDate": "2026-03-02", "endDate": "2026-06-26"}
+
+
 @FUZZ
-@given(bounded_stops() | stops, st.integers(1, 2**31 - 1))
+@given(bounded_stops() | stops, st.integers(1, 2**31 - 1), st.sampled_from([None, CLASS_RUN]))
 @case
-def test_stop_period_events_never_fail(stop_data, class_id):
-    """The stop/restart part of the calendar alone (no schedule), so its failures show on their own."""
+def test_stop_period_events_never_fail(stop_data, class_id, schedule_data):
+    """The stop/restart part of the calendar alone (no sessions), so its failures show on their own. Stopped
+    days are drawn only while the class runs (2 March to 26 June; never without a schedule)."""
     row = {"class_id": class_id, "class_code": "C", "class_subject": "S", "class_duration": None,
-           "schedule_data": None, "stop_restart_dates": stop_data}
+           "schedule_data": schedule_data, "stop_restart_dates": stop_data}
     events = class_events(row)
     if not isinstance(stop_data, list):
         # The contract's shape is a list. schedule.stop_periods() also reads the values of a JSON object
@@ -183,4 +187,7 @@ def test_stop_period_events_never_fail(stop_data, class_id):
     periods = stop_periods(stop_data)
     kinds = [e["extendedProps"]["type"] for e in events]
     assert kinds.count("stop_date") == kinds.count("restart_date") == len(periods)
-    assert kinds.count("stop_period") == sum(max((restart - stop).days - 1, 0) for stop, restart in periods)
+    first, last = (D(2026, 3, 2), D(2026, 6, 26)) if schedule_data else (D(2026, 3, 2), D(2026, 3, 1))
+    stopped = (min(restart - datetime.timedelta(days=1), last) - max(stop + datetime.timedelta(days=1), first)
+               for stop, restart in periods)
+    assert kinds.count("stop_period") == sum(max(days.days + 1, 0) for days in stopped)
