@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..refusals import VALIDATION, Refusal
-from . import schedule as sched
+from . import holidays, schedule as sched
 from .text import clean_line, strict_id
 
 EVENT_STATUSES = ("Pending", "Completed", "Cancelled")
@@ -386,6 +386,20 @@ def same_schedule(a, b) -> bool:
     return strip(a) == strip(b)
 
 
+def _check_stops_fit(stops_entered, schedule_data: dict, duration) -> None:
+    """A stop period longer than the class runs (``schedule.class_range``, with its stop periods) is a typing
+    error: the page extends the end date over each stop, so a real stop always fits inside the class."""
+    plan = sched.from_stored(schedule_data)
+    periods = [(stop, restart) for _, stop, restart in stops_entered]
+    sessions = [] if plan.end is not None else sched.generate(plan, stops=periods, holidays=holidays.holiday_dates,
+                                                              target_hours=duration)
+    span = sched.class_range(plan, sessions)
+    runs = (span[1] - span[0]).days + 1 if span else 0
+    for number, stop, restart in stops_entered:
+        if (restart - stop).days > runs:
+            raise FormInvalid(f"Class stop {number}: the stop period is longer than the class runs.", "restart_dates")
+
+
 # --- the whole form -------------------------------------------------------------------------
 
 def parse_class_id(post: dict) -> int | None:
@@ -486,6 +500,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
                                                "replacement_agent_dates")))
         form.replacements = replacements
 
+    stops_entered = []  # (row number, stop, restart)
     if "stop_dates" in post or "restart_dates" in post:
         pairs = []
         for number, (stop_raw, restart_raw) in filled_rows(post, "stop_dates", "restart_dates"):
@@ -497,6 +512,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
             if restart < stop:
                 raise FormInvalid(f"Class stop {number}: the restart date is before the stop date.", "restart_dates")
             pairs.append({"stop_date": stop.isoformat(), "restart_date": restart.isoformat()})
+            stops_entered.append((number, stop, restart))
         values["stop_restart_dates"] = pairs
     elif creating:
         values["stop_restart_dates"] = []
@@ -528,6 +544,9 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
             values["schedule_data"] = parse_schedule(post, now)
         else:
             values["schedule_data"] = []
+
+    if stops_entered and isinstance(values.get("schedule_data"), dict):
+        _check_stops_fit(stops_entered, values["schedule_data"], values.get("class_duration"))
 
     override = _str(post, "force_lp_override")
     if override is not None and override.strip().lower() in ("0", "false", "no"):
