@@ -1,5 +1,5 @@
-"""Classes benchmarks: median latency of get_calendar_events (a class with a year of daily sessions)
-and of save_class with 100 learners.
+"""Classes benchmarks: median latency of get_calendar_events (a class with a year of daily sessions; a
+stop period from 1900 to 2200 against a normal one) and of save_class with 100 learners.
 
 Runs standalone (``python bench/bench_classes.py``) and exposes ``measure() -> list[dict]`` rows
 ``{name, value, unit, note}``. In process: the Flask app's signed /ajax endpoint through its test
@@ -140,6 +140,44 @@ def daily_class(pg) -> int:
     return class_id
 
 
+def stopped_class(pg, code: str, stop: str, restart: str) -> int:
+    """A class of Mondays and Wednesdays from March to June 2026 with one stop period."""
+    schedule = {"version": "2.0", "pattern": "weekly", "startDate": "2026-03-02", "endDate": "2026-06-26",
+                "timeData": {"mode": "per-day", "perDayTimes": {
+                    "Monday": {"start_time": "09:00", "end_time": "11:00", "duration": "2.00"},
+                    "Wednesday": {"start_time": "13:00", "end_time": "15:30", "duration": "2.50"}}},
+                "selectedDays": ["Monday", "Wednesday"], "dayOfMonth": None, "exceptionDates": [],
+                "holidayOverrides": []}
+    stops = [{"stop_date": stop, "restart_date": restart}]
+    with pg.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO public.classes (client_id, class_type, class_subject, class_code, class_duration, "
+                    "original_start_date, schedule_data, stop_restart_dates) VALUES (1, 'AET', 'COMM', %s, 120, "
+                    "'2026-03-02', %s, %s) RETURNING class_id", (code, json.dumps(schedule), json.dumps(stops)))
+        class_id = cur.fetchone()[0]
+        conn.commit()
+    return class_id
+
+
+def stop_period_rows(sidecar, pg, repeat: int) -> list[dict]:
+    """The outside review's stop period from 1900 to 2200 (the reference answered 36 MB) against the same class
+    with a two-week stop, both as the list view asks (no start/end: the whole class)."""
+    measured = {}
+    for label, stop, restart in (("normal", "2026-04-10", "2026-04-24"), ("1900-2200", "1900-01-01", "2200-12-31")):
+        class_id = stopped_class(pg, f"BENCH-STOP-{label}", stop, restart)
+        fields = [("class_id", str(class_id)), ("nonce", "x")]
+        answer = sidecar.call("get_calendar_events", fields)
+        median, _ = median_ms(lambda: sidecar.call("get_calendar_events", fields), repeat)
+        measured[label] = (median, len(answer.data), len(answer.get_json()))
+    (normal_ms, normal_bytes, normal_events), (long_ms, long_bytes, long_events) = measured.values()
+    return [
+        {"name": "get_calendar_events, stop 1900-2200 / two-week stop: latency", "value": round(long_ms / normal_ms, 2),
+         "unit": "ratio", "note": f"median of {repeat}: {long_ms:.2f} ms against {normal_ms:.2f} ms"},
+        {"name": "get_calendar_events, stop 1900-2200 / two-week stop: size", "value":
+         round(long_bytes / normal_bytes, 2), "unit": "ratio",
+         "note": f"{long_bytes} bytes, {long_events} events against {normal_bytes} bytes, {normal_events} events"},
+    ]
+
+
 def add_product_for_subject(pg):
     """A learning programme named like the COMM subject, so LP rows are created (lp.resolve_product)."""
     with pg.connect() as conn, conn.cursor() as cur:
@@ -182,6 +220,7 @@ def measure(repeat: int = 15) -> list[dict]:
         rows.append({"name": "get_calendar_events, a year of daily sessions", "value": round(median, 2), "unit": "ms",
                      "note": f"median of {repeat}; {sessions} sessions, {len(events)} events, "
                              f"{len(first.data)} bytes"})
+        rows += stop_period_rows(sidecar, pg, repeat)
 
         learner_ids = add_learners(pg, 100 * (repeat + 2))
         batches = iter([learner_ids[i:i + 100] for i in range(0, len(learner_ids), 100)])
