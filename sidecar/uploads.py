@@ -20,6 +20,7 @@ import re
 import secrets
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,13 +100,16 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 
 def sniff(data: bytes) -> str | None:
-    """The content type the bytes really are, among the ones we accept; None otherwise."""
-    if data.startswith(b"%PDF-") and _looks_like_pdf(data):
-        return PDF
-    if data.startswith(_PNG_MAGIC) and data[12:16] == b"IHDR":
-        return PNG
-    if data.startswith(b"\xff\xd8\xff") and len(data) > 4:
-        return JPEG
+    """The content type the bytes really are, among the ones we accept; None otherwise.
+
+    A PDF or an image must parse as one (a matching first line is not enough), and must not carry HTML
+    markup where browsers look for it: a polyglot is refused, whatever it would render as."""
+    if data.startswith(b"%PDF-"):
+        return PDF if _is_pdf(data) and not _has_markup(data) else None
+    if data.startswith(_PNG_MAGIC):
+        return PNG if _png_size(data) and not _has_markup(data) else None
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG if _jpeg_size(data) and not _has_markup(data) else None
     if data.startswith(_OLE2_MAGIC):
         return _sniff_ole2(data)
     if data.startswith(_ZIP_MAGIC):
@@ -113,9 +117,93 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _looks_like_pdf(data: bytes) -> bool:
-    # "%PDF-1.x" / "%PDF-2.0" at offset 0, as libmagic matches it.
-    return re.match(rb"%PDF-[12]\.[0-9]", data[:8]) is not None
+# HTML that browsers find when they sniff the first 1024 bytes: tags of at least three letters (a shorter
+# pattern turns up by chance in compressed image or PDF data), links, comments.
+SNIFFED_BYTES = 1024
+_MARKUP = re.compile(
+    rb"<(?:(?:!doctype\s+html|html|head|body|script|iframe|title|style|table|div|font|svg|img|object|embed|meta"
+    rb"|form|base|link|plaintext|pre)[\s>/]|a\s[^>]{0,64}href|!--)",
+    re.IGNORECASE)
+
+
+def _has_markup(data: bytes) -> bool:
+    return _MARKUP.search(data[:SNIFFED_BYTES]) is not None
+
+
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]")   # at offset 0, as libmagic matches it
+_PDF_OBJECT = re.compile(rb"(?<![0-9])[0-9]{1,10}[ \t\r\n]+[0-9]{1,5}[ \t\r\n]+obj\b")
+_PDF_TAIL = 1024                                # readers look for %%EOF this close to the end
+
+
+def _is_pdf(data: bytes) -> bool:
+    """A header, at least one indirect object, and the end-of-file marker near the end."""
+    return (_PDF_HEADER.match(data) is not None and b"%%EOF" in data[-_PDF_TAIL:]
+            and _PDF_OBJECT.search(data) is not None)
+
+
+# PNG: bit depths allowed for each colour type (ISO/IEC 15948, IHDR).
+_PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+_MAX_DIMENSION = 2 ** 31 - 1
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the IHDR chunk (its checksum and fields valid), when the chunks that follow it
+    lead to image data (IDAT). What comes after is left to the decoder, as browsers do."""
+    if len(data) < 33 or data[8:16] != b"\x00\x00\x00\x0dIHDR":
+        return None
+    if zlib.crc32(data[12:29]) & 0xFFFFFFFF != struct.unpack_from(">I", data, 29)[0]:
+        return None
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack_from(">IIBBBBB", data, 16)
+    if not (0 < width <= _MAX_DIMENSION and 0 < height <= _MAX_DIMENSION):
+        return None
+    if depth not in _PNG_DEPTHS.get(colour, ()) or compression or filtering or interlace > 1:
+        return None
+    offset = 33
+    while offset + 8 <= len(data):
+        length, kind = struct.unpack_from(">I4s", data, offset)
+        if kind == b"IDAT":
+            return width, height
+        if length > _MAX_DIMENSION or kind in (b"IHDR", b"IEND"):
+            return None
+        offset += 12 + length
+    return None
+
+
+# JPEG markers with no length field; the start-of-frame markers that carry the dimensions.
+_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+_JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the start-of-frame segment, reached by walking the segments after SOI, when a
+    scan follows it. What comes after is left to the decoder, as browsers do."""
+    offset, size = 2, None
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            return None
+        marker = data[offset + 1]
+        if marker == 0xFF:            # fill byte
+            offset += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            offset += 2
+            continue
+        if marker in (0xD8, 0xD9):
+            return None
+        length = struct.unpack_from(">H", data, offset + 2)[0]
+        if length < 2 or offset + 2 + length > len(data):
+            return None
+        if marker in _JPEG_FRAMES:
+            if length < 8 or size is not None:
+                return None
+            precision, height, width, components = struct.unpack_from(">BHHB", data, offset + 4)
+            if precision not in (8, 12, 16) or not (width and height) or not 1 <= components <= 4:
+                return None
+            size = (width, height)
+        if marker == 0xDA:            # start of scan: the entropy-coded data follows
+            return size
+        offset += 2 + length
+    return None
 
 
 def _sniff_ooxml(data: bytes) -> str | None:
