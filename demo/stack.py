@@ -1,8 +1,10 @@
 """The demo stack: WordPress (Debian's package, served by ``php -S``) with the shim and the demo page, the sidecar,
 a MariaDB database for WordPress and a PostgreSQL database with the production schema and invented learners.
 
-    python -m demo.stack up [--port 8080] [--sidecar-port N] [--root .demo] [--name SUFFIX] [--json]
+    python -m demo.stack up [--port 8080] [--sidecar-port N] [--root .demo] [--name SUFFIX] [--legacy-plugin DIR]
+                            [--json]
     python -m demo.stack status [--root .demo] [--json]
+    python -m demo.stack env [--root .demo]
     python -m demo.stack down [--purge] [--root .demo] [--name SUFFIX]
 
 Everything listens on 127.0.0.1 and lives in the root folder (default ``.demo/``, git-ignored): ``state.json``
@@ -10,6 +12,10 @@ Everything listens on 127.0.0.1 and lives in the root folder (default ``.demo/``
 ``up`` is idempotent: with the stack running it prints the same information again; processes that died are
 started again on the same ports, with the data untouched. Processes run detached in their own sessions, so
 ``down`` stops each process group as a whole. ``down --purge`` also drops both databases and removes the folder.
+``--legacy-plugin DIR`` copies a copy of the legacy plugin into the site, activates it beside the shim and creates its
+pages (devstack/legacy_plugin.py). ``env`` prints the sidecar's settings as ``export WECOZA_...`` lines for a shell.
+The class-change trigger (``public.log_class_change()``) runs with the operator's fix
+(``sidecar/classes/notify_trigger_fix.sql``) applied.
 
 PostgreSQL and MariaDB must answer on 127.0.0.1 (``scripts/install-system-deps.sh`` starts them; ``scripts/demo.sh``
 runs it first). Database administration is done as in the test suite (``tests/support``): ``psql`` as the
@@ -23,6 +29,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -31,6 +38,7 @@ import time
 from pathlib import Path
 
 from demo import data as demo_data
+from devstack import legacy_plugin
 from tests.support.mariadb import HOST as MYSQL_HOST, PORT as MYSQL_PORT, mysql_admin
 from tests.support.ports import LOOPBACK, free_port, port_open, spawn, tail, wait_for_http
 from tests.support.postgres import HOST as PG_HOST, PORT as PG_PORT, SCHEMA_DIR, psql_admin
@@ -39,6 +47,7 @@ from tests.support.system import REPO_ROOT, WORDPRESS_TREE, shared_dir
 PHP_HELPERS = REPO_ROOT / "tests" / "support" / "php"
 SHIM_DIR = REPO_ROOT / "wp-plugin-shim"
 DEMO_PLUGIN_DIR = Path(__file__).resolve().parent / "wecoza-demo"
+TRIGGER_FIX = REPO_ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql"
 DEFAULT_ROOT = REPO_ROOT / ".demo"
 DEFAULT_PORT = 8080
 ROOT_MARKER = ".wecoza-demo-root"     # down --purge removes only a folder that carries it
@@ -211,7 +220,7 @@ def build_site(state: dict) -> None:
     (plugins / "wecoza-demo").symlink_to(DEMO_PLUGIN_DIR, target_is_directory=True)
 
 
-def configure_site(state: dict, classes: list) -> None:
+def configure_site(state: dict, classes: list, lookups: dict) -> None:
     """Options of the shim and the demo page, then activate both (the shim grants manage_learners on activation)."""
     wp, pg = state["wordpress"], state["postgres"]
     options = {
@@ -221,13 +230,54 @@ def configure_site(state: dict, classes: list) -> None:
         "wecoza_postgres_host": pg["host"], "wecoza_postgres_port": str(pg["port"]),
         "wecoza_postgres_dbname": pg["dbname"], "wecoza_postgres_user": pg["user"],
         "wecoza_postgres_password": pg["password"],
-        # Class ids, codes and subjects for the demo page's class picker (no personal data).
+        # Class ids, codes and subjects for the demo pages' class pickers; clients, sites and agents for the class
+        # form (the legacy form renders them from PostgreSQL; no personal data of learners).
         "wecoza_demo_classes": classes,
+        "wecoza_demo_lookups": lookups,
     }
     wp_php(Path(wp["path"]), wp["url"],
            "foreach (json_decode($args[0], true) as $k => $v) { update_option($k, $v); }", json.dumps(options))
     wp_php(Path(wp["path"]), wp["url"], ACTIVATE_PLUGINS, state["admin"]["login"],
            "wecoza-sidecar-shim/wecoza-sidecar-shim.php", "wecoza-demo/wecoza-demo.php")
+
+
+class DemoWordPress:
+    """The demo site as devstack/legacy_plugin.py wants it (path, php, options, plugins)."""
+
+    def __init__(self, state: dict):
+        self.state = state
+        self.path = Path(state["wordpress"]["path"])
+
+    def php(self, code: str, *args) -> str:
+        return wp_php(self.path, self.state["wordpress"]["url"], code, *args)
+
+    def get_option(self, name: str, default=None):
+        value = json.loads(self.php("echo json_encode(get_option($args[0], null));", name))
+        return default if value is None else value
+
+    def set_options(self, options: dict) -> None:
+        self.php("foreach (json_decode($args[0], true) as $k => $v) { update_option($k, $v); }", json.dumps(options))
+
+    def install_plugin(self, folder: Path, slug: str, main_file: str) -> str:
+        """A copy of the folder (the original may go away), activated as the demo administrator."""
+        target = self.path / "wp-content" / "plugins" / slug
+        copy = subprocess.run(["rsync", "-rtL", "--delete", "--exclude=.git/", f"{folder}/", f"{target}/"],
+                              capture_output=True, text=True, timeout=600)
+        if copy.returncode != 0:
+            raise DemoError(f"copying {folder} failed (rsync exit {copy.returncode}): {copy.stderr}")
+        basename = f"{slug}/{main_file}"
+        self.php(ACTIVATE_PLUGINS, self.state["admin"]["login"], basename)
+        return basename
+
+
+def install_legacy(state: dict, plugin_dir: str) -> None:
+    try:
+        folder = legacy_plugin.check_plugin_dir(plugin_dir, named_by="--legacy-plugin ")
+    except ValueError as exc:
+        raise DemoError(str(exc)) from None
+    installed = legacy_plugin.install_legacy_plugin(DemoWordPress(state), folder)
+    state["legacy_plugin"] = {"source": str(folder), "basename": installed.basename, "pages": installed.pages}
+    save_state(state)
 
 
 def start_wordpress(state: dict) -> None:
@@ -244,11 +294,10 @@ def start_wordpress(state: dict) -> None:
 
 
 # --------------------------------------------------------------------------------------------------- sidecar
-def sidecar_env(state: dict) -> dict:
-    pg, wp, root = state["postgres"], state["wordpress"], Path(state["root"])
-    base = {k: v for k, v in os.environ.items() if not k.startswith("WECOZA_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+def sidecar_settings(state: dict) -> dict:
+    """The WECOZA_* settings of the demo's sidecar (what `env` prints)."""
+    pg, wp = state["postgres"], state["wordpress"]
     return {
-        **base,
         "WECOZA_WP_CONFIG": str(Path(wp["path"]) / "wp-config.php"),
         "WECOZA_PG_HOST": pg["host"], "WECOZA_PG_PORT": str(pg["port"]), "WECOZA_PG_DBNAME": pg["dbname"],
         "WECOZA_PG_USER": pg["user"], "WECOZA_PG_PASSWORD": pg["password"],
@@ -257,8 +306,13 @@ def sidecar_env(state: dict) -> dict:
         "WECOZA_UPLOADS_URL": f"{wp['url']}/wp-content/uploads",
         "WECOZA_BIND": f"{LOOPBACK}:{state['sidecar']['port']}",
         "WECOZA_LOG_LEVEL": "info",
-        "PROMETHEUS_MULTIPROC_DIR": str(root / "run" / "metrics"),
     }
+
+
+def sidecar_env(state: dict) -> dict:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WECOZA_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    return {**base, **sidecar_settings(state),
+            "PROMETHEUS_MULTIPROC_DIR": str(Path(state["root"]) / "run" / "metrics")}
 
 
 def sidecar_cli(state: dict, *args, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -358,6 +412,37 @@ def create_postgres(state: dict) -> str:
     return source
 
 
+def apply_class_trigger_fix(state: dict) -> str:
+    """The operator's fix of public.log_class_change() (8000-byte NOTIFY limit), as the database owner."""
+    conn = pg_connect(state)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT to_regprocedure('public.log_class_change()') IS NOT NULL")
+            if not cur.fetchone()[0]:
+                return "absent"
+            cur.execute(TRIGGER_FIX.read_text(encoding="utf-8"))
+    finally:
+        conn.close()
+    return "fixed"
+
+
+def class_form_lookups(state: dict) -> dict:
+    """Clients, sites and agents (ids and names) for the demo's class form."""
+    conn = pg_connect(state)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT client_id, client_name FROM public.clients ORDER BY client_name, client_id")
+            clients = [{"id": r[0], "name": r[1]} for r in cur.fetchall()]
+            cur.execute("SELECT site_id, client_id, site_name FROM public.sites ORDER BY site_name, site_id")
+            sites = [{"id": r[0], "client_id": r[1], "name": r[2]} for r in cur.fetchall()]
+            cur.execute("SELECT agent_id, concat_ws(' ', first_name, surname) FROM public.agents "
+                        "ORDER BY agent_id LIMIT 200")
+            agents = [{"id": r[0], "name": r[1]} for r in cur.fetchall()]
+    finally:
+        conn.close()
+    return {"clients": clients, "sites": sites, "agents": agents}
+
+
 def drop_postgres(dbname: str, owner: str) -> None:
     psql_admin("SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec\n"
                "SELECT format('DROP ROLE IF EXISTS %I', :'role') \\gexec\n", db=dbname, role=owner)
@@ -400,7 +485,7 @@ def new_state(root: Path, name: str, port: int, sidecar_port: int) -> dict:
     }
 
 
-def create(root: Path, name: str, port: int, sidecar_port: int | None) -> dict:
+def create(root: Path, name: str, port: int, sidecar_port: int | None, legacy_dir: str | None) -> dict:
     names = database_names(name)
     leftovers = [n for n, exists in ((names["pg_db"], pg_database_exists(names["pg_db"])),
                                      (names["mysql_db"], mysql_database_exists(names["mysql_db"]))) if exists]
@@ -427,6 +512,8 @@ def create(root: Path, name: str, port: int, sidecar_port: int | None) -> dict:
     create_mysql(state)
     step(f"creating the PostgreSQL database {state['postgres']['dbname']} (schema and seed)")
     state["data"]["schema_source"] = create_postgres(state)
+    step("applying the class-change trigger fix (sidecar/classes/notify_trigger_fix.sql)")
+    state["data"]["class_trigger"] = apply_class_trigger_fix(state)
     step("copying and installing WordPress")
     write_routes(state)
     build_site(state)
@@ -437,10 +524,13 @@ def create(root: Path, name: str, port: int, sidecar_port: int | None) -> dict:
     finally:
         conn.close()
     state["data"].update(loaded)
-    step("activating the shim and the demo page")
-    configure_site(state, loaded["classes"])
+    step("activating the shim and the demo pages")
+    configure_site(state, loaded["classes"], class_form_lookups(state))
     step("creating the sidecar's schema (migrate)")
     migrate_sidecar(state)
+    if legacy_dir:
+        step(f"installing the legacy plugin from {legacy_dir} and creating its pages")
+        install_legacy(state, legacy_dir)
     state["complete"] = True
     save_state(state)
     return state
@@ -501,11 +591,39 @@ def readiness(state: dict) -> dict:
         return {"status": "unreachable", "error": type(exc).__name__}
 
 
+def live_counts(state: dict) -> dict:
+    """Learners and classes now (the demo pages create and delete them); {} when PostgreSQL does not answer."""
+    try:
+        conn = pg_connect(state)
+    except Exception:  # noqa: BLE001 - the summary then shows what bring-up loaded
+        return {}
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT (SELECT count(*) FROM public.learners), (SELECT count(*) FROM public.classes)")
+            learners, classes = cur.fetchone()
+    finally:
+        conn.close()
+    return {"learners": learners, "classes": classes}
+
+
+TRIGGER_NOTES = {
+    "fixed": "log_class_change() runs with sidecar/classes/notify_trigger_fix.sql applied (no 8000-byte limit on "
+             "notes and learners per class)",
+    "absent": "this schema has no log_class_change() trigger function (nothing to fix)",
+}
+
+
 def summary(state: dict) -> dict:
     wp, side = state["wordpress"], state["sidecar"]
+    legacy = state.get("legacy_plugin")
     return {
         "wordpress_url": wp["url"],
         "demo_page_url": f"{wp['url']}/wp-admin/admin.php?page=wecoza-demo",
+        "learner_writes_url": f"{wp['url']}/wp-admin/admin.php?page=wecoza-demo-learners",
+        "class_writes_url": f"{wp['url']}/wp-admin/admin.php?page=wecoza-demo-classes",
+        "legacy_pages": legacy["pages"] if legacy else None,
+        "class_trigger": state["data"].get("class_trigger"),
+        "counts": live_counts(state),
         "admin_login": state["admin"]["login"],
         "admin_password": state["admin"]["password"],
         "sidecar_url": side["url"],
@@ -533,19 +651,24 @@ def print_info(state: dict, headline: str, started: list[str], as_json: bool) ->
     data = state["data"]
     hint = stop_hint(state)
     hint = f" {hint}" if hint else ""
-    classes = ", ".join(c["code"] for c in data.get("classes", []))
+    counts = info["counts"]
+    legacy = "".join(f"\n  legacy page  {url}" for url in (info["legacy_pages"] or {}).values())
     print(f"""
 {headline}
 
   WordPress    {info['wordpress_url']}/wp-admin/
-  demo page    {info['demo_page_url']}
+  demo pages   {info['demo_page_url']}   (browse)
+               {info['learner_writes_url']}   (learner writes)
+               {info['class_writes_url']}   (class writes){legacy}
   log in as    {info['admin_login']}   password: {info['admin_password']}
   sidecar      {info['sidecar_url']}   (/healthz, /readyz, /metrics)
-  PostgreSQL   {state['postgres']['dbname']} on {PG_HOST}:{PG_PORT}: {data.get('learners', '?')} invented learners, \
-{len(data.get('classes', []))} classes ({classes})
+  PostgreSQL   {state['postgres']['dbname']} on {PG_HOST}:{PG_PORT}: {counts.get('learners', '?')} learners, \
+{counts.get('classes', '?')} classes ({data.get('learners', '?')} and {len(data.get('classes', []))} invented at bring-up)
+  trigger      {TRIGGER_NOTES.get(info['class_trigger'], 'log_class_change() as the schema has it')}
   MariaDB      {state['mysql']['dbname']} on {MYSQL_HOST}:{MYSQL_PORT}
   logs         {display_path(Path(info['logs']))}   (php-server.log, sidecar.log, wp-debug.log)
 
+Use the CLI:   eval "$(./scripts/demo.sh env{hint})"; wecoza-sidecar check-config
 Stop it:       ./scripts/demo.sh down{hint}           (the data stays; `up` starts it again)
 Remove it:     ./scripts/demo.sh down --purge{hint}   (drops the demo databases and {display_path(Path(state['root']))})
 """)
@@ -564,7 +687,8 @@ def cmd_up(args) -> int:
     if fresh:
         require_database_servers()
         try:
-            state = create(root, args.name or "", args.port or DEFAULT_PORT, args.sidecar_port)
+            state = create(root, args.name or "", args.port or DEFAULT_PORT, args.sidecar_port,
+                           args.legacy_plugin)
         except BaseException:
             failed = load_state(root)
             if failed is not None and not failed.get("complete"):
@@ -583,6 +707,8 @@ def cmd_up(args) -> int:
         if args.name is not None and args.name != state["name"]:
             raise DemoError(f"the demo in {display_path(root)} was made with --name {state['name']!r}")
         require_database_servers()
+        if args.legacy_plugin:
+            install_legacy(state, args.legacy_plugin)
     started = ensure_running(state)
     if fresh:
         headline = "The WeCoza demo is up."
@@ -617,6 +743,26 @@ def cmd_status(args) -> int:
         if not state["complete"]:
             print("The bring-up did not finish: run ./scripts/demo.sh up again.")
     return 0 if running and state["complete"] else 1
+
+
+def env_lines(state: dict) -> list[str]:
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in sidecar_settings(state).items()]
+    venv_bin = str(Path(state["python"]).parent)
+    if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        lines.append(f'export PATH={shlex.quote(venv_bin)}:"$PATH"   # wecoza-sidecar')
+    return lines
+
+
+def cmd_env(args) -> int:
+    root = Path(args.root).resolve()
+    state = load_state(root)
+    if state is None or not state.get("complete"):
+        raise DemoError(f"no demo in {display_path(root)}: start one with ./scripts/demo.sh up")
+    hint = stop_hint(state)
+    print(f"# the WeCoza demo in {display_path(root)}: eval \"$(./scripts/demo.sh env{' ' + hint if hint else ''})\" "
+          "points wecoza-sidecar at it")
+    print("\n".join(env_lines(state)))
+    return 0
 
 
 def cmd_down(args) -> int:
@@ -659,8 +805,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(up)
     up.add_argument("--port", type=int, help=f"WordPress port on {LOOPBACK} (default {DEFAULT_PORT})")
     up.add_argument("--sidecar-port", type=int, help="sidecar port (default: a free one, kept in state.json)")
+    up.add_argument("--legacy-plugin", metavar="DIR",
+                    help="a copy of the legacy plugin (yourdesigncoza/wecoza-core): copied into the site, activated "
+                         "beside the shim, its pages created, so they run against the sidecar")
     up.add_argument("--json", action="store_true", help="print the details as JSON")
     up.set_defaults(func=cmd_up)
+
+    env = sub.add_parser("env", help="export lines of the sidecar's settings, for eval in a shell")
+    env.add_argument("--root", default=str(DEFAULT_ROOT), help="the demo's folder (default .demo/)")
+    env.set_defaults(func=cmd_env)
 
     status = sub.add_parser("status", help="what runs (exit 0 when everything does)")
     common(status)

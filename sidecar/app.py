@@ -14,6 +14,7 @@ from wp_bridge.channel import ChannelError, ForwardedRequest
 from . import __version__, outbox, responses
 from .db import DatabaseUnavailable
 from .dispatcher import retry_parked
+from .files import register_files
 from .forms import run_form
 from .guard import SERVICE_UNAVAILABLE, Incoming, Outcome, run_action
 from .phpjson import php_json_encode
@@ -143,6 +144,8 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
             return refusal
         ids = valid_uuids([str(i) for i in message.get("ids", [])][:1000]) or None
         return {"retried": retry_parked(services.postgres, ids)}
+
+    register_files(app, services)
 
     if services.config.get("sidecar.direct_mode") == "on":
         from .direct import register_direct
