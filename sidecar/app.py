@@ -62,6 +62,7 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
 
     @app.get("/readyz")
     def readyz():
+        from .classes import trigger as class_trigger
         checks = {}
         for name, probe in (("mysql", services.wordpress.ping), ("postgres", services.postgres.ping)):
             try:
@@ -75,14 +76,16 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
         body = {"status": "ok" if ready else "fail", "version": __version__, "checks": checks}
         if ready:
             body["outbox_backlog"] = outbox_backlog(services)
+            # Codes only (the shim words them): a warning never makes the sidecar unready.
+            body["warnings"] = class_trigger.readiness_warnings(services.postgres)
         return body, 200 if ready else 503
 
     @app.get("/metrics")
     def metrics():
         return Response(services.metrics.render(services.postgres), mimetype="text/plain; version=0.0.4")
 
-    def answer_forwarded(name: str, run):
-        forwarded, refusal = verify_forwarded(services, name)
+    def answer_forwarded(run):
+        forwarded, refusal = verify_forwarded(services)
         if refusal is not None:
             return refusal
         g.request_id = forwarded.request_id

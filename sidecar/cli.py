@@ -1,4 +1,4 @@
-"""``wecoza-sidecar``: serve, check-config, migrate, actions, explain-auth, dispatch."""
+"""``wecoza-sidecar``: serve, check-config, migrate, actions, explain-auth, dispatch, fix-class-trigger."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,8 @@ import json
 import sys
 
 from . import __version__
-from .config import SETTINGS, ConfigError, describe, load_config, missing_settings, require_complete
+from .config import (POSTGRES_OPTIONS, SETTINGS, ConfigError, describe, load_config, missing_settings,
+                     require_complete)
 
 EXIT_USAGE = 2
 
@@ -29,28 +30,38 @@ def mask(value: str | None) -> str:
 
 
 def cmd_check_config(args) -> int:
+    """Exit 1 when a setting is missing or wrong (PostgreSQL unreachable included); warnings, such as the
+    class-change trigger's size limit, are printed and listed under "warnings" but leave the exit status 0."""
     try:
         config = load_config()
     except ConfigError as exc:
         print(f"error: {exc}")
         return 1
     problems = list(missing_settings(config))
-    wordpress = None
+    warnings = []
+    options_unread = "not read: the WordPress settings above are missing"
     if not problems:
+        params = None
         try:
-            wordpress = config.wordpress()
-            config.postgres_params(wordpress)
+            params = config.postgres_params(config.wordpress())
+            options_unread = None
         except ConfigError as exc:
             problems.append(str(exc))
+            options_unread = None
         except Exception as exc:  # noqa: BLE001 - reported to the operator
             problems.append(f"cannot read the WordPress options wecoza_postgres_* ({type(exc).__name__}: {exc})")
+            options_unread = "not read: WordPress's database did not answer"
+        if params is not None:
+            warnings = trigger_warnings(params, problems)
     rows = []
     for setting in SETTINGS:
         value = config.values[setting.key]
         shown = mask(value.value) if setting.secret and value.value else (value.value if value.value is not None else "")
-        rows.append({"setting": describe(setting.key), "value": shown, "source": value.source})
+        rows.append({"setting": describe(setting.key), "value": shown,
+                     "source": source_label(setting.key, value.source, options_unread)})
     if args.json:
-        print(json.dumps({"settings": rows, "problems": problems, "capabilities": config.capabilities}, indent=2))
+        print(json.dumps({"settings": rows, "problems": problems, "warnings": warnings,
+                          "capabilities": config.capabilities}, indent=2))
     else:
         width = max(len(r["setting"]) for r in rows)
         for row in rows:
@@ -64,15 +75,48 @@ def cmd_check_config(args) -> int:
                 print(f"  - {problem}")
         else:
             print("Configuration is complete.")
+        if warnings:
+            print("\nWarnings:")
+            for warning in warnings:
+                print(f"  - {warning}")
     return 1 if problems else 0
 
 
+def source_label(key: str, source: str, options_unread: str | None) -> str:
+    """Where a value came from; an unset PostgreSQL setting says which WordPress option stands in for it."""
+    section, name = key.split(".", 1)
+    if source != "unset" or section != "postgres" or name not in POSTGRES_OPTIONS:
+        return source
+    option = f"WordPress option wecoza_postgres_{name}"
+    if options_unread:
+        return f"unset; from the {option}, {options_unread}"
+    return f"unset, and the {option} is empty" + ("; 5432 is used" if name == "port" else "")
+
+
+def trigger_warnings(params: dict, problems: list) -> list[str]:
+    """The class-change trigger's limit as a warning; a PostgreSQL that cannot be reached goes to ``problems``."""
+    from .classes import trigger
+    from .db import Postgres
+    postgres = Postgres(lambda: params, pool_max=1)
+    try:
+        with postgres.transaction() as cur:
+            state = trigger.state(cur)
+    except Exception as exc:  # noqa: BLE001 - reported to the operator
+        problems.append(f"cannot connect to PostgreSQL ({type(exc).__name__}: {exc})")
+        return []
+    finally:
+        postgres.close()
+    if state is not trigger.TriggerState.LIMITED:
+        return []
+    return [f"{trigger.MEANING} Run `wecoza-sidecar fix-class-trigger` as the function's owner to apply the "
+            f"shipped fix ({trigger.FIX_FILE.name})."]
+
+
 def cmd_migrate(args) -> int:
-    from .db import DatabaseUnavailable, Postgres
+    from .commands.connect import postgres_for
+    from .db import DatabaseUnavailable
     from .migrate import migrate
-    config = load_config()
-    wordpress = config.wordpress() if config.get("wordpress.config") or config.get("wordpress.db_name") else None
-    postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=1)
+    postgres = postgres_for(load_config())
     try:
         applied = migrate(postgres)
     except DatabaseUnavailable as exc:
@@ -129,12 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     dispatch.add_argument("--once", action="store_true", help="deliver what is due, then exit")
     dispatch.set_defaults(func=cmd_dispatch)
 
-    try:
-        from .commands import explain_auth
-    except ImportError:
-        explain_auth = None
-    if explain_auth is not None:
-        explain_auth.register(sub, load_config)
+    from .commands import explain_auth, fix_class_trigger
+    explain_auth.register(sub, load_config)
+    fix_class_trigger.register(sub, load_config)
     return parser
 
 

@@ -161,10 +161,10 @@ class Config:
                     self.values[f"postgres.{name}"] = Value(value, f"WordPress option wecoza_postgres_{name}")
         if params["port"] in (None, ""):
             params["port"] = "5432"
-        for name in ("host", "dbname", "user"):
-            if params[name] in (None, ""):
-                raise ConfigError(f"{describe('postgres.' + name)} is not set, and the WordPress option "
-                                  f"wecoza_postgres_{name} is empty")
+        unset = [f"{describe('postgres.' + name)} is not set, and the WordPress option wecoza_postgres_{name} is "
+                 "empty" for name in ("host", "dbname", "user") if params[name] in (None, "")]
+        if unset:
+            raise ConfigError("; ".join(unset))
         params["sslmode"] = self.get("postgres.sslmode")
         params["options"] = f"-c statement_timeout={self.int('postgres.statement_timeout')}"
         params["password"] = params["password"] or ""
@@ -317,9 +317,10 @@ REQUIRED_TO_SERVE = (
 )
 
 
-def missing_settings(config: Config) -> list[str]:
-    """Settings that serve cannot run without, each with the reason."""
-    return [f"{describe(key)} is not set: {why}" for key, why in REQUIRED_TO_SERVE if not config.get(key)]
+def missing_settings(config: Config, section: str | None = None) -> list[str]:
+    """Settings that serve cannot run without (only those of ``section`` when given), each with the reason."""
+    return [f"{describe(key)} is not set: {why}" for key, why in REQUIRED_TO_SERVE
+            if not config.get(key) and (section is None or key.startswith(section + "."))]
 
 
 def require_complete(config: Config) -> None:

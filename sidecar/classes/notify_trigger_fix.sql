@@ -1,6 +1,6 @@
 -- Operator fix for the production trigger function public.log_class_change() (run once, as the
--- owner of the classes table). The sidecar never alters production objects; this is for the
--- database administrator.
+-- owner of the function; `wecoza-sidecar fix-class-trigger` shows the change and applies this file).
+-- The sidecar never alters production objects on its own; this is for the database administrator.
 --
 -- Why: log_class_change() sends the change with pg_notify('class_change_channel', ...). On INSERT
 -- the payload holds the whole row, on UPDATE the old and new value of every changed column.
@@ -15,6 +15,8 @@
 CREATE OR REPLACE FUNCTION public.log_class_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+-- wecoza-sidecar notify_trigger_fix: a payload of 8000 bytes or more becomes a reference to its change-log row.
+-- (wecoza-sidecar check-config, /readyz and Site Health look for this line; keep it in any revision.)
 DECLARE
     op TEXT := TG_OP;
     event_time TIMESTAMP WITHOUT TIME ZONE := NOW();

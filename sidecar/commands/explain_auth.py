@@ -32,8 +32,14 @@ def run(args, load_config) -> int:
     if args.nonce is not None and not args.action:
         print("error: --nonce needs at least one --action", file=sys.stderr)
         return EXIT_USAGE
+    from ..config import missing_settings
     try:
-        wordpress = load_config().wordpress()
+        config = load_config()
+        missing = missing_settings(config, "wordpress")
+        if missing:
+            print("configuration error: " + "; ".join(missing), file=sys.stderr)
+            return EXIT_USAGE
+        wordpress = config.wordpress()
     except Exception as exc:  # noqa: BLE001 - any configuration problem is reported, not raised
         print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
