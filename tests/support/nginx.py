@@ -25,6 +25,7 @@ http {{
     upstream wecoza_sidecar {{ server {sidecar}; keepalive 8; }}
     server {{
         listen {host}:{port};
+        {server_extra}
         location = /wp-admin/admin-ajax.php {{
             proxy_pass http://wecoza_sidecar;
             proxy_http_version 1.1;
@@ -47,7 +48,8 @@ http {{
 
 
 class Nginx:
-    def __init__(self, root: Path, sidecar_hostport: str, wordpress_hostport: str):
+    def __init__(self, root: Path, sidecar_hostport: str, wordpress_hostport: str, server_extra: str = ""):
+        """``server_extra``: directives added to the server block (a ``root``, an ``include`` of a config/ file)."""
         self.root = root
         self.host, self.port = LOOPBACK, free_port()
         self.url = f"http://{self.host}:{self.port}"
@@ -56,7 +58,8 @@ class Nginx:
         # As root, nginx's workers would run as nobody, who cannot write request bodies into the test's 0700 folder.
         user = "user root;" if os.geteuid() == 0 else ""
         self.conf.write_text(CONFIG.format(user=user, root=root, host=self.host, port=self.port,
-                                           sidecar=sidecar_hostport, wordpress=wordpress_hostport))
+                                           sidecar=sidecar_hostport, wordpress=wordpress_hostport,
+                                           server_extra=server_extra))
         self.proc = None
 
     def start(self):
