@@ -1,4 +1,4 @@
-"""The shim's Site Health test (Tools → Site Health) tells an administrator when the sidecar is down."""
+"""The shim's Site Health test (Tools → Site Health) tells an administrator when the sidecar is down or warns."""
 import json
 import re
 
@@ -28,12 +28,18 @@ def site_health_page_result(session, site):
     return next(result for result in direct if result.get("test") == "wecoza_sidecar")
 
 
-def test_site_health_is_good_while_the_sidecar_answers(sidecar_server, wordpress_site, login):
+# The session database has the production class-change trigger, unfixed: while the sidecar answers, Site Health
+# recommends its fix (tests/ops/test_class_trigger.py shows "good" once it is applied).
+UNFIXED_TRIGGER = "Big WeCoza classes cannot be saved until the class-change trigger is fixed"
+
+
+def test_site_health_recommends_the_trigger_fix_while_the_sidecar_answers(sidecar_server, wordpress_site, login):
     result = shim_test(wordpress_site)
-    assert result["status"] == "good", result
-    assert result["test"] == "wecoza_sidecar"
+    assert result["status"] == "recommended", result
+    assert result["test"] == "wecoza_sidecar" and result["label"] == UNFIXED_TRIGGER
     assert "Sidecar 0." in result["description"] and "Events waiting in the sidecar outbox" in result["description"]
-    assert site_health_page_result(login("admin"), wordpress_site)["status"] == "good"
+    page_result = site_health_page_result(login("admin"), wordpress_site)
+    assert (page_result["status"], page_result["label"]) == ("recommended", UNFIXED_TRIGGER)
 
 
 def test_site_health_reports_a_stopped_sidecar_as_critical(sidecar_server, wordpress_site, login):
@@ -47,4 +53,4 @@ def test_site_health_reports_a_stopped_sidecar_as_critical(sidecar_server, wordp
         page_result = site_health_page_result(admin, wordpress_site)
         assert page_result["status"] == "critical"
         assert page_result["label"] == result["label"]
-    assert shim_test(wordpress_site)["status"] == "good"
+    assert shim_test(wordpress_site)["label"] == UNFIXED_TRIGGER

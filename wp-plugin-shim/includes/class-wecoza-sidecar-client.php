@@ -233,10 +233,10 @@ class WeCoza_Sidecar_Client {
 	}
 
 	/**
-	 * Probes GET {url}/healthz (and /readyz for the outbox backlog when /healthz has none).
+	 * Probes GET {url}/healthz, then /readyz for the outbox backlog (when /healthz has none) and the warnings.
 	 *
 	 * @param bool $fresh Probe again even if this PHP request already did.
-	 * @return array{reachable: bool, status: string, version: string, outbox_backlog: int|null, error: string, elapsed_ms: int}
+	 * @return array{reachable: bool, status: string, version: string, outbox_backlog: int|null, warnings: string[], error: string, elapsed_ms: int}
 	 */
 	public function health( $fresh = false ) {
 		if ( null !== $this->health && ! $fresh ) {
@@ -247,6 +247,7 @@ class WeCoza_Sidecar_Client {
 			'status'         => '',
 			'version'        => '',
 			'outbox_backlog' => null,
+			'warnings'       => array(),
 			'error'          => '',
 			'elapsed_ms'     => 0,
 		);
@@ -274,16 +275,29 @@ class WeCoza_Sidecar_Client {
 		$result['version']   = is_scalar( $decoded['version'] ?? null ) ? (string) $decoded['version'] : '';
 		if ( isset( $decoded['outbox_backlog'] ) && is_numeric( $decoded['outbox_backlog'] ) ) {
 			$result['outbox_backlog'] = (int) $decoded['outbox_backlog'];
-		} else {
-			$ready = $this->send( 'GET', $url . '/readyz', array( 'Accept' => 'application/json' ), '', self::HEALTH_TIMEOUT, 1.0 );
-			if ( ! is_wp_error( $ready ) ) {
-				$ready_body = json_decode( (string) wp_remote_retrieve_body( $ready ), true );
-				if ( is_array( $ready_body ) && isset( $ready_body['outbox_backlog'] ) && is_numeric( $ready_body['outbox_backlog'] ) ) {
-					$result['outbox_backlog'] = (int) $ready_body['outbox_backlog'];
-				}
+		}
+		// /readyz adds the backlog when /healthz lacks it, and the sidecar's warnings (codes such as class_change_notify_limit).
+		$ready = $this->send( 'GET', $url . '/readyz', array( 'Accept' => 'application/json' ), '', self::HEALTH_TIMEOUT, 1.0 );
+		if ( ! is_wp_error( $ready ) ) {
+			$ready_body = json_decode( (string) wp_remote_retrieve_body( $ready ), true );
+			if ( null === $result['outbox_backlog'] && is_array( $ready_body ) && isset( $ready_body['outbox_backlog'] ) && is_numeric( $ready_body['outbox_backlog'] ) ) {
+				$result['outbox_backlog'] = (int) $ready_body['outbox_backlog'];
+			}
+			if ( is_array( $ready_body ) && isset( $ready_body['warnings'] ) && is_array( $ready_body['warnings'] ) ) {
+				$result['warnings'] = array_values( array_filter( $ready_body['warnings'], array( __CLASS__, 'is_warning_code' ) ) );
 			}
 		}
 		return $this->health = $result;
+	}
+
+	/**
+	 * Whether a value from /readyz's warnings is a plain code (anything else is dropped, never shown).
+	 *
+	 * @param mixed $code Value.
+	 * @return bool
+	 */
+	public static function is_warning_code( $code ) {
+		return is_string( $code ) && 1 === preg_match( '/^[a-z0-9_]{1,64}$/', $code );
 	}
 
 	/**

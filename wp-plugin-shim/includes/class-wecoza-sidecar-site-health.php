@@ -1,6 +1,6 @@
 <?php
 /**
- * Tools → Site Health: is the sidecar reachable, are the versions in step, is the outbox draining.
+ * Tools → Site Health: is the sidecar reachable, are the versions in step, is the outbox draining, does it warn.
  *
  * @package WeCoza_Sidecar_Shim
  */
@@ -93,6 +93,33 @@ class WeCoza_Sidecar_Site_Health {
 	}
 
 	/**
+	 * The label of a warning code from the sidecar's /readyz.
+	 *
+	 * @param string $code Warning code.
+	 * @return string
+	 */
+	public static function warning_label( $code ) {
+		if ( 'class_change_notify_limit' === $code ) {
+			return __( 'Big WeCoza classes cannot be saved until the class-change trigger is fixed', 'wecoza-sidecar-shim' );
+		}
+		return __( 'The WeCoza sidecar reports a warning', 'wecoza-sidecar-shim' );
+	}
+
+	/**
+	 * What a warning code from the sidecar's /readyz means and what to do (the sidecar sends only the code).
+	 *
+	 * @param string $code Warning code.
+	 * @return string
+	 */
+	public static function warning_text( $code ) {
+		if ( 'class_change_notify_limit' === $code ) {
+			return __( 'The database trigger that announces every class change (log_class_change) is still limited to 8000 bytes per change: a class accepts only about 16 short notes and about 75 learners, then saving it is refused. Ask the database administrator to run "wecoza-sidecar fix-class-trigger" as the owner of that function; it shows the change and applies the fix shipped with the sidecar.', 'wecoza-sidecar-shim' );
+		}
+		/* translators: %s: warning code */
+		return sprintf( __( 'The sidecar reports the warning "%s"; see its log and wecoza-sidecar check-config.', 'wecoza-sidecar-shim' ), $code );
+	}
+
+	/**
 	 * Runs the test.
 	 *
 	 * @return array Site Health result.
@@ -153,6 +180,13 @@ class WeCoza_Sidecar_Site_Health {
 				}
 				$lines[] = __( 'WordPress has not acknowledged them yet: check that the sidecar can reach /wp-json/wecoza-sidecar/v1/events with the same secret.', 'wecoza-sidecar-shim' );
 			}
+		}
+		foreach ( $health['warnings'] as $code ) {
+			if ( 'good' === $result['status'] ) {
+				$result['label'] = self::warning_label( $code );
+			}
+			$result['status'] = 'recommended';
+			$lines[]          = self::warning_text( $code );
 		}
 		if ( 'recommended' === $result['status'] ) {
 			$result['badge']['color'] = 'orange';
