@@ -127,17 +127,46 @@ class WeCoza_Sidecar_Admin_Page {
 
 		// phpcs:disable WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitised by WeCoza_Sidecar_Settings::save().
 		$input = array(
-			'url'     => isset( $_POST['wecoza_sidecar_url'] ) ? wp_unslash( $_POST['wecoza_sidecar_url'] ) : '',
-			'secret'  => isset( $_POST['wecoza_sidecar_secret'] ) ? wp_unslash( $_POST['wecoza_sidecar_secret'] ) : '',
 			'timeout' => isset( $_POST['wecoza_sidecar_timeout'] ) ? wp_unslash( $_POST['wecoza_sidecar_timeout'] ) : '',
 			'routed'       => isset( $_POST['wecoza_sidecar_routed'] ) && is_array( $_POST['wecoza_sidecar_routed'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed'] ) : array(),
 			'routed_forms' => isset( $_POST['wecoza_sidecar_routed_forms'] ) && is_array( $_POST['wecoza_sidecar_routed_forms'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed_forms'] ) : array(),
 		);
+		$connection = array(
+			'url'    => isset( $_POST['wecoza_sidecar_url'] ) ? wp_unslash( $_POST['wecoza_sidecar_url'] ) : null,
+			'secret' => isset( $_POST['wecoza_sidecar_secret'] ) && '' !== $_POST['wecoza_sidecar_secret'] ? wp_unslash( $_POST['wecoza_sidecar_secret'] ) : null,
+		);
 		// phpcs:enable
+		$editable = self::editable_connection();
+		foreach ( $connection as $field => $value ) {
+			if ( null === $value || ! isset( $editable[ $field ] ) ) {
+				continue; // Not sent, or fixed by wp-config.php: the constant wins.
+			}
+			if ( ! $editable[ $field ] ) {
+				wp_die( esc_html__( 'Only a network administrator can change the sidecar URL and the shared secret.', 'wecoza-sidecar-shim' ), '', array( 'response' => 403 ) );
+			}
+			$input[ $field ] = $value;
+		}
 		$this->settings->save( $input, array_keys( $this->routes->actions() ), array_keys( $this->routes->forms() ) );
 
 		wp_safe_redirect( add_query_arg( 'settings-updated', 'true', self::url() ) );
 		exit;
+	}
+
+	/**
+	 * The connection fields wp-config.php does not fix, each with whether the current user may change it.
+	 *
+	 * @return array<string,bool> 'url' and/or 'secret' => may change.
+	 */
+	private static function editable_connection() {
+		$allowed  = current_user_can( WeCoza_Sidecar_Settings::connection_capability() );
+		$editable = array();
+		if ( ! WeCoza_Sidecar_Settings::url_is_fixed() ) {
+			$editable['url'] = $allowed;
+		}
+		if ( ! WeCoza_Sidecar_Settings::secret_is_fixed() ) {
+			$editable['secret'] = $allowed;
+		}
+		return $editable;
 	}
 
 	/**
@@ -253,17 +282,30 @@ class WeCoza_Sidecar_Admin_Page {
 		wp_nonce_field( self::NONCE_ACTION );
 
 		echo '<table class="form-table" role="presentation"><tbody>';
-		echo '<tr><th scope="row"><label for="wecoza_sidecar_url">' . esc_html__( 'Sidecar URL', 'wecoza-sidecar-shim' ) . '</label></th><td>'
-			. '<input type="url" class="regular-text code" id="wecoza_sidecar_url" name="wecoza_sidecar_url" value="' . esc_attr( $this->settings->url() ) . '" placeholder="http://127.0.0.1:8765">'
-			. '<p class="description">' . esc_html__( 'Base URL of the sidecar service, as WordPress reaches it.', 'wecoza-sidecar-shim' ) . '</p></td></tr>';
+		$editable = self::editable_connection();
+		echo '<tr><th scope="row"><label for="wecoza_sidecar_url">' . esc_html__( 'Sidecar URL', 'wecoza-sidecar-shim' ) . '</label></th><td>';
+		if ( ! empty( $editable['url'] ) ) {
+			echo '<input type="url" class="regular-text code" id="wecoza_sidecar_url" name="wecoza_sidecar_url" value="' . esc_attr( $this->settings->url() ) . '" placeholder="http://127.0.0.1:8765">'
+				. '<p class="description">' . esc_html__( 'Base URL of the sidecar service, as WordPress reaches it.', 'wecoza-sidecar-shim' ) . '</p>';
+		} else {
+			echo '<code id="wecoza_sidecar_url">' . esc_html( '' !== $this->settings->url() ? $this->settings->url() : '—' ) . '</code>'
+				. '<p class="description wecoza-sidecar-fixed">' . esc_html( self::fixed_reason( isset( $editable['url'] ), WeCoza_Sidecar_Settings::URL_CONSTANT ) ) . '</p>';
+		}
+		echo '</td></tr>';
 
-		echo '<tr><th scope="row"><label for="wecoza_sidecar_secret">' . esc_html__( 'Shared secret', 'wecoza-sidecar-shim' ) . '</label></th><td>'
-			. '<input type="password" class="regular-text code" id="wecoza_sidecar_secret" name="wecoza_sidecar_secret" value="" autocomplete="new-password" placeholder="' . esc_attr( $has_secret ? '••••••••••••' : '' ) . '">'
-			. '<p class="description">' . esc_html(
-				$has_secret
-					? __( 'A secret is saved (not shown). Leave the field empty to keep it.', 'wecoza-sidecar-shim' )
-					: __( 'No secret is saved yet. Use the same value as the sidecar\'s configuration.', 'wecoza-sidecar-shim' )
-			) . '</p></td></tr>';
+		echo '<tr><th scope="row"><label for="wecoza_sidecar_secret">' . esc_html__( 'Shared secret', 'wecoza-sidecar-shim' ) . '</label></th><td>';
+		if ( ! empty( $editable['secret'] ) ) {
+			echo '<input type="password" class="regular-text code" id="wecoza_sidecar_secret" name="wecoza_sidecar_secret" value="" autocomplete="new-password" placeholder="' . esc_attr( $has_secret ? '••••••••••••' : '' ) . '">'
+				. '<p class="description">' . esc_html(
+					$has_secret
+						? __( 'A secret is saved (not shown). Leave the field empty to keep it.', 'wecoza-sidecar-shim' )
+						: __( 'No secret is saved yet. Use the same value as the sidecar\'s configuration.', 'wecoza-sidecar-shim' )
+				) . '</p>';
+		} else {
+			echo '<span id="wecoza_sidecar_secret">' . esc_html( $has_secret ? __( 'Set (not shown).', 'wecoza-sidecar-shim' ) : __( 'Not set.', 'wecoza-sidecar-shim' ) ) . '</span>'
+				. '<p class="description wecoza-sidecar-fixed">' . esc_html( self::fixed_reason( isset( $editable['secret'] ), WeCoza_Sidecar_Settings::SECRET_CONSTANT ) ) . '</p>';
+		}
+		echo '</td></tr>';
 
 		echo '<tr><th scope="row"><label for="wecoza_sidecar_timeout">' . esc_html__( 'Timeout (seconds)', 'wecoza-sidecar-shim' ) . '</label></th><td>'
 			. '<input type="number" class="small-text" id="wecoza_sidecar_timeout" name="wecoza_sidecar_timeout" min="' . esc_attr( (string) WeCoza_Sidecar_Settings::MIN_TIMEOUT ) . '" max="' . esc_attr( (string) WeCoza_Sidecar_Settings::MAX_TIMEOUT ) . '" value="' . esc_attr( (string) $this->settings->timeout() ) . '">'
@@ -432,6 +474,21 @@ class WeCoza_Sidecar_Admin_Page {
 		}
 		$stamp = strtotime( $iso );
 		return false === $stamp ? $iso : (string) wp_date( 'Y-m-d H:i:s', $stamp );
+	}
+
+	/**
+	 * Why a connection field is shown without an input.
+	 *
+	 * @param bool   $by_network Whether only a network administrator may change it (else wp-config.php fixes it).
+	 * @param string $constant   The wp-config.php constant that would fix it.
+	 * @return string
+	 */
+	private static function fixed_reason( $by_network, $constant ) {
+		if ( $by_network ) {
+			return __( 'Only a network administrator can change this on a multisite network.', 'wecoza-sidecar-shim' );
+		}
+		/* translators: %s: constant name */
+		return sprintf( __( 'Fixed by %s in wp-config.php.', 'wecoza-sidecar-shim' ), $constant );
 	}
 
 	/**

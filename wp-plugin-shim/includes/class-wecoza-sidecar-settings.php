@@ -2,6 +2,10 @@
 /**
  * The shim's options: where the sidecar is, the shared secret, the timeout, the unrouted actions.
  *
+ * The URL and the secret decide where every visitor's Cookie header is sent. The constants WECOZA_SIDECAR_URL and
+ * WECOZA_SIDECAR_SECRET (wp-config.php), when defined, win over the options; on a network only a super admin
+ * (manage_network_options) may change the options.
+ *
  * @package WeCoza_Sidecar_Shim
  */
 
@@ -18,6 +22,9 @@ class WeCoza_Sidecar_Settings {
 	const OPTION_UNROUTED       = 'wecoza_sidecar_unrouted';
 	const OPTION_UNROUTED_FORMS = 'wecoza_sidecar_unrouted_forms';
 	const OPTION_DB_VERSION     = 'wecoza_sidecar_db_version';
+
+	const URL_CONSTANT    = 'WECOZA_SIDECAR_URL';
+	const SECRET_CONSTANT = 'WECOZA_SIDECAR_SECRET';
 
 	const DEFAULT_TIMEOUT = 10;
 	const MIN_TIMEOUT     = 1;
@@ -45,6 +52,9 @@ class WeCoza_Sidecar_Settings {
 	 * @return string
 	 */
 	public function url() {
+		if ( self::url_is_fixed() ) {
+			return self::sanitize_url( constant( self::URL_CONSTANT ) );
+		}
 		$url = get_option( self::OPTION_URL, '' );
 		return is_string( $url ) ? untrailingslashit( trim( $url ) ) : '';
 	}
@@ -55,8 +65,39 @@ class WeCoza_Sidecar_Settings {
 	 * @return string
 	 */
 	public function secret() {
+		if ( self::secret_is_fixed() ) {
+			$secret = constant( self::SECRET_CONSTANT );
+			return is_string( $secret ) ? self::sanitize_secret( $secret ) : '';
+		}
 		$secret = get_option( self::OPTION_SECRET, '' );
 		return is_string( $secret ) ? $secret : '';
+	}
+
+	/**
+	 * Whether wp-config.php fixes the URL (WECOZA_SIDECAR_URL), so the option is not used.
+	 *
+	 * @return bool
+	 */
+	public static function url_is_fixed() {
+		return defined( self::URL_CONSTANT );
+	}
+
+	/**
+	 * Whether wp-config.php fixes the secret (WECOZA_SIDECAR_SECRET), so the option is not used.
+	 *
+	 * @return bool
+	 */
+	public static function secret_is_fixed() {
+		return defined( self::SECRET_CONSTANT );
+	}
+
+	/**
+	 * The capability that may change the URL and the secret: on a network, only super admins have it.
+	 *
+	 * @return string
+	 */
+	public static function connection_capability() {
+		return is_multisite() ? 'manage_network_options' : 'manage_options';
 	}
 
 	/**
@@ -124,7 +165,8 @@ class WeCoza_Sidecar_Settings {
 	}
 
 	/**
-	 * Saves the settings form's values (already unslashed).
+	 * Saves the settings form's values (already unslashed). The URL and the secret are saved only when given
+	 * (the caller leaves them out for a user who may not change them, or when wp-config.php fixes them).
 	 *
 	 * @param array    $input       Field values: url, secret, timeout, routed and routed_forms (ticked names).
 	 * @param string[] $all_actions Every action the routes file lists.
@@ -132,7 +174,9 @@ class WeCoza_Sidecar_Settings {
 	 * @return void
 	 */
 	public function save( array $input, array $all_actions, array $all_forms = array() ) {
-		update_option( self::OPTION_URL, self::sanitize_url( $input['url'] ?? '' ) );
+		if ( array_key_exists( 'url', $input ) ) {
+			update_option( self::OPTION_URL, self::sanitize_url( $input['url'] ) );
+		}
 
 		$secret = isset( $input['secret'] ) && is_string( $input['secret'] ) ? self::sanitize_secret( $input['secret'] ) : '';
 		if ( '' !== $secret ) {
