@@ -84,27 +84,28 @@ def class_events(row: dict, target_hours=None, days=(None, None)) -> list[dict]:
         target_hours = row.get("class_duration") or None
     sessions = sched.generate(plan, stops=sched.stop_periods(stops_raw), holidays=holidays.holiday_dates,
                               target_hours=target_hours)
-    low, high = days
-
-    def asked(day: datetime.date) -> bool:
-        return (low is None or day >= low) and (high is None or day <= high)
-
     # Each stream yields (day, place in the reference's order, event) by day, so the cap keeps the earliest days.
     streams = [
-        ((s.date, (0, i), _session_event(class_id, row, plan, s)) for i, s in enumerate(sessions) if asked(s.date)),
+        ((s.date, (0, i), _session_event(class_id, row, plan, s))
+         for i, s in enumerate(sessions) if _asked(s.date, days)),
         ((day, (1, i), _exception_event(class_id, day, reason))
          for i, (day, reason) in sorted(enumerate(plan.exceptions.items()), key=lambda item: item[1][0])
-         if asked(day)),
+         if _asked(day, days)),
     ]
     span = sched.class_range(plan, sessions)
     entries = stops_raw if isinstance(stops_raw, list) else []
     for index, entry in enumerate(entries):
         pair = sched.stop_periods([entry])
         if pair:
-            streams.append(_stop_events(class_id, row, index, *pair[0], span, asked, low, high))
+            streams.append(_stop_events(class_id, row, index, *pair[0], span, days))
     merged = heapq.merge(*streams, key=lambda item: item[0])
     kept = sorted(itertools.islice(merged, MAX_EVENTS), key=lambda item: item[1])
     return [event for _, _, event in kept]
+
+
+def _asked(day: datetime.date, days) -> bool:
+    low, high = days
+    return (low is None or day >= low) and (high is None or day <= high)
 
 
 def _exception_event(class_id, day: datetime.date, reason: str) -> dict:
@@ -117,12 +118,12 @@ def _exception_event(class_id, day: datetime.date, reason: str) -> dict:
     }
 
 
-def _stop_events(class_id, row, index, stop, restart, span, asked, low, high):
+def _stop_events(class_id, row, index, stop, restart, span, days):
     """One stop/restart pair: its two markers (always, when asked: they are what was entered) and one event per
     stopped day strictly between them, only on days the class runs (``span``) and that were asked for."""
     subject = row.get("class_subject") or ""
     stop_s, restart_s = stop.isoformat(), restart.isoformat()
-    if asked(stop):
+    if _asked(stop, days):
         yield stop, (2, index, 0), {
             "id": f"class_stop_{class_id}_{index}", "title": "Class Stopped", "start": stop_s, "allDay": True,
             "display": "block", "classNames": ["text-danger", "wecoza-stop"],
@@ -130,6 +131,7 @@ def _stop_events(class_id, row, index, stop, restart, span, asked, low, high):
                               "description": f"Class Stopped: {stop_s}\\nClass: {subject}", "interactive": False},
         }
     if span is not None:
+        low, high = days
         day = max(stop + ONE_DAY, span[0], low or span[0])
         last = min(restart - ONE_DAY, span[1], high or span[1])
         while day <= last:
@@ -143,7 +145,7 @@ def _stop_events(class_id, row, index, stop, restart, span, asked, low, high):
                                   "interactive": False},
             }
             day += ONE_DAY
-    if asked(restart):
+    if _asked(restart, days):
         yield restart, (2, index, 1), {
             "id": f"class_restart_{class_id}_{index}", "title": "Restart", "start": restart_s, "allDay": True,
             "display": "block", "classNames": ["text-danger", "wecoza-restart"],
