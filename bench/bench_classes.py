@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from tests.classes import pages  # noqa: E402
 from wp_bridge.auth import AuthResult  # noqa: E402
-from wp_bridge.channel import ChannelSigner, ForwardedRequest  # noqa: E402
+from wp_bridge.channel import ChannelSigner, ForwardedRequest, forward_path  # noqa: E402
 from wp_bridge.users import WPUser  # noqa: E402
 
 ADMIN_CAPS = {"manage_learners": True, "manage_options": True, "upload_files": True, "read": True}
@@ -92,15 +92,15 @@ class InProcessSidecar:
         if method == "GET":
             query, body, content_type = urlencode(list(fields)), b"", ""
         stamp, request_id = str(int(time.time())), secrets.token_hex(16)
-        forwarded = ForwardedRequest(stamp, request_id, method, action, query, content_type, "1", "127.0.0.1",
-                                     "bench", body, "")
+        forwarded = ForwardedRequest(stamp, request_id, method, forward_path("ajax", action), query, content_type,
+                                     "1", "127.0.0.1", "bench", body, "")
         headers = {"X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
                    "X-WeCoza-Https": "1", "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "bench",
                    "X-WeCoza-Cookie": "", "X-WeCoza-Query": query,
                    "X-WeCoza-Signature": self.services.signer.sign(forwarded.canonical())}
         if content_type:
             headers["Content-Type"] = content_type
-        return self.client.post(f"/ajax/{action}", data=body, headers=headers)
+        return self.client.post(forward_path("ajax", action), data=body, headers=headers)
 
     def close(self):
         self.services.close()

@@ -94,20 +94,21 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
 
     @app.post("/ajax/<action>")
     def forwarded_action(action):
-        return answer_forwarded(action, lambda incoming: run_action(
+        return answer_forwarded(lambda incoming: run_action(
             services, services.registry.actions.get(action), incoming))
 
     @app.post("/form/<form>")
     def forwarded_form(form):
-        return answer_forwarded(form, lambda incoming: run_form(services, services.registry.forms.get(form), incoming))
+        return answer_forwarded(lambda incoming: run_form(services, services.registry.forms.get(form), incoming))
 
     def signed_json():
-        """The body of a signed JSON message from the shim (ack canonical), or a refusal."""
+        """The body of a signed JSON message from the shim (signed for this method and path), or a refusal."""
         body = request.get_data()
         try:
-            services.signer.verify_ack(request.headers.get("X-WeCoza-Timestamp", ""),
-                                       request.headers.get("X-WeCoza-Request-Id", ""), body,
-                                       request.headers.get("X-WeCoza-Signature", ""))
+            services.signer.verify_message(request.method, request.path,
+                                           request.headers.get("X-WeCoza-Timestamp", ""),
+                                           request.headers.get("X-WeCoza-Request-Id", ""), body,
+                                           request.headers.get("X-WeCoza-Signature", ""))
             message = json.loads(body or b"{}")
             if not isinstance(message, dict):
                 raise ValueError("not an object")
@@ -201,13 +202,13 @@ def channel_refusal(reason: str, status: int):
     return {"error": reason}, status, {"X-WeCoza-Channel-Error": reason}
 
 
-def verify_forwarded(services, action: str):
+def verify_forwarded(services):
     headers = request.headers
     forwarded = ForwardedRequest(
         timestamp=headers.get("X-WeCoza-Timestamp", ""),
         request_id=headers.get("X-WeCoza-Request-Id", ""),
         method=headers.get("X-WeCoza-Method", "POST").upper(),
-        action=action,
+        path=request.path,
         query=headers.get("X-WeCoza-Query", ""),
         content_type=headers.get("Content-Type", ""),
         https=headers.get("X-WeCoza-Https", "0"),
@@ -254,6 +255,7 @@ def to_response(services, outcome: Outcome, request_id: str, timestamp: str, dir
         stamp = str(int(time.time()))
         response.headers["X-WeCoza-Events"] = encoded
         response.headers["X-WeCoza-Events-Timestamp"] = stamp
+        # bound to the request they answer: its method, path and request id
         response.headers["X-WeCoza-Events-Signature"] = services.signer.sign_events(
-            stamp, request_id, encoded.encode("ascii"))
+            request.method, request.path, stamp, request_id, encoded.encode("ascii"))
     return response

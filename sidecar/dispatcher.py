@@ -91,7 +91,7 @@ class Dispatcher:
             "Content-Type": "application/json",
             "X-WeCoza-Timestamp": stamp,
             "X-WeCoza-Request-Id": request_id,
-            "X-WeCoza-Signature": self.signer.sign_events(stamp, request_id, body),
+            "X-WeCoza-Signature": self.signer.sign_events("POST", REST_ROUTE, stamp, request_id, body),
         }
         try:
             response = self.http.post(self.events_url, data=body, headers=headers, timeout=self.timeout)

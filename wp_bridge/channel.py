@@ -1,21 +1,28 @@
 """The signed shim <-> sidecar channel (DESIGN.md section 6).
 
-Every message is signed over a canonical text: the lines below joined with "\\n".
+Every message is signed over a canonical text: the lines below joined with "\\n". The first three lines
+are always its kind, then the HTTP method and the path the message is sent to (or, for inline events, the
+request they answer), so a signature made for one path is refused on any other.
 The signature is itsdangerous' ``Signer(secret, salt=SALT, key_derivation="hmac",
 digest_method=sha256)``, which is, byte for byte, what the PHP shim computes::
 
     key = HMAC-SHA256(key=secret, msg=SALT)                      (raw bytes)
     sig = base64url_without_padding(HMAC-SHA256(key=key, msg=canonical))
 
-Request (shim -> sidecar), canonical lines:
-    "wecoza-sidecar-request-v1", timestamp, request_id, method, action, query,
+Forwarded request (shim -> sidecar, ``POST /ajax/<action>`` or ``POST /form/<form>``), canonical lines:
+    "wecoza-sidecar-request-v2", "POST", path, timestamp, request_id, browser method, query,
     content_type, https ("1"/"0"), client_ip, user_agent, sha256hex(body), sha256hex(cookie)
 
-Events (sidecar -> shim, inline header or REST delivery), canonical lines:
-    "wecoza-sidecar-events-v1", timestamp, request_id, sha256hex(events_json)
+Events (sidecar -> shim), canonical lines:
+    "wecoza-sidecar-events-v2", method, path, timestamp, request_id, sha256hex(events text)
+  inline (``X-WeCoza-Events*`` headers): the method, path and request id of the forwarded request they answer;
+  delivered by the dispatcher: "POST", "/wecoza-sidecar/v1/events" (the shim's REST route) and its own id.
 
-Acknowledgement (shim -> sidecar), canonical lines:
-    "wecoza-sidecar-ack-v1", timestamp, request_id, sha256hex(body)
+Signed JSON message (shim -> sidecar, ``POST /events/ack``, ``/events/status``, ``/events/retry``), canonical lines:
+    "wecoza-sidecar-message-v2", "POST", path, timestamp, request_id, sha256hex(body)
+
+Paths are the sidecar's own routes (without any prefix it is mounted under) and the REST route as WordPress
+names it (the same for ``/wp-json/...`` and ``?rest_route=...``).
 """
 from __future__ import annotations
 
@@ -29,9 +36,10 @@ from dataclasses import dataclass
 from itsdangerous import Signer
 
 SALT = "wecoza-sidecar-v1"
-REQUEST_KIND = "wecoza-sidecar-request-v1"
-EVENTS_KIND = "wecoza-sidecar-events-v1"
-ACK_KIND = "wecoza-sidecar-ack-v1"
+REQUEST_KIND = "wecoza-sidecar-request-v2"
+EVENTS_KIND = "wecoza-sidecar-events-v2"
+MESSAGE_KIND = "wecoza-sidecar-message-v2"
+FORWARD_METHOD = "POST"
 DEFAULT_WINDOW = 60
 
 
@@ -49,11 +57,18 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def canonical(kind: str, *fields: str) -> bytes:
-    for field in fields:
-        if "\n" in field:
+def canonical(kind: str, method: str, path: str, *fields: str) -> bytes:
+    """The text a signature covers: the kind, the HTTP method and path the message is for, its fields."""
+    lines = (kind, method, path) + fields
+    for line in lines:
+        if "\n" in line:
             raise ChannelError("newline_in_field")
-    return "\n".join((kind,) + fields).encode("utf-8")
+    return "\n".join(lines).encode("utf-8")
+
+
+def forward_path(kind: str, name: str) -> str:
+    """The sidecar path a forwarded action (kind "ajax") or form (kind "form") is sent to."""
+    return f"/{kind}/{name}"
 
 
 @dataclass(frozen=True)
@@ -62,8 +77,8 @@ class ForwardedRequest:
 
     timestamp: str
     request_id: str
-    method: str
-    action: str
+    method: str       # the browser's method; the forward itself is always FORWARD_METHOD
+    path: str         # forward_path(...): /ajax/<action> or /form/<form>
     query: str
     content_type: str
     https: str
@@ -74,7 +89,7 @@ class ForwardedRequest:
 
     def canonical(self) -> bytes:
         return canonical(
-            REQUEST_KIND, self.timestamp, self.request_id, self.method, self.action,
+            REQUEST_KIND, FORWARD_METHOD, self.path, self.timestamp, self.request_id, self.method,
             self.query, self.content_type, self.https, self.client_ip, self.user_agent,
             sha256_hex(self.body), sha256_hex(self.cookie),
         )
@@ -152,9 +167,13 @@ class ChannelSigner:
     def verify_request(self, req: ForwardedRequest, signature: str) -> None:
         self.verify(req.canonical(), signature, req.timestamp, req.request_id)
 
-    def sign_events(self, timestamp: str, request_id: str, events_json: bytes) -> str:
-        return self.sign(canonical(EVENTS_KIND, timestamp, request_id, sha256_hex(events_json)))
+    def sign_events(self, method: str, path: str, timestamp: str, request_id: str, events_text: bytes) -> str:
+        return self.sign(canonical(EVENTS_KIND, method, path, timestamp, request_id, sha256_hex(events_text)))
 
-    def verify_ack(self, timestamp: str, request_id: str, body: bytes, signature: str) -> None:
-        self.verify(canonical(ACK_KIND, timestamp, request_id, sha256_hex(body)),
+    def sign_message(self, method: str, path: str, timestamp: str, request_id: str, body: bytes) -> str:
+        return self.sign(canonical(MESSAGE_KIND, method, path, timestamp, request_id, sha256_hex(body)))
+
+    def verify_message(self, method: str, path: str, timestamp: str, request_id: str, body: bytes,
+                       signature: str) -> None:
+        self.verify(canonical(MESSAGE_KIND, method, path, timestamp, request_id, sha256_hex(body)),
                     signature, timestamp, request_id)

@@ -3,6 +3,7 @@ import json
 import secrets
 import time
 
+import pytest
 import requests
 
 from tests.support.ajax import call, create_nonce
@@ -115,6 +116,21 @@ def test_sidecar_refuses_unsigned_forged_replayed_and_stale_requests(sidecar_pro
     assert tampered.status_code == 401 and tampered.json()["error"] == "bad_signature"
     unsigned = requests.post(f"{sidecar_process.url}/ajax/wecoza_get_learner", data=b"id=1", timeout=10)
     assert unsigned.status_code == 401 and unsigned.json()["error"] == "missing_signature"
+
+
+@pytest.mark.parametrize("sent_to, signed_for", [
+    ("form", "/ajax/learners_create"),        # an action's signature sent to the form of the same name
+    ("ajax", "/form/learners_create"),        # and the other way round
+    ("ajax", "/ajax/wecoza_get_learners"),    # another action's
+])
+def test_a_forward_signed_for_another_path_is_refused(sidecar_process, sent_to, signed_for):
+    name = "learners_create"
+    refused, headers = forward(sidecar_process, name, {"id": "1"}, path=sent_to, signed_for=signed_for)
+    assert refused.status_code == 401 and refused.json()["error"] == "bad_signature"
+    assert refused.headers["X-WeCoza-Channel-Error"] == "bad_signature"
+    # the same headers on the path they were signed for pass the channel (logged out: not a channel refusal)
+    rightful = requests.post(f"{sidecar_process.url}{signed_for}", data=b"id=1", headers=headers, timeout=10)
+    assert rightful.status_code != 401 and "X-WeCoza-Channel-Error" not in rightful.headers
 
 
 def test_health_and_readiness(sidecar_process):

@@ -9,7 +9,7 @@ import requests
 
 from sidecar import outbox
 from sidecar.context import ActionContext
-from sidecar.dispatcher import Dispatcher, events_url, retry_parked
+from sidecar.dispatcher import REST_ROUTE, Dispatcher, events_url, retry_parked
 from sidecar.services import Services
 from sidecar.registry import Registry
 from wp_bridge.channel import ChannelSigner
@@ -137,14 +137,17 @@ def test_forged_replayed_and_stale_deliveries_are_refused(sidecar_config, postgr
     body = php_json_encode({"events": [{"id": "0b0e7e5a-0000-4000-8000-000000000001", "name": "wecoza_test_delivery",
                                         "payload": {"event_id": "0b0e7e5a-0000-4000-8000-000000000001"}}]}).encode()
 
-    def send(secret_signer, stamp, request_id):
+    def send(secret_signer, stamp, request_id, signed_for=REST_ROUTE):
         headers = {"Content-Type": "application/json", "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id,
-                   "X-WeCoza-Signature": secret_signer.sign_events(stamp, request_id, body)}
+                   "X-WeCoza-Signature": secret_signer.sign_events("POST", signed_for, stamp, request_id, body)}
         return requests.post(url, data=body, headers=headers, timeout=10)
 
     recorder.clear()
     now = str(int(time.time()))
     assert send(ChannelSigner("forged"), now, pysecrets.token_hex(16)).status_code in (401, 403)
+    # signed for another path: inline events of an answer, or another route of the shim
+    assert send(signer, now, pysecrets.token_hex(16), "/ajax/wecoza_update_learner").status_code == 401
+    assert send(signer, now, pysecrets.token_hex(16), "/wecoza-sidecar/v1/other").status_code == 401
     assert send(signer, str(int(time.time()) - 3600), pysecrets.token_hex(16)).status_code in (401, 403)
     request_id = pysecrets.token_hex(16)
     assert send(signer, now, request_id).status_code == 200
@@ -152,16 +155,20 @@ def test_forged_replayed_and_stale_deliveries_are_refused(sidecar_config, postgr
     assert len(recorder.rows("wecoza_test_delivery")) == 1
 
 
-def signed_message(server, path, message):
+def signed_message(server, path, message, signed_for=None):
+    """POST a JSON message to ``path`` signed as the shim signs it, for ``signed_for`` (default: ``path``)."""
+    headers, body = message_headers(server, signed_for or path, message)
+    return requests.post(f"{server.url}{path}", data=body, timeout=10, headers=headers)
+
+
+def message_headers(server, path, message):
     import json
     import secrets as pysecrets
-    from wp_bridge.channel import ACK_KIND, canonical, sha256_hex
     body = json.dumps(message).encode()
     stamp, request_id = str(int(time.time())), pysecrets.token_hex(16)
-    signature = ChannelSigner(server.secret).sign(canonical(ACK_KIND, stamp, request_id, sha256_hex(body)))
-    return requests.post(f"{server.url}{path}", data=body, timeout=10, headers={
-        "Content-Type": "application/json", "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id,
-        "X-WeCoza-Signature": signature})
+    signature = ChannelSigner(server.secret).sign_message("POST", path, stamp, request_id, body)
+    return {"Content-Type": "application/json", "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id,
+            "X-WeCoza-Signature": signature}, body
 
 
 def test_status_lists_failing_and_parked_events_and_retry_revives_them(
@@ -181,3 +188,29 @@ def test_status_lists_failing_and_parked_events_and_retry_revives_them(
     assert signed_message(sidecar_process, "/events/status", {}).json()["parked"] == 0
     unsigned = requests.post(f"{sidecar_process.url}/events/retry", data=b"{}", timeout=10)
     assert unsigned.status_code == 401
+
+
+def park(postgres, event_id):
+    with postgres.transaction() as cur:
+        cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = 8, parked_at = now(), last_error = 'HTTP 500' "
+                    "WHERE id = %s", (event_id,))
+
+
+def test_a_status_request_replayed_to_retry_is_refused(sidecar_config, postgres, sidecar_process, clean_outbox):
+    [parked] = write_events(sidecar_config, postgres, 1)
+    park(postgres, parked)
+    headers, body = message_headers(sidecar_process, "/events/status", {})
+    replayed = requests.post(f"{sidecar_process.url}/events/retry", data=body, headers=headers, timeout=10)
+    assert replayed.status_code == 401 and replayed.json()["error"] == "bad_signature"
+    assert [r["parked_at"] is not None for r in pending(postgres)] == [True], "nothing was retried"
+    # the same headers on the path they were signed for still work (the refusal did not use up the request id)
+    status = requests.post(f"{sidecar_process.url}/events/status", data=body, headers=headers, timeout=10)
+    assert status.status_code == 200 and status.json()["parked"] == 1
+
+
+def test_an_acknowledgement_signature_is_refused_on_status_and_retry(sidecar_process, clean_outbox):
+    for path in ("/events/status", "/events/retry"):
+        refused = signed_message(sidecar_process, path, {"ids": []}, signed_for="/events/ack")
+        assert refused.status_code == 401 and refused.json()["error"] == "bad_signature"
+    refused = signed_message(sidecar_process, "/events/ack", {"ids": []}, signed_for="/events/status")
+    assert refused.status_code == 401 and refused.json()["error"] == "bad_signature"

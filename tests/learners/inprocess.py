@@ -6,7 +6,7 @@ import secrets
 import time
 from urllib.parse import urlencode
 
-from wp_bridge.channel import ChannelSigner, ForwardedRequest
+from wp_bridge.channel import ChannelSigner, ForwardedRequest, forward_path
 
 
 class InProcessSidecar:
@@ -23,15 +23,15 @@ class InProcessSidecar:
         content_type = "application/x-www-form-urlencoded" if method == "POST" else ""
         query_string = urlencode({"action": action, **(query or {})})
         stamp, request_id = str(int(time.time())), secrets.token_hex(16)
-        forwarded = ForwardedRequest(stamp, request_id, method, action, query_string, content_type, "0",
-                                     "127.0.0.1", "in-process", body, cookie)
+        forwarded = ForwardedRequest(stamp, request_id, method, forward_path("ajax", action), query_string,
+                                     content_type, "0", "127.0.0.1", "in-process", body, cookie)
         headers = {"X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
                    "X-WeCoza-Query": query_string, "X-WeCoza-Cookie": cookie, "X-WeCoza-Https": "0",
                    "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "in-process",
                    "X-WeCoza-Signature": self.signer.sign(forwarded.canonical())}
         if content_type:
             headers["Content-Type"] = content_type
-        return self.client.post(f"/ajax/{action}", data=body, headers=headers)
+        return self.client.post(forward_path("ajax", action), data=body, headers=headers)
 
     def close(self) -> None:
         self.app.extensions["wecoza"].close()

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 from wp_bridge.channel import ChannelError, ChannelSigner, ForwardedRequest
 
@@ -34,6 +35,7 @@ class Reply:
     events: list | None = None          # [{"id", "name", "payload"}], sent signed in X-WeCoza-Events
     events_secret: str | None = None    # sign the events with this secret instead (a forgery)
     events_timestamp: int | None = None
+    events_path: str | None = None      # sign the events for this path instead of the request's (a misuse)
     filter: tuple[str, str] | None = None  # (filter name, dot path)
     delay: float = 0.0
     raw: bytes | None = None            # written as is instead of an HTTP answer (garbage)
@@ -146,15 +148,16 @@ class FakeSidecar:
         raise AssertionError("no acknowledgement reached the fake sidecar")
 
     # ---------------------------------------------------------------- signing helpers
-    def encode_events(self, events: list, request_id: str, secret: str | None = None,
+    def encode_events(self, events: list, request_id: str, path: str, secret: str | None = None,
                       timestamp: int | None = None) -> dict:
+        """The signed event headers of an answer to ``POST path`` with ``request_id``."""
         encoded = base64.b64encode(json.dumps(events, separators=(",", ":")).encode()).decode("ascii")
         stamp = str(int(time.time()) if timestamp is None else timestamp)
         signer = ChannelSigner(secret) if secret else self.signer
         return {
             "X-WeCoza-Events": encoded,
             "X-WeCoza-Events-Timestamp": stamp,
-            "X-WeCoza-Events-Signature": signer.sign_events(stamp, request_id, encoded.encode("ascii")),
+            "X-WeCoza-Events-Signature": signer.sign_events("POST", path, stamp, request_id, encoded.encode("ascii")),
         }
 
 
@@ -207,7 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
         h = self.headers
         forwarded = ForwardedRequest(
             timestamp=h.get("X-WeCoza-Timestamp", ""), request_id=h.get("X-WeCoza-Request-Id", ""),
-            method=h.get("X-WeCoza-Method", "POST").upper(), action=name, query=h.get("X-WeCoza-Query", ""),
+            method=h.get("X-WeCoza-Method", "POST").upper(), path=unquote(self.path),
+            query=h.get("X-WeCoza-Query", ""),
             content_type=h.get("Content-Type", ""), https=h.get("X-WeCoza-Https", "0"),
             client_ip=h.get("X-WeCoza-Client-Ip", ""), user_agent=h.get("X-WeCoza-User-Agent", ""),
             body=body, cookie=h.get("X-WeCoza-Cookie", ""))
@@ -230,7 +234,8 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         headers = dict(reply.headers)
         if reply.events is not None:
-            headers.update(self.fake.encode_events(reply.events, forwarded.request_id, reply.events_secret,
+            headers.update(self.fake.encode_events(reply.events, forwarded.request_id,
+                                                   reply.events_path or forwarded.path, reply.events_secret,
                                                    reply.events_timestamp))
         if reply.filter is not None:
             headers["X-WeCoza-Filter"], headers["X-WeCoza-Filter-Path"] = reply.filter
@@ -240,8 +245,9 @@ class _Handler(BaseHTTPRequestHandler):
         h = self.headers
         entry = {"ids": [], "refused": "", "body": received.body}
         try:
-            self.fake.signer.verify_ack(h.get("X-WeCoza-Timestamp", ""), h.get("X-WeCoza-Request-Id", ""),
-                                        received.body, h.get("X-WeCoza-Signature", ""))
+            self.fake.signer.verify_message("POST", self.path, h.get("X-WeCoza-Timestamp", ""),
+                                            h.get("X-WeCoza-Request-Id", ""), received.body,
+                                            h.get("X-WeCoza-Signature", ""))
             entry["ids"] = json.loads(received.body)["ids"]
         except ChannelError as exc:
             entry["refused"] = exc.reason
@@ -252,12 +258,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self._json(200, {"acknowledged": len(entry["ids"])})
 
     def _signed_json(self, received: Received):
-        """POST /events/status and /events/retry: signed like an acknowledgement, JSON object bodies."""
+        """POST /events/status and /events/retry: signed messages for their path, JSON object bodies."""
         h = self.headers
         entry = {"path": self.path, "message": None, "refused": ""}
         try:
-            self.fake.signer.verify_ack(h.get("X-WeCoza-Timestamp", ""), h.get("X-WeCoza-Request-Id", ""),
-                                        received.body, h.get("X-WeCoza-Signature", ""))
+            self.fake.signer.verify_message("POST", self.path, h.get("X-WeCoza-Timestamp", ""),
+                                            h.get("X-WeCoza-Request-Id", ""), received.body,
+                                            h.get("X-WeCoza-Signature", ""))
             entry["message"] = json.loads(received.body)
         except ChannelError as exc:
             entry["refused"] = exc.reason

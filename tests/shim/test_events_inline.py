@@ -4,6 +4,7 @@ import json
 import time
 import uuid
 
+import pytest
 import requests
 
 from tests.shim.fake_sidecar import JSON_TYPE
@@ -66,10 +67,22 @@ def test_stale_events_fire_nothing(sidecar, shim_site, ajax_url, heard):
 
 def test_events_signed_for_another_request_fire_nothing(sidecar, ajax_url, heard):
     """Inline events are bound to the request id the shim sent: a replayed header set is refused."""
-    headers = sidecar.encode_events([event(learner_id=11)], request_id="0" * 32)
+    headers = sidecar.encode_events([event(learner_id=11)], request_id="0" * 32, path="/ajax/wecoza_update_learner")
     sidecar.script("wecoza_update_learner", headers={"Content-Type": JSON_TYPE, **headers})
     post(ajax_url)
     assert heard() == [] and sidecar.acks == []
+
+
+@pytest.mark.parametrize("events_path", ["/form/wecoza_update_learner", "/wecoza-sidecar/v1/events"])
+def test_events_signed_for_another_path_fire_nothing(sidecar, shim_site, ajax_url, heard, events_path):
+    """The right request id, but signed for another path than the forwarded action's: refused."""
+    refusal = "sidecar events rejected for wecoza_update_learner: bad_signature"
+    refused_before = shim_site.debug_log().count(refusal)
+    sidecar.script("wecoza_update_learner", events=[event(learner_id=14)], events_path=events_path)
+    assert post(ajax_url).status_code == 200
+    time.sleep(0.5)
+    assert heard() == [] and sidecar.acks == []
+    assert shim_site.debug_log().count(refusal) == refused_before + 1
 
 
 def test_only_wecoza_hooks_are_fired_and_a_failing_listener_does_not_break_the_rest(sidecar, ajax_url, heard):

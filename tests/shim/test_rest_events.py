@@ -9,13 +9,14 @@ import requests
 
 from wp_bridge.channel import ChannelSigner
 
+REST_ROUTE = "/wecoza-sidecar/v1/events"
 
 def events_url(site, pretty=True):
     return f"{site.url}/wp-json/wecoza-sidecar/v1/events" if pretty else f"{site.url}/?rest_route=/wecoza-sidecar/v1/events"
 
 
 def deliver(site, fake, events, secret=None, timestamp=None, request_id=None, body=None, signature=None,
-            pretty=True):
+            pretty=True, signed_for=("POST", REST_ROUTE)):
     raw = body if body is not None else json.dumps({"events": events}, separators=(",", ":")).encode()
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     request_id = request_id or secrets.token_hex(16)
@@ -24,7 +25,8 @@ def deliver(site, fake, events, secret=None, timestamp=None, request_id=None, bo
         "Content-Type": "application/json",
         "X-WeCoza-Timestamp": stamp,
         "X-WeCoza-Request-Id": request_id,
-        "X-WeCoza-Signature": signature if signature is not None else signer.sign_events(stamp, request_id, raw),
+        "X-WeCoza-Signature": signature if signature is not None else signer.sign_events(*signed_for, stamp, request_id,
+                                                                                         raw),
     }
     response = requests.post(events_url(site, pretty), data=raw, headers=headers, timeout=30)
     return response, headers, raw
@@ -88,6 +90,18 @@ def test_forged_unsigned_stale_and_tampered_deliveries_are_refused(sidecar, shim
     assert response.status_code == status
     assert response.json()["code"] == code
     assert all(h["arg"]["learner_id"] != 6 for h in heard())
+
+
+@pytest.mark.parametrize("signed_for", [
+    ("POST", "/ajax/wecoza_update_learner"),   # the inline events of an answer, re-posted to the REST route
+    ("POST", "/wecoza-sidecar/v1/other"),
+    ("GET", REST_ROUTE),
+], ids=["inline-answer-path", "other-route", "other-method"])
+def test_a_signature_for_another_method_or_path_is_refused(sidecar, shim_site, heard, signed_for):
+    response, _, _ = deliver(shim_site, sidecar, [event(learner_id=13)], signed_for=signed_for)
+    assert response.status_code == 401
+    assert response.json()["code"] == "wecoza_sidecar_bad_signature"
+    assert heard() == []
 
 
 def test_a_replayed_delivery_is_refused(sidecar, shim_site, heard):

@@ -7,19 +7,23 @@ from urllib.parse import urlencode
 
 import requests
 
-from wp_bridge.channel import ChannelSigner, ForwardedRequest
+from wp_bridge.channel import ChannelSigner, ForwardedRequest, forward_path
 
 
 def forward(server, action: str, fields: dict | None = None, cookie: str = "", method: str = "POST",
             query: dict | None = None, secret: str | None = None, timestamp: int | None = None,
-            request_id: str | None = None, path: str = "ajax", session: requests.Session | None = None):
-    """POST what the shim would send for a browser request; returns (response, headers sent)."""
+            request_id: str | None = None, path: str = "ajax", session: requests.Session | None = None,
+            signed_for: str | None = None):
+    """POST what the shim would send for a browser request to /{path}/{action}; returns (response, headers sent).
+
+    ``signed_for``: sign for this sidecar path instead of the one the request is sent to (a misused signature)."""
     body = urlencode(fields or {}).encode() if method == "POST" else b""
     content_type = "application/x-www-form-urlencoded" if method == "POST" else ""
     query_string = urlencode({"action": action, **(query or {})})
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     request_id = request_id or secrets.token_hex(16)
-    forwarded = ForwardedRequest(stamp, request_id, method, action, query_string, content_type, "0",
+    sent_to = forward_path(path, action)
+    forwarded = ForwardedRequest(stamp, request_id, method, signed_for or sent_to, query_string, content_type, "0",
                                  "127.0.0.1", "pytest", body, cookie)
     headers = {
         "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
@@ -30,7 +34,7 @@ def forward(server, action: str, fields: dict | None = None, cookie: str = "", m
     if content_type:
         headers["Content-Type"] = content_type
     http = session or requests
-    response = http.post(f"{server.url}/{path}/{action}", data=body, headers=headers, timeout=30)
+    response = http.post(f"{server.url}{sent_to}", data=body, headers=headers, timeout=30)
     return response, headers
 
 

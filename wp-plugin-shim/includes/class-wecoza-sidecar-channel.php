@@ -2,7 +2,8 @@
 /**
  * The signed shim <-> sidecar channel (the Python side is wp_bridge/channel.py).
  *
- * A message is signed over a canonical text: its lines joined with "\n". The signature is
+ * A message is signed over a canonical text: its lines joined with "\n", beginning with its kind, the HTTP
+ * method and the path it is for (so a signature made for one path is refused on any other). The signature is
  *
  *     key = HMAC-SHA256(key = secret, msg = "wecoza-sidecar-v1")          (raw bytes)
  *     sig = base64url, no padding (HMAC-SHA256(key = key, msg = canonical))
@@ -20,9 +21,12 @@ defined( 'ABSPATH' ) || exit;
 class WeCoza_Sidecar_Channel {
 
 	const SALT         = 'wecoza-sidecar-v1';
-	const REQUEST_KIND = 'wecoza-sidecar-request-v1';
-	const EVENTS_KIND  = 'wecoza-sidecar-events-v1';
-	const ACK_KIND     = 'wecoza-sidecar-ack-v1';
+	const REQUEST_KIND = 'wecoza-sidecar-request-v2';
+	const EVENTS_KIND  = 'wecoza-sidecar-events-v2';
+	const MESSAGE_KIND = 'wecoza-sidecar-message-v2';
+
+	/** The method of every forwarded request (the browser's own method is a signed field). */
+	const FORWARD_METHOD = 'POST';
 
 	/** Seconds a signed message stays acceptable (either side of now). */
 	const WINDOW = 60;
@@ -70,35 +74,51 @@ class WeCoza_Sidecar_Channel {
 	}
 
 	/**
-	 * The canonical text: kind and fields joined with "\n" (null when a field holds a newline).
+	 * The canonical text: kind, method, path and fields joined with "\n" (null when any holds a newline).
 	 *
 	 * @param string   $kind   Message kind.
+	 * @param string   $method HTTP method the message is sent with.
+	 * @param string   $path   Path it is sent to (a sidecar route, or the shim's REST route).
 	 * @param string[] $fields Fields in order.
 	 * @return string|null
 	 */
-	public static function canonical( $kind, array $fields ) {
-		foreach ( $fields as $field ) {
-			if ( false !== strpos( (string) $field, "\n" ) ) {
+	public static function canonical( $kind, $method, $path, array $fields ) {
+		$lines = array_map( 'strval', array_merge( array( $kind, $method, $path ), $fields ) );
+		foreach ( $lines as $line ) {
+			if ( false !== strpos( $line, "\n" ) ) {
 				return null;
 			}
 		}
-		return implode( "\n", array_merge( array( $kind ), array_map( 'strval', $fields ) ) );
+		return implode( "\n", $lines );
+	}
+
+	/**
+	 * The sidecar path of a forwarded action ('ajax') or form ('form').
+	 *
+	 * @param string $kind 'ajax' or 'form'.
+	 * @param string $name Action or form name.
+	 * @return string
+	 */
+	public static function forward_path( $kind, $name ) {
+		return '/' . $kind . '/' . $name;
 	}
 
 	/**
 	 * Canonical text of a forwarded request.
 	 *
-	 * @param array $f timestamp, request_id, method, action, query, content_type, https, client_ip, user_agent, body, cookie.
+	 * @param array $f timestamp, request_id, method (the browser's), path (forward_path()), query, content_type, https,
+	 *                 client_ip, user_agent, body, cookie.
 	 * @return string|null
 	 */
 	public static function request_canonical( array $f ) {
 		return self::canonical(
 			self::REQUEST_KIND,
+			self::FORWARD_METHOD,
+			$f['path'],
 			array(
 				$f['timestamp'],
 				$f['request_id'],
 				$f['method'],
-				$f['action'],
 				$f['query'],
 				$f['content_type'],
 				$f['https'],
@@ -111,27 +131,32 @@ class WeCoza_Sidecar_Channel {
 	}
 
 	/**
-	 * Canonical text of an events message (inline header or REST delivery).
+	 * Canonical text of an events message: inline (method, path and id of the forwarded request it answers)
+	 * or a REST delivery (the REST request's method, route and id).
 	 *
+	 * @param string $method      HTTP method.
+	 * @param string $path        Path.
 	 * @param string $timestamp   Timestamp as sent.
-	 * @param string $request_id  Request id (for inline events: the id of the forwarded request).
+	 * @param string $request_id  Request id.
 	 * @param string $events_text The exact bytes that were signed (base64 header value or raw REST body).
 	 * @return string|null
 	 */
-	public static function events_canonical( $timestamp, $request_id, $events_text ) {
-		return self::canonical( self::EVENTS_KIND, array( $timestamp, $request_id, hash( 'sha256', $events_text ) ) );
+	public static function events_canonical( $method, $path, $timestamp, $request_id, $events_text ) {
+		return self::canonical( self::EVENTS_KIND, $method, $path, array( $timestamp, $request_id, hash( 'sha256', $events_text ) ) );
 	}
 
 	/**
-	 * Canonical text of an acknowledgement.
+	 * Canonical text of a signed JSON message to the sidecar (/events/ack, /events/status, /events/retry).
 	 *
+	 * @param string $method     HTTP method.
+	 * @param string $path       Sidecar path.
 	 * @param string $timestamp  Timestamp.
 	 * @param string $request_id Request id.
 	 * @param string $body       Raw JSON body.
 	 * @return string|null
 	 */
-	public static function ack_canonical( $timestamp, $request_id, $body ) {
-		return self::canonical( self::ACK_KIND, array( $timestamp, $request_id, hash( 'sha256', $body ) ) );
+	public static function message_canonical( $method, $path, $timestamp, $request_id, $body ) {
+		return self::canonical( self::MESSAGE_KIND, $method, $path, array( $timestamp, $request_id, hash( 'sha256', $body ) ) );
 	}
 
 	/**

@@ -72,7 +72,7 @@ class WeCoza_Sidecar_Client {
 	 * Forwards the browser's request to POST {url}/{kind}/{name}.
 	 *
 	 * @param string                          $kind    'ajax' or 'form'.
-	 * @param string                          $name    Action or form name (signed as the action).
+	 * @param string                          $name    Action or form name.
 	 * @param WeCoza_Sidecar_Incoming_Request $request The browser's request.
 	 * @return WeCoza_Sidecar_Response|WP_Error
 	 */
@@ -82,7 +82,8 @@ class WeCoza_Sidecar_Client {
 		}
 		$timestamp  = (string) time();
 		$request_id = WeCoza_Sidecar_Channel::new_request_id();
-		$canonical  = WeCoza_Sidecar_Channel::request_canonical( $request->signed_fields( $timestamp, $request_id, $name ) );
+		$path       = WeCoza_Sidecar_Channel::forward_path( $kind, $name );
+		$canonical  = WeCoza_Sidecar_Channel::request_canonical( $request->signed_fields( $timestamp, $request_id, $path ) );
 		if ( null === $canonical ) {
 			return new WP_Error( 'wecoza_sidecar_unsignable', 'a signed field holds a newline' );
 		}
@@ -102,8 +103,8 @@ class WeCoza_Sidecar_Client {
 		);
 
 		$http = $this->send(
-			'POST',
-			$this->settings->url() . '/' . $kind . '/' . rawurlencode( $name ),
+			WeCoza_Sidecar_Channel::FORWARD_METHOD,
+			$this->settings->url() . WeCoza_Sidecar_Channel::forward_path( $kind, rawurlencode( $name ) ),
 			$headers,
 			$request->body,
 			$this->settings->timeout(),
@@ -112,7 +113,7 @@ class WeCoza_Sidecar_Client {
 		if ( is_wp_error( $http ) ) {
 			return $http;
 		}
-		return WeCoza_Sidecar_Response::from_http( $http, $request_id );
+		return WeCoza_Sidecar_Response::from_http( $http, $request_id, WeCoza_Sidecar_Channel::FORWARD_METHOD, $path );
 	}
 
 	/**
@@ -174,7 +175,7 @@ class WeCoza_Sidecar_Client {
 	}
 
 	/**
-	 * POST {url}{path} with a JSON body, signed as an acknowledgement is (the sidecar's signed JSON endpoints).
+	 * POST {url}{path} with a JSON body, signed for that method and path (the sidecar's signed JSON endpoints).
 	 *
 	 * @param string       $path    Path, e.g. '/events/ack'.
 	 * @param array|object $message The body, JSON-encoded (pass an object for `{}`).
@@ -193,7 +194,7 @@ class WeCoza_Sidecar_Client {
 			'X-WeCoza-Timestamp'    => $timestamp,
 			'X-WeCoza-Request-Id'   => $request_id,
 			'X-WeCoza-Shim-Version' => WECOZA_SIDECAR_SHIM_VERSION,
-			'X-WeCoza-Signature'    => $this->channel()->sign( WeCoza_Sidecar_Channel::ack_canonical( $timestamp, $request_id, $body ) ),
+			'X-WeCoza-Signature'    => $this->channel()->sign( WeCoza_Sidecar_Channel::message_canonical( 'POST', $path, $timestamp, $request_id, $body ) ),
 		);
 		$http       = $this->send( 'POST', $this->settings->url() . $path, $headers, $body, $timeout, 1.0 );
 		if ( is_wp_error( $http ) ) {

@@ -75,7 +75,7 @@ class WeCoza_Sidecar_Events {
 			return array();
 		}
 		$timestamp = $response->header( 'X-WeCoza-Events-Timestamp' );
-		$canonical = WeCoza_Sidecar_Channel::events_canonical( $timestamp, $response->request_id, $encoded );
+		$canonical = WeCoza_Sidecar_Channel::events_canonical( $response->method, $response->path, $timestamp, $response->request_id, $encoded );
 		if ( null === $canonical || ! $this->client->channel()->valid( $canonical, $response->header( 'X-WeCoza-Events-Signature' ) ) ) {
 			self::log( 'sidecar events rejected for ' . $context . ': bad_signature' );
 			return array();
@@ -118,7 +118,7 @@ class WeCoza_Sidecar_Events {
 	}
 
 	/**
-	 * Permission callback: the signature, the time window and a request id never seen before.
+	 * Permission callback: the signature (for this method and route), the time window and a request id never seen before.
 	 *
 	 * @param WP_REST_Request $request Request.
 	 * @return true|WP_Error
@@ -133,7 +133,7 @@ class WeCoza_Sidecar_Events {
 		if ( '' === $signature ) {
 			return self::refuse( 'missing_signature', 401 );
 		}
-		$canonical = WeCoza_Sidecar_Channel::events_canonical( $timestamp, $request_id, $request->get_body() );
+		$canonical = WeCoza_Sidecar_Channel::events_canonical( $request->get_method(), $request->get_route(), $timestamp, $request_id, $request->get_body() );
 		if ( null === $canonical || ! $this->client->channel()->valid( $canonical, $signature ) ) {
 			return self::refuse( 'bad_signature', 401 );
 		}

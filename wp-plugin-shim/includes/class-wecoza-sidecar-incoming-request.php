@@ -113,19 +113,19 @@ class WeCoza_Sidecar_Incoming_Request {
 	}
 
 	/**
-	 * The fields the signature covers, for a given action (or form) name.
+	 * The fields the signature covers, for the sidecar path the request is forwarded to.
 	 *
 	 * @param string $timestamp  Timestamp.
 	 * @param string $request_id Request id.
-	 * @param string $action     Action or form name.
+	 * @param string $path       WeCoza_Sidecar_Channel::forward_path() of the action or form.
 	 * @return array
 	 */
-	public function signed_fields( $timestamp, $request_id, $action ) {
+	public function signed_fields( $timestamp, $request_id, $path ) {
 		return array(
 			'timestamp'    => $timestamp,
 			'request_id'   => $request_id,
 			'method'       => $this->method,
-			'action'       => $action,
+			'path'         => $path,
 			'query'        => $this->query,
 			'content_type' => $this->content_type,
 			'https'        => $this->https,

@@ -8,7 +8,7 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Status, headers and body as received, plus the request id the shim sent (events are signed over it).
+ * Status, headers and body as received, plus the request id, method and path the shim sent (events are signed over them).
  */
 class WeCoza_Sidecar_Response {
 
@@ -46,17 +46,35 @@ class WeCoza_Sidecar_Response {
 	public $request_id;
 
 	/**
+	 * The method of the request sent to the sidecar.
+	 *
+	 * @var string
+	 */
+	public $method;
+
+	/**
+	 * The sidecar path the request was sent to (WeCoza_Sidecar_Channel::forward_path()).
+	 *
+	 * @var string
+	 */
+	public $path;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param int    $status     HTTP status.
 	 * @param array  $headers    Headers (any case).
 	 * @param string $body       Body.
 	 * @param string $request_id Request id sent.
+	 * @param string $method     Method sent.
+	 * @param string $path       Sidecar path sent to.
 	 */
-	public function __construct( $status, array $headers, $body, $request_id ) {
+	public function __construct( $status, array $headers, $body, $request_id, $method = '', $path = '' ) {
 		$this->status     = (int) $status;
 		$this->body       = (string) $body;
 		$this->request_id = (string) $request_id;
+		$this->method     = (string) $method;
+		$this->path       = (string) $path;
 		$this->headers    = array();
 		foreach ( $headers as $name => $value ) {
 			$this->headers[ strtolower( (string) $name ) ] = is_array( $value ) ? implode( ', ', $value ) : (string) $value;
@@ -68,9 +86,11 @@ class WeCoza_Sidecar_Response {
 	 *
 	 * @param array  $http       wp_remote_request() result.
 	 * @param string $request_id Request id sent.
+	 * @param string $method     Method sent.
+	 * @param string $path       Sidecar path sent to.
 	 * @return self
 	 */
-	public static function from_http( array $http, $request_id ) {
+	public static function from_http( array $http, $request_id, $method = '', $path = '' ) {
 		$headers = array();
 		$raw     = wp_remote_retrieve_headers( $http );
 		if ( is_object( $raw ) && method_exists( $raw, 'getAll' ) ) {
@@ -80,7 +100,7 @@ class WeCoza_Sidecar_Response {
 				$headers[ $name ] = $value;
 			}
 		}
-		return new self( (int) wp_remote_retrieve_response_code( $http ), $headers, self::body_of( $http ), $request_id );
+		return new self( (int) wp_remote_retrieve_response_code( $http ), $headers, self::body_of( $http ), $request_id, $method, $path );
 	}
 
 	/**
