@@ -4,7 +4,8 @@ PHP rules reproduced: ``a[]`` appends with the next integer key, ``a[k][j]`` nes
 value replaces an earlier one of the same name (an array replaces a scalar and a scalar an
 array), numeric keys become integers, ``.`` and space in the top-level name become ``_``,
 a name with an unclosed ``[`` keeps the rest literally (with the ``[`` turned into ``_``).
-Limits stand in for PHP's ``max_input_vars`` and ``max_input_nesting_level``.
+Limits stand in for PHP's ``max_input_vars``, ``max_file_uploads`` and ``max_input_nesting_level``;
+a body is read in one pass and a limit is checked as each field or part is read, never after them all.
 """
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from email.policy import HTTP
 from email.utils import collapse_rfc2231_value
 from urllib.parse import unquote_to_bytes
 
-MAX_INPUT_VARS = 5000
+# PHP's own default max_input_vars, under which the legacy pages ran: PHP never handed them more fields. The
+# largest page post recorded (the class edit page, ../shared/recordings) sends 63; a class form with many rows
+# a few hundred.
+MAX_INPUT_VARS = 1000
+# PHP's max_file_uploads is 20 and the learner update page can send up to about 20 portfolios: room to spare.
+MAX_FILE_UPLOADS = 50
+# Above the largest file any action accepts (10 MiB), so an oversized file still reaches that action's own
+# check and message; no text field of the pages comes near it.
+MAX_PART_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 64
 _INT_KEY = re.compile(r"-?[1-9][0-9]{0,18}|0")
 
@@ -72,43 +81,59 @@ def split_name(name: str) -> list[str] | None:
     return parts
 
 
-def assign(target: dict, name: str, value) -> None:
-    parts = split_name(name)
-    if parts is None:
-        return
-    node = target
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "":
-            int_keys = [k for k in node if isinstance(k, int)]
-            key = max(int_keys) + 1 if int_keys else 0
-        else:
-            key = _php_key(part) if i > 0 else part
-        if last:
-            node[key] = value
-        else:
-            child = node.get(key)
-            if not isinstance(child, dict):
-                child = {}
-                node[key] = child
-            node = child
+class FormBuilder:
+    """Fills one PHP array tree; remembers each array's next free integer key (PHP's ``nNextFreeElement``),
+    so an ``a[]`` append costs O(1) however many came before."""
+
+    def __init__(self):
+        self.target: dict = {}
+        self._next_free: dict[int, tuple[dict, int]] = {}  # id -> (the array itself, kept alive; next key)
+
+    def assign(self, name: str, value) -> None:
+        parts = split_name(name)
+        if parts is None:
+            return
+        node = self.target
+        for i, part in enumerate(parts):
+            key = self._append_key(node) if part == "" else (_php_key(part) if i > 0 else part)
+            if isinstance(key, int):
+                self._taken(node, key)
+            if i == len(parts) - 1:
+                node[key] = value
+            else:
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    child = {}
+                    node[key] = child
+                node = child
+
+    def _append_key(self, node: dict) -> int:
+        known = self._next_free.get(id(node))
+        return known[1] if known else 0
+
+    def _taken(self, node: dict, key: int) -> None:
+        known = self._next_free.get(id(node))
+        if known is None or key >= known[1]:
+            self._next_free[id(node)] = (node, key + 1)
 
 
 def parse_urlencoded(data: bytes | str) -> dict:
     if isinstance(data, str):
         data = data.encode("latin-1", "replace")
-    result: dict = {}
-    if not data:
-        return result
-    pairs = [p for p in re.split(rb"[&]", data) if p]
-    if len(pairs) > MAX_INPUT_VARS:
-        raise FormError(f"more than {MAX_INPUT_VARS} form fields")
-    for pair in pairs:
-        raw_name, _, raw_value = pair.partition(b"=")
+    form = FormBuilder()
+    count = 0
+    for match in _PAIR.finditer(data):
+        count += 1
+        if count > MAX_INPUT_VARS:
+            raise FormError(f"more than {MAX_INPUT_VARS} form fields")
+        raw_name, _, raw_value = match.group().partition(b"=")
         name = unquote_to_bytes(raw_name.replace(b"+", b" ")).decode("utf-8", "replace")
         value = unquote_to_bytes(raw_value.replace(b"+", b" ")).decode("utf-8", "replace")
-        assign(result, name, value)
-    return result
+        form.assign(name, value)
+    return form.target
+
+
+_PAIR = re.compile(rb"[^&]+")
 
 
 def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
@@ -123,27 +148,89 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
 
 
 def _parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body)
-    if not message.is_multipart():
+    envelope = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n", headersonly=True)
+    boundary = envelope.get_boundary()
+    if envelope.get_content_maintype() != "multipart" or not boundary:
         raise FormError("malformed multipart body")
-    fields: dict = {}
-    files: dict = {}
-    count = 0
-    for part in message.iter_parts():
+    fields, files = FormBuilder(), FormBuilder()
+    count = uploads = 0
+    for raw in split_parts(body, boundary.encode("latin-1", "replace")):
         count += 1
         if count > MAX_INPUT_VARS:
             raise FormError(f"more than {MAX_INPUT_VARS} form fields")
-        name, filename, value = _read_part(part)
+        if len(raw) > MAX_PART_BYTES:
+            raise FormError(f"a form field or file larger than {MAX_PART_BYTES // (1024 * 1024)} MiB")
+        part, payload = _split_headers(raw)
+        name, filename, value = _read_part(part, payload)
         if not name:
             continue
         if filename is not None:
             if filename == "" and not value:
                 continue  # an empty file input, as PHP reports UPLOAD_ERR_NO_FILE
-            assign(files, name, UploadedFile(name, filename, part.get_content_type(), value))
+            uploads += 1
+            if uploads > MAX_FILE_UPLOADS:
+                raise FormError(f"more than {MAX_FILE_UPLOADS} files")
+            files.assign(name, UploadedFile(name, filename, part.get_content_type(), value))
         else:
-            assign(fields, name, value)
-    return fields, files
+            fields.assign(name, value)
+    if count == 0:
+        raise FormError("malformed multipart body")
+    return fields.target, files.target
+
+
+def split_parts(body: bytes, boundary: bytes):
+    """Each part's bytes (headers and content) in order, found one at a time in a single pass.
+
+    A delimiter is ``--boundary`` at the start of a line, followed by ``--`` (the last), or by optional
+    spaces or tabs and the line end; the line break before it belongs to it. A body that ends without
+    the closing delimiter ends its last part there.
+    """
+    delimiter = b"--" + boundary
+    start = _delimiter_at(body, delimiter, 0)
+    while start >= 0:
+        after = start + len(delimiter)
+        if body.startswith(b"--", after):
+            return
+        line_end = body.find(b"\n", after)
+        content = len(body) if line_end < 0 else line_end + 1
+        following = _delimiter_at(body, delimiter, content)
+        end = len(body) if following < 0 else following
+        if following >= 0:
+            end -= 2 if body[end - 2:end] == b"\r\n" else 1  # the line break before the delimiter
+        yield body[content:max(end, content)]
+        start = following
+
+
+def _delimiter_at(body: bytes, delimiter: bytes, pos: int) -> int:
+    """Where the next delimiter line at or after ``pos`` begins (its ``--``), or -1."""
+    while True:
+        found = body.find(delimiter, pos)
+        if found < 0:
+            return -1
+        after = found + len(delimiter)
+        if (found == 0 or body[found - 1] == 0x0A) and (body.startswith(b"--", after) or _blank_to_line_end(body, after)):
+            return found
+        pos = found + 1
+
+
+def _blank_to_line_end(body: bytes, pos: int) -> bool:
+    """Only spaces or tabs from ``pos`` to the line end (or the body's end)."""
+    while pos < len(body) and body[pos] in b" \t":
+        pos += 1
+    return pos == len(body) or body[pos] in b"\r\n"
+
+
+def _split_headers(raw: bytes):
+    """(the part's headers as a message, its content bytes as sent: PHP applies no transfer encoding)."""
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        cut = raw.find(separator)
+        if cut >= 0:
+            head, payload = raw[:cut], raw[cut + len(separator):]
+            break
+    else:
+        head, payload = raw, b""
+    return BytesParser(policy=HTTP).parsebytes(head + b"\r\n\r\n", headersonly=True), payload
 
 
 def _param(part, key: str) -> str | None:
@@ -153,11 +240,10 @@ def _param(part, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _read_part(part) -> tuple[str | None, str | None, bytes | str]:
+def _read_part(part, payload: bytes) -> tuple[str | None, str | None, bytes | str]:
     """(field name, client file name or None, bytes for a file / text for a field)."""
     name = _param(part, "name")
     filename = _param(part, "filename")
-    payload = part.get_payload(decode=True) or b""
     if filename is not None:
         return name, filename, payload
     return name, None, payload.decode(part.get_content_charset() or "utf-8", "replace")
