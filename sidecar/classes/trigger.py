@@ -58,7 +58,8 @@ def state(cur) -> TriggerState:
 
 def owner(cur) -> str | None:
     """The function's owner, read from the catalog (which needs no USAGE on schema public)."""
-    cur.execute("SELECT pg_get_userbyid(p.proowner) AS owner FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    cur.execute("SELECT pg_get_userbyid(p.proowner) AS owner FROM pg_proc p"
+                " JOIN pg_namespace n ON n.oid = p.pronamespace"
                 " WHERE n.nspname = 'public' AND p.proname = 'log_class_change' AND p.pronargs = 0")
     row = cur.fetchone()
     return row["owner"] if row else None

@@ -45,7 +45,8 @@ def test_unset_postgres_settings_with_empty_wordpress_options_are_all_named(side
     report = json.loads(run.stdout)
     rows = settings(report)
     assert rows["WECOZA_PG_DBNAME"]["source"] == "unset, and the WordPress option wecoza_postgres_dbname is empty"
-    assert rows["WECOZA_PG_PORT"]["source"] == "unset, and the WordPress option wecoza_postgres_port is empty; 5432 is used"
+    assert rows["WECOZA_PG_PORT"]["source"] == ("unset, and the WordPress option wecoza_postgres_port is empty; "
+                                                "5432 is used")
     [problem] = report["problems"]
     for name in ("host", "dbname", "user"):
         assert f"WECOZA_PG_{name.upper()} ([postgres] {name}) is not set, and the WordPress option " \
