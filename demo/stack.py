@@ -684,6 +684,11 @@ def cmd_up(args) -> int:
     if state is not None and state.get("version") != STATE_VERSION:
         raise DemoError(f"{state_path(root)} was written by another version of the demo: run `down --purge`")
     fresh = state is None
+    if args.legacy_plugin:
+        try:  # before anything is made
+            legacy_plugin.check_plugin_dir(args.legacy_plugin, named_by="--legacy-plugin ")
+        except ValueError as exc:
+            raise DemoError(str(exc)) from None
     if fresh:
         require_database_servers()
         try:

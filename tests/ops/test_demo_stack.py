@@ -1,4 +1,6 @@
-"""`python -m demo.stack` (what ./scripts/demo.sh runs): bring-up, idempotence, restart without data loss, purge.
+"""`python -m demo.stack` (what ./scripts/demo.sh runs): bring-up, idempotence, restart without data loss, purge;
+the write pages driven in Chromium (every write lands in PostgreSQL and its hooks show); `env` for the CLI; the
+class-change trigger fix; the legacy plugin beside the shim (when WECOZA_LEGACY_PLUGIN names a copy).
 
 The demo runs in a temporary --root with a unique --name, on a free --port: a developer's .demo/ is never touched.
 """
@@ -15,14 +17,20 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
 from sidecar.learners.validation import luhn_valid
 from demo.stack import group_members, mysql_database_exists, pg_connect, pg_database_exists, psql_admin, wp_php
 from tests.support.ajax import call, create_nonce
+from tests.support.browser import launch_chromium, logged_in_context
+from tests.support.legacy_plugin import plugin_dir_from_env
+from tests.support.mariadb import mysql_admin
 from tests.support.ports import free_port, port_open
 from tests.support.system import REPO_ROOT
 from tests.support.wordpress import WordPressSite
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TRIGGER_FIX = REPO_ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql"
 SA_ID = re.compile(r"^([0-9]{2})((?:0[1-9])|(?:1[0-2]))((?:[0-2][0-9])|(?:3[0-1]))[0-9]{7}$")  # learners-contract 6.5
 
 
@@ -31,8 +39,8 @@ def stack(*args, timeout=600):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def up(root, name, port):
-    run = stack("up", "--root", root, "--name", name, "--port", port, "--json")
+def up(root, name, port, *more):
+    run = stack("up", "--root", root, "--name", name, "--port", port, *more, "--json")
     assert run.returncode == 0, f"demo up failed (exit {run.returncode}):\n{run.stdout}\n{run.stderr}"
     return json.loads(run.stdout)
 
@@ -196,6 +204,215 @@ def test_demo_page_renders_in_a_browser(demo, tmp_path):
         assert re.search(rf'<div id="wecoza-demo-notice-{where}"[^>]*\shidden', dom), where
 
 
+def answer(page, box):
+    """The summary and the hook names of an answer box once its hooks are collected; the box is reset."""
+    page.wait_for_selector(f"#wecoza-demo-answer-{box}[data-hooks=done]", timeout=60000)
+    found = page.locator(f"#wecoza-demo-answer-{box}")
+    summary = found.locator(".wecoza-demo-summary").inner_text()
+    hooks = found.locator(".wecoza-demo-hooks li[data-hook]").evaluate_all("els => els.map(e => e.dataset.hook)")
+    page.evaluate(f"document.getElementById('wecoza-demo-answer-{box}').removeAttribute('data-hooks')")
+    return summary, hooks
+
+
+@pytest.fixture()
+def admin_page(demo):
+    info = demo["info"]
+    site = DemoSite(info)
+    session = site.login(info["admin_login"], info["admin_password"])
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = logged_in_context(browser, site, session).new_page()
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            yield page
+            assert not errors, errors
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+def test_learner_write_page(demo, admin_page):
+    """Capture (form post with a portfolio), update (form post with another), quick update (update_learner_data),
+    delete a portfolio, delete the learner: each click lands in PostgreSQL and shows its answer and its hooks."""
+    state, page = demo["state"], admin_page
+    page.goto("/wp-admin/admin.php?page=wecoza-demo-learners")
+    page.wait_for_function("document.querySelector('#wd-city_town_id').options.length > 0")
+    form = page.locator("#wd-learner-form")
+    email = f"demo.{secrets.token_hex(3)}@example.org"
+    for name, value in (("first_name", "Lwazi"), ("surname", "Demo-Capture"), ("tel_number", "0821234567"),
+                        ("email_address", email), ("sa_id_no", "9001015009086"), ("address_line_1", "1 Main Street"),
+                        ("postal_code", "2000")):
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("#wd-scanned_portfolio").set_input_files([{"name": "one.pdf", "mimeType": "application/pdf",
+                                                            "buffer": PDF}])
+    page.click("#wd-learner-save")
+    summary, hooks = answer(page, "learner-form")
+    assert summary == "learners_create: Learner Added successfully!"
+    assert set(hooks) == {"wecoza_learner_created", "wecoza_learner_portfolio_uploaded"}
+    [(learner_id, surname)] = pg_query(state, "SELECT id, surname FROM learners WHERE email_address = %s", (email,))
+    assert surname == "Demo-Capture" and page.input_value("#wd-learner") == str(learner_id)
+
+    page.click("#wd-learner-load")
+    page.wait_for_function("document.querySelector('#wd-learner-form-title code').textContent.includes('update')")
+    page.wait_for_function(f"document.querySelector('[name=email_address]').value === '{email}'")
+    form.locator("[name=surname]").fill("Demo-Updated")
+    form.locator("#wd-scanned_portfolio").set_input_files([{"name": "two.pdf", "mimeType": "application/pdf",
+                                                            "buffer": PDF}])
+    page.click("#wd-learner-save")
+    summary, hooks = answer(page, "learner-form")
+    assert summary.startswith("learners_update: Learner updated successfully")
+    assert set(hooks) == {"wecoza_learner_updated", "wecoza_learner_portfolio_uploaded"}
+    assert pg_query(state, "SELECT surname FROM learners WHERE id = %s", (learner_id,)) == [("Demo-Updated",)]
+    assert len(pg_query(state, "SELECT 1 FROM learner_portfolios WHERE learner_id = %s", (learner_id,))) == 2
+
+    page.fill("#wd-quick-value", "0839990000")
+    page.click("#wd-quick button[type=submit]")
+    assert answer(page, "quick") == ("update_learner_data: done: Learner updated successfully",
+                                     ["wecoza_learner_updated"])
+    assert pg_query(state, "SELECT tel_number FROM learners WHERE id = %s", (learner_id,)) == [("0839990000",)]
+
+    page.click("#wd-portfolios-load")
+    page.wait_for_selector(".wd-portfolio-delete")
+    assert page.locator(".wd-portfolio-delete").count() == 2
+    page.locator(".wd-portfolio-delete").first.click()
+    assert answer(page, "portfolio") == ("delete_learner_portfolio: done: Portfolio deleted successfully",
+                                         ["wecoza_learner_portfolio_deleted"])
+    assert len(pg_query(state, "SELECT 1 FROM learner_portfolios WHERE learner_id = %s", (learner_id,))) == 1
+
+    page.select_option("#wd-delete-action", "wecoza_delete_learner")
+    page.click("#wd-delete button[type=submit]")
+    assert answer(page, "delete") == ("wecoza_delete_learner: done: Learner deleted successfully",
+                                      ["wecoza_learner_deleted"])
+    assert pg_query(state, "SELECT count(*) FROM learners WHERE id = %s", (learner_id,)) == [(0,)]
+
+    # A refusal shows the sidecar's message and fires nothing.
+    page.click("#wd-delete button[type=submit]")
+    summary, hooks = answer(page, "delete")
+    assert summary.startswith("wecoza_delete_learner: refused (HTTP 400)") and "no longer exists" in summary
+    assert hooks == []
+
+
+@pytest.mark.slow
+def test_class_write_page(demo, admin_page):
+    """Create a class with its schedule, edit the schedule, add a note with an attachment and delete it, record a
+    QA visit, show the calendar with the public holidays: each lands in PostgreSQL and shows its hooks."""
+    state, page = demo["state"], admin_page
+    page.goto("/wp-admin/admin.php?page=wecoza-demo-classes")
+    page.wait_for_function("document.querySelector('#wd-learners').options.length > 1 && "
+                           "document.querySelector('#wd-class_subject').options.length > 0")
+    page.fill("#wd-start", "2026-12-01")
+    page.fill("#wd-end", "2027-01-29")
+    page.check(".wd-day[value=Tuesday]")
+    page.fill(".wd-day-start[data-day=Tuesday]", "08:30")
+    page.fill(".wd-day-end[data-day=Tuesday]", "11:30")
+    page.select_option("#wd-learners", index=[0, 1])
+    page.click("#wd-class-save")
+    summary, hooks = answer(page, "class-form")
+    assert summary == "save_class: done: Draft class created successfully." and hooks == ["wecoza_class_created"]
+    class_id = int(page.input_value("#wd-class"))
+    [(schedule, members)] = pg_query(state, "SELECT schedule_data, learner_ids FROM classes WHERE class_id = %s",
+                                     (class_id,))
+    assert schedule["selectedDays"] == ["Tuesday"] and len(members) == 2
+    assert (schedule["startDate"], schedule["endDate"]) == ("2026-12-01", "2027-01-29")
+
+    page.wait_for_function("document.querySelector('#wd-class-form-title').textContent.startsWith('Edit class')")
+    page.wait_for_function("document.querySelector('.wd-day[value=Tuesday]').checked")
+    page.check(".wd-day[value=Thursday]")
+    page.click("#wd-class-save")
+    summary, hooks = answer(page, "class-form")
+    assert summary == "save_class: done: Class updated successfully." and hooks == ["wecoza_class_updated"]
+    [(schedule, members)] = pg_query(state, "SELECT schedule_data, learner_ids FROM classes WHERE class_id = %s",
+                                     (class_id,))
+    assert schedule["selectedDays"] == ["Tuesday", "Thursday"] and len(members) == 2
+
+    page.fill("#wd-note-content", "Venue keys collected")
+    page.locator("#wd-note-file").set_input_files([{"name": "register.pdf", "mimeType": "application/pdf",
+                                                    "buffer": PDF}])
+    page.click("#wd-note button[type=submit]")
+    summary, hooks = answer(page, "note")
+    assert summary.startswith("save_class_note: done")
+    assert set(hooks) == {"wecoza_class_attachment_uploaded", "wecoza_class_note_saved"}
+    [(notes,)] = pg_query(state, "SELECT class_notes_data FROM classes WHERE class_id = %s", (class_id,))
+    assert [n["content"] for n in notes] == ["Venue keys collected"] and len(notes[0]["attachments"]) == 1
+    page.wait_for_selector(".wd-note-delete")
+    page.locator(".wd-note-delete").first.click()
+    assert answer(page, "note") == ("delete_class_note: done: Note deleted successfully",
+                                    ["wecoza_class_note_deleted"])
+    assert pg_query(state, "SELECT class_notes_data FROM classes WHERE class_id = %s", (class_id,)) == [([],)]
+
+    page.fill("#wd-qa-date", "2026-12-08")
+    page.fill("#wd-qa-officer", "Demo QA Officer")
+    page.click("#wd-qa button[type=submit]")
+    assert answer(page, "qa") == ("create_qa_visit: done: QA visit created successfully",
+                                  ["wecoza_qa_visit_created"])
+    assert pg_query(state, "SELECT visit_date::text, officer_name FROM qa_visits WHERE class_id = %s",
+                    (class_id,)) == [("2026-12-08", "Demo QA Officer")]
+
+    page.click("#wd-calendar-load")
+    page.wait_for_selector("#wd-calendar table")
+    holidays = page.locator("#wd-calendar tr.wd-holiday td:nth-child(4)").all_inner_texts()
+    assert {"Day of Reconciliation", "Christmas Day", "New Year's Day"} <= set(holidays)
+    assert page.locator("#wd-calendar tr.wd-event-class_session").count() > 10
+
+
+@pytest.mark.slow
+def test_env_points_the_cli_at_the_demo(demo):
+    """`eval "$(./scripts/demo.sh env)"` then the operator commands, in a shell that has no WECOZA_* settings."""
+    root, state = demo["root"], demo["state"]
+    shell = {k: v for k, v in os.environ.items() if not k.startswith("WECOZA_")}
+    shell["PATH"] = os.pathsep.join(p for p in shell.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+    script = (f'eval "$(./scripts/demo.sh env --root {root})" && wecoza-sidecar check-config --json && '
+              f"wecoza-sidecar actions --format json >/dev/null && wecoza-sidecar dispatch --once 2>/dev/null")
+    run = subprocess.run(["bash", "-c", script], cwd=REPO_ROOT, env=shell, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    config = json.loads(run.stdout)
+    assert json.dumps(config).count(state["postgres"]["dbname"]) >= 1
+    assert state["secret"] not in run.stdout and state["postgres"]["password"] not in run.stdout
+    lines = subprocess.run(["scripts/demo.sh", "env", "--root", root], cwd=REPO_ROOT, capture_output=True, text=True,
+                           timeout=120).stdout.splitlines()
+    assert all(line.startswith(("export ", "#")) for line in lines)
+    assert f"export WECOZA_BIND=127.0.0.1:{state['sidecar']['port']}" in lines
+
+
+@pytest.mark.slow
+def test_class_trigger_fix_applied_and_said(demo):
+    info, state = demo["info"], demo["state"]
+    [(exists,)] = pg_query(state, "SELECT to_regprocedure('public.log_class_change()') IS NOT NULL")
+    assert info["class_trigger"] == ("fixed" if exists else "absent")
+    if exists:
+        [(source,)] = pg_query(state, "SELECT prosrc FROM pg_proc WHERE oid = 'public.log_class_change()'::regprocedure")
+        fix = TRIGGER_FIX.read_text()
+        assert source.strip() == fix[fix.index("$$") + 2:fix.rindex("$$")].strip()
+    text = stack("up", "--root", demo["root"])
+    assert text.returncode == 0 and "notify_trigger_fix.sql applied" in text.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(plugin_dir_from_env() is None,
+                    reason="set WECOZA_LEGACY_PLUGIN to a copy of yourdesigncoza/wecoza-core (not part of this "
+                           "project) to run `up --legacy-plugin` with it")
+def test_up_with_the_legacy_plugin(demo):
+    """On the running demo: the plugin is copied in and active beside the shim, its pages render its forms."""
+    info = demo["info"]
+    again = up(demo["root"], demo["name"], demo["port"], "--legacy-plugin", plugin_dir_from_env())
+    assert set(again["legacy_pages"]) == {"new-learner", "update-learners", "new-class", "display-single-class"}
+    site = DemoSite(info)
+    active = json.loads(site.php("echo json_encode(get_option('active_plugins'));"))
+    assert {"wecoza-core/wecoza-core.php", "wecoza-sidecar-shim/wecoza-sidecar-shim.php"} <= set(active)
+    assert not (site.path / "wp-content" / "plugins" / "wecoza-core").is_symlink()
+    admin = site.login(info["admin_login"], info["admin_password"])
+    capture = admin.get(again["legacy_pages"]["new-learner"], timeout=60)
+    assert capture.status_code == 200 and 'name="wecoza_learners_form_nonce"' in capture.text
+
+
+def test_up_refuses_a_folder_that_is_not_the_legacy_plugin(tmp_path):
+    run = stack("up", "--root", tmp_path / "demo", "--name", f"t{secrets.token_hex(4)}", "--port", free_port(),
+                "--legacy-plugin", tmp_path)
+    assert run.returncode == 1 and "--legacy-plugin" in run.stderr and "wecoza-core.php" in run.stderr
+    assert not (tmp_path / "demo").exists()
+
+
 @pytest.mark.slow
 def test_up_again_restart_down_and_purge(demo):
     root, name, port, info, state = demo["root"], demo["name"], demo["port"], demo["info"], demo["state"]
@@ -248,6 +465,8 @@ def test_up_again_restart_down_and_purge(demo):
     assert not mysql_database_exists(state["mysql"]["dbname"])
     assert psql_admin("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"]).strip() \
         == "0"
+    assert mysql_admin(f"SELECT COUNT(*) FROM mysql.user WHERE user = '{state['mysql']['user']}';\n"
+                       ).strip().splitlines()[-1].strip() == "0"
     assert not any(group_alive(pid) for pid in pids + [info[k]["pid"] for k in ("wordpress", "sidecar")])
 
 
