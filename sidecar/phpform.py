@@ -142,6 +142,8 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
         raise FormError("multipart body without a boundary")
     try:
         return _parse_multipart(body, content_type)
+    except FormError:
+        raise
     except (IndexError, ValueError, LookupError, MessageError) as exc:
         # The standard library's header parser fails in many ways on hostile headers (found by fuzzing).
         raise FormError("malformed multipart body") from exc
