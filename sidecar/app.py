@@ -16,7 +16,7 @@ from .db import DatabaseUnavailable
 from .dispatcher import retry_parked
 from .files import register_files
 from .forms import run_form
-from .guard import SERVICE_UNAVAILABLE, Incoming, Outcome, run_action
+from .guard import SERVICE_UNAVAILABLE, TOO_LARGE, Incoming, Outcome, run_action
 from .phpjson import php_json_encode
 from .registry import registry as default_registry
 from .services import Services
@@ -33,6 +33,8 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     if services is None:
         config = config or load_config()
         services = Services.from_config(config, registry or default_registry)
+    # Werkzeug refuses a larger body (RequestEntityTooLarge) before reading it.
+    app.config["MAX_CONTENT_LENGTH"] = services.config.int("sidecar.max_body_bytes")
     configure_logging(services.config.get("sidecar.log_level"))
     app.extensions["wecoza"] = services
 
@@ -162,6 +164,11 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     @app.errorhandler(405)
     def not_allowed(_exc):
         return Response(b"0", status=400, content_type=responses.HTML_TYPE)
+
+    @app.errorhandler(413)
+    def too_large(_exc):
+        return Response(php_json_encode({"success": False, "data": {"message": TOO_LARGE}}),
+                        status=413, content_type=responses.JSON_TYPE)
 
     @app.errorhandler(Exception)
     def unexpected(exc):

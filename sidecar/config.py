@@ -72,6 +72,8 @@ SETTINGS = (
     Setting("sidecar.log_level", "WECOZA_LOG_LEVEL", "info", "Log level: " + ", ".join(LOG_LEVELS) + "."),
     Setting("sidecar.signature_window", None, "60", "Seconds a signed shim request stays valid."),
     Setting("sidecar.direct_mode", None, "off", "on: also serve /wp-admin/admin-ajax.php to browsers (reverse proxy)."),
+    Setting("sidecar.max_body_bytes", "WECOZA_MAX_BODY_BYTES", str(64 * 1024 * 1024),
+            "Largest request body accepted, in bytes; a larger one is refused (413) unread."),
     Setting("sidecar.site_url", None, None,
             "The site's home URL for links in HTML rows; default the WordPress option home."),
     Setting("dispatch.delay", None, "30", "Seconds an event may wait for the shim's acknowledgement before dispatch."),
@@ -292,10 +294,12 @@ def _check_values(config: Config) -> None:
             and config.values["wordpress.db_socket"].source.startswith("environment"):
         raise ConfigError("WECOZA_WP_DB_SOCKET and WECOZA_WP_DB_PORT are both set: give a socket or a host and port")
     for key in ("wordpress.db_port", "postgres.port", "postgres.pool_max", "postgres.statement_timeout",
-                "sidecar.signature_window",
+                "sidecar.signature_window", "sidecar.max_body_bytes",
                 "wordpress.nonce_life", "wordpress.blog_id", "dispatch.delay", "dispatch.max_attempts"):
         if config.get(key) is not None:
             config.int(key)
+    if config.int("sidecar.max_body_bytes") <= 0:
+        raise ConfigError(f"{describe('sidecar.max_body_bytes')} must be a positive number of bytes")
     if config.get("postgres.sslmode") not in PG_SSLMODES:
         raise ConfigError(f"{describe('postgres.sslmode')} must be one of {', '.join(PG_SSLMODES)}")
     if config.get("sidecar.log_level").lower() not in LOG_LEVELS:

@@ -23,11 +23,14 @@ class ActionContext:
     files: dict
     user: object | None
     inline_events: bool = True
+    body_only: bool = False  # a write (POST only): its parameters come from the body, never from the URL
     events: list = field(default_factory=list)
 
     @property
     def params(self) -> dict:
-        """``$_REQUEST``: POST over GET, as PHP's default request_order."""
+        """``$_REQUEST``: POST over GET, as PHP's default request_order; the body alone for a write."""
+        if self.body_only:
+            return self.post
         merged = dict(self.get)
         merged.update(self.post)
         return merged

@@ -1,18 +1,21 @@
 """Direct mode: a reverse proxy sends ``/wp-admin/admin-ajax.php?action=<routed>`` here.
 
 The browser talks to the sidecar, so there is no shim signature: the WordPress cookies
-and nonce are the credentials, checked by the same guard. Events are not returned to
-the browser; the dispatcher delivers them to WordPress.
+and nonce are the credentials, checked by the same guard. A POST from a caller the cookies
+do not log in is handed to PHP unread (its action is named in the body). Events are not
+returned to the browser; the dispatcher delivers them to WordPress.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
 from flask import g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import responses
-from .guard import Incoming, Outcome, parse, run_action
+from . import refusals, responses
+from .guard import TOO_LARGE, Incoming, Outcome, identify, parse, run_action
 from .phpform import FormError, parse_urlencoded, scalar
+from .refusals import Refusal
 
 
 # The nginx location that runs admin-ajax.php in PHP (config/nginx-direct-mode.conf).
@@ -27,8 +30,46 @@ def action_name(incoming: Incoming) -> str:
         get, post, _files = parse(incoming)
     except FormError:
         # the guard answers the unreadable body in the action's shape; the query may still name it
-        get, post = parse_urlencoded(incoming.query), {}
+        get, post = query_params(incoming), {}
     return scalar(post, "action") or scalar(get, "action") or ""
+
+
+def query_params(incoming: Incoming) -> dict:
+    try:
+        return parse_urlencoded(incoming.query)
+    except FormError:
+        return {}
+
+
+def not_routed() -> Outcome:
+    """Not ours (or not known without reading the body): the proxy hands this same request to PHP. Only this
+    answer does: a timeout or a 5xx of a routed action is never re-run by PHP, which could write twice."""
+    reply = responses.with_status(responses.UNKNOWN_ACTION, 404)
+    reply = replace(reply, headers={**reply.headers, "X-Accel-Redirect": PHP_LOCATION})
+    return Outcome(reply, NOT_ROUTED, auth="not_routed")  # never the client's name: a label
+
+
+def too_large(services, incoming: Incoming) -> Outcome:
+    """A body over ``max_body_bytes``, refused unread (so never handed to PHP either), in the shape of the
+    action the query names if it is one of ours."""
+    action = services.registry.actions.get(scalar(query_params(incoming), "action") or "")
+    if action is None:
+        return Outcome(responses.with_status(responses.UNKNOWN_ACTION, 413), NOT_ROUTED, auth="bad_request",
+                       refusal=Refusal(refusals.BAD_REQUEST, (), "body over max_body_bytes"))
+    return Outcome(responses.with_status(action.denials.generic(TOO_LARGE), 413), action.name, auth="bad_request",
+                   refusal=Refusal(refusals.BAD_REQUEST, (), "body over max_body_bytes"))
+
+
+def route(services, incoming: Incoming) -> Outcome:
+    caller = identify(services, incoming)
+    if caller.user is None and caller.reason != "db_error" and incoming.method == "POST" and incoming.body:
+        # The action is named in the body, which the sidecar never reads for a caller the cookies do not log in:
+        # PHP reads it, as WordPress always has (the shim forwards an action of ours, signed and named).
+        return not_routed()
+    action = services.registry.actions.get(action_name(incoming))
+    if action is None:
+        return not_routed()
+    return run_action(services, action, incoming)
 
 
 def register_direct(app, services) -> None:
@@ -36,30 +77,22 @@ def register_direct(app, services) -> None:
 
     @app.route("/wp-admin/admin-ajax.php", methods=["GET", "POST"])
     def direct_admin_ajax():
-        body = request.get_data(cache=False)
-        query = request.query_string.decode("latin-1")
-        content_type = request.headers.get("Content-Type", "")
         incoming = Incoming(
             request_id=g.request_id,  # ours: a client-chosen id never reaches the log
             method=request.method,
-            query=query,
-            content_type=content_type,
-            body=body,
+            query=request.query_string.decode("latin-1"),
+            content_type=request.headers.get("Content-Type", ""),
+            body=b"",
             cookie=request.headers.get("Cookie", ""),
             https=request.headers.get("X-Forwarded-Proto", request.scheme) == "https",
             client_ip=request.headers.get("X-Real-IP", request.remote_addr or ""),
             user_agent=request.headers.get("User-Agent", ""),
             inline_events=False,
         )
-        name = action_name(incoming)
-        action = services.registry.actions.get(name)
-        if action is None:
-            # Not ours: the proxy hands this same request to PHP. Only this answer does: a timeout or a 5xx
-            # of a routed action is never re-run by PHP, which could write twice.
-            not_routed = responses.with_status(responses.UNKNOWN_ACTION, 404)
-            not_routed = replace(not_routed, headers={**not_routed.headers, "X-Accel-Redirect": PHP_LOCATION})
-            outcome = Outcome(not_routed, NOT_ROUTED, auth="not_routed")  # never the client's name: a label
-        else:
-            outcome = run_action(services, action, incoming)
+        try:
+            incoming.body = request.get_data(cache=False)
+            outcome = route(services, incoming)
+        except RequestEntityTooLarge:
+            outcome = too_large(services, incoming)
         g.outcome = outcome
         return to_response(services, outcome, incoming.request_id, "", direct=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import refusals, responses
 from .context import ActionContext
-from .guard import Incoming, Outcome, authenticate, parse, run_handler
+from .guard import Incoming, Outcome, authenticate, identify, parse, run_handler
 from .phpform import FormError
 from .refusals import Refusal
 
@@ -20,17 +20,18 @@ def run_form(services, form, incoming: Incoming) -> Outcome:
         return Outcome(form_reply(False, "Unknown form.", 404), "form:?",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "unknown form"))
     name = f"form:{form.form}"
+    caller = identify(services, incoming)
+    if caller.user is None:  # answered before the body is read: an anonymous post never costs a parse
+        reason = caller.reason or "logged_out"
+        return Outcome(form_reply(False, "You must be logged in to do this.", 403), name, auth=reason,
+                       refusal=refusals.auth(reason))
     try:
         get, post, files = parse(incoming)
     except FormError:
-        return Outcome(form_reply(False, "The form could not be read.", 400), name, auth="bad_request",
+        return Outcome(form_reply(False, "The form could not be read.", 400), name, caller.user.id, "bad_request",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "The request body could not be read as a form."))
     auth = authenticate(services, incoming, post, (form.nonce_action,), form.nonce_field)
     user = auth.user
-    if user is None:
-        reason = auth.reason or "logged_out"
-        return Outcome(form_reply(False, "You must be logged in to do this.", 403), name, auth=reason,
-                       refusal=refusals.auth(reason))
     if not user.has_cap(services.config.capability_for(form.form, form.capability)):
         services.metrics.auth_rejected(name, "capability")
         return Outcome(form_reply(False, "You do not have permission to do this.", 403), name, user.id, "capability",

@@ -21,6 +21,7 @@ from .responses import Reply
 log = logging.getLogger("wecoza.sidecar")
 
 SERVICE_UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
+TOO_LARGE = "The request is too large. Nothing was saved."
 FILE_STORAGE_FAILED = ("The uploaded file could not be stored on the server (disk full or not writable). "
                        "Nothing was saved.")
 
@@ -40,6 +41,7 @@ class Incoming:
     user_agent: str = ""
     inline_events: bool = True  # False in direct mode: no shim fires them, the dispatcher does
     parsed: tuple | None = field(default=None, repr=False)
+    caller: object | None = field(default=None, repr=False)  # wp_bridge's AuthResult from the cookies alone
 
 
 @dataclass
@@ -81,10 +83,24 @@ def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
     return incoming.parsed
 
 
+def identify(services, incoming: Incoming):
+    """Who is calling, from the cookies alone, once per request: known before any body is parsed."""
+    if incoming.caller is None:
+        incoming.caller = services.wordpress.identify(incoming.cookie, https=incoming.https,
+                                                      method=incoming.method, ajax=True)
+    return incoming.caller
+
+
 def authenticate(services, incoming: Incoming, params: dict, nonce_actions, nonce_field: str):
-    return services.wordpress.authenticate(
-        cookie_header=incoming.cookie, https=incoming.https, method=incoming.method,
-        params=params, nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=True)
+    return services.wordpress.check_nonce(identify(services, incoming), params, nonce_actions, nonce_field)
+
+
+def bad_request(action: Action, message: str) -> Reply:
+    """The action's own error shape for a request it cannot run as sent."""
+    return responses.with_status(action.denials.generic(message), 400)
+
+
+WRONG_METHOD = "This action must be sent as a POST request."
 
 
 def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
@@ -92,32 +108,48 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     if action is None:
         return Outcome(responses.UNKNOWN_ACTION, name, auth="unknown_action",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "unknown_action"))
+    refused_early = refuse_unknown_caller(services, action, identify(services, incoming), incoming.request_id)
+    if refused_early is not None:
+        return refused_early
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
         log.info("request %s: unreadable body for %s: %s", incoming.request_id, name, exc)
-        return Outcome(action.denials.generic("The request could not be read."), name, auth="bad_request",
+        return Outcome(bad_request(action, "The request could not be read."), name, auth="bad_request",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "The request body could not be read as a form."))
-    params = {**get, **post}
-    auth = authenticate(services, incoming, params, action.nonce_actions, action.nonce_field)
+    auth = authenticate(services, incoming, {**get, **post}, action.nonce_actions, action.nonce_field)
     user = auth.user
     auth_label = "ok" if user else (auth.reason or "anonymous")
-    if user is None and auth.reason == "db_error" and not action.public:
-        # WordPress's database did not answer: nobody is logged in, but "logged out" would be a lie to the user.
-        log.error("[WeCoza Core] request %s: %s: WordPress database unavailable", incoming.request_id, name)
-        return Outcome(responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503), name, 0, "db_error",
-                       refusal=Refusal(refusals.UNAVAILABLE, (), "WordPress database unavailable"))
     denial = check_access(services, action, auth)
     if denial is not None:
         services.metrics.auth_rejected(action.name, denial[1])
         return Outcome(denial[0], name, user.id if user else 0, denial[1], refusal=refusals.auth(denial[1]))
+    if incoming.method not in action.methods:
+        # admin-ajax.php runs a handler whatever the method; the handler then finds no POST field: a bad request.
+        return Outcome(bad_request(action, WRONG_METHOD), name, user.id if user else 0, auth_label,
+                       refusal=Refusal(refusals.BAD_REQUEST, (), f"method {incoming.method[:10]} not allowed"))
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
                         method=incoming.method, get=get, post=post, files=files, user=user,
-                        inline_events=incoming.inline_events)
+                        inline_events=incoming.inline_events, body_only=action.methods == ("POST",))
     reply, refusal = run_handler(action.handler, ctx, lambda message, status: (
         responses.with_status(action.denials.generic(message), status) if status
         else action.denials.generic(message)), "An unexpected error occurred. Please try again.")
     return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events), refusal)
+
+
+def refuse_unknown_caller(services, action: Action, caller, request_id: str) -> Outcome | None:
+    """The answer to a caller the cookies do not log in, for an action that needs a login: given before the
+    body is read, so an anonymous request never costs a parse. None when the action may go on."""
+    if caller.user is not None or action.public:
+        return None
+    if caller.reason == "db_error":
+        # WordPress's database did not answer: nobody is logged in, but "logged out" would be a lie to the user.
+        log.error("[WeCoza Core] request %s: %s: WordPress database unavailable", request_id, action.name)
+        return Outcome(responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503), action.name, 0,
+                       "db_error", refusal=Refusal(refusals.UNAVAILABLE, (), "WordPress database unavailable"))
+    reason = caller.reason or "logged_out"
+    services.metrics.auth_rejected(action.name, reason)
+    return Outcome(action.denials.logged_out, action.name, 0, reason, refusal=refusals.auth(reason))
 
 
 def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tuple[Reply, Refusal | None]:

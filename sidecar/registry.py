@@ -12,6 +12,9 @@ from . import responses
 from .responses import Reply
 
 DEFAULT_CAPABILITY = "manage_learners"
+# What an action may be called with; the guard refuses any other method. A write is POST only.
+READS = ("GET", "POST")
+WRITES = ("POST",)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Action:
     nonce_field: str = "nonce"
     capability: str | None = DEFAULT_CAPABILITY
     public: bool = False
-    methods: tuple[str, ...] = ("GET", "POST")
+    methods: tuple[str, ...] = ()  # READS or WRITES, always declared
     response: str = "envelope"
     denials: Denials = MVC_DENIALS
     filter: tuple[str, str] | None = None
@@ -63,6 +66,10 @@ class Action:
     def __post_init__(self):
         if self.nonce_actions is None and not self.nonce_note:
             raise ValueError(f"{self.name}: an action without a nonce must say why")
+        if self.methods not in (READS, WRITES):
+            raise ValueError(f"{self.name}: declare methods=READS or methods=WRITES")
+        if self.events and self.methods != WRITES:
+            raise ValueError(f"{self.name}: an action that emits events writes: methods=WRITES")
         if self.response not in ("envelope", "array", "csv", "html"):
             raise ValueError(f"{self.name}: unknown response style {self.response}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pymysql
 
@@ -35,6 +35,8 @@ class AuthResult:
     nonce_age: int | None = None
     nonce_action: str | int | None = None
     steps: list[tuple[str, str]] = field(default_factory=list)
+    # The logged-in cookie's token, which nonces are made with; None when identifying the caller failed.
+    token: bytes | None = field(default=None, repr=False)
 
     @property
     def logged_in(self) -> bool:
@@ -49,35 +51,50 @@ def mask(value: bytes | str) -> str:
 def authenticate(wp, cookie_header, *, https: bool = False, method: str = "POST",
                  params: Mapping[str, object] | None = None, nonce_actions: Sequence[str | int] | None = None,
                  nonce_field: str | None = "nonce", ajax: bool = True) -> AuthResult:
+    caller = identify(wp, cookie_header, https=https, method=method, ajax=ajax)
+    return check_nonce(wp, caller, params, nonce_actions, nonce_field)
+
+
+def identify(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True) -> AuthResult:
+    """Who is calling, from the cookies alone: nothing of the request body is needed (or read)."""
     steps: list[tuple[str, str]] = []
-    now = int(wp.clock())
     try:
         user, reason, token = _current_user(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(),
-                                            now, steps)
+                                            int(wp.clock()), steps)
     except Exception as exc:  # noqa: BLE001 - every failure means "not logged in", and is logged
-        return _failed(exc, steps, nonce_actions)
+        return _failed(exc, steps)
+    return AuthResult(user, reason, steps=steps, token=token)
+
+
+def check_nonce(wp, caller: AuthResult, params: Mapping[str, object] | None,
+                nonce_actions: Sequence[str | int] | None, nonce_field: str | None = "nonce") -> AuthResult:
+    """``caller`` (from ``identify``) with the verdict on the nonce in ``params`` for any of ``nonce_actions``."""
     if nonce_actions is None:
-        return AuthResult(user, reason, steps=steps)
+        return caller
+    user, reason, steps = caller.user, caller.reason, list(caller.steps)
+    if caller.token is None:  # identifying the caller failed: no nonce can hold
+        return replace(caller, nonce_ok=False)
     nonce = find_nonce(params or {}, nonce_field)
     try:
         salt = wp.site().salt("nonce")
     except SaltMissing as exc:
         log.error("cannot check nonces: %s", exc)
         steps.append(("nonce", "salt_missing"))
-        return AuthResult(user, reason or "salt_missing", False, steps=steps)
+        return AuthResult(user, reason or "salt_missing", False, steps=steps, token=caller.token)
     uid = user.id if user else 0
+    now = int(wp.clock())
     for action in nonce_actions:
-        age = verify_nonce(nonce, action, uid, token, now, salt=salt, life=wp.nonce_life)
+        age = verify_nonce(nonce, action, uid, caller.token, now, salt=salt, life=wp.nonce_life)
         if age:
             steps.append(("nonce", f"{mask(nonce)} valid for action {action!r} with uid {uid} "
                                    f"({'current' if age == 1 else 'previous'} tick)"))
-            return AuthResult(user, reason, True, age, action, steps)
+            return AuthResult(user, reason, True, age, action, steps, caller.token)
     if not php.truthy(nonce):
         steps.append(("nonce", "no nonce in the request"))
-        return AuthResult(user, reason or "nonce_missing", False, steps=steps)
+        return AuthResult(user, reason or "nonce_missing", False, steps=steps, token=caller.token)
     steps.append(("nonce", f"{mask(nonce)} not valid for {', '.join(map(repr, nonce_actions))} "
-                           f"with uid {uid} and token {mask(token)}"))
-    return AuthResult(user, reason or "nonce_invalid", False, steps=steps)
+                           f"with uid {uid} and token {mask(caller.token)}"))
+    return AuthResult(user, reason or "nonce_invalid", False, steps=steps, token=caller.token)
 
 
 def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list):
@@ -136,7 +153,7 @@ def _explain(scheme: str, check: CookieCheck, now: int) -> list[tuple[str, str]]
     return lines
 
 
-def _failed(exc: Exception, steps: list, nonce_actions) -> AuthResult:
+def _failed(exc: Exception, steps: list) -> AuthResult:
     if isinstance(exc, pymysql.Error):
         reason = "db_error"
         log.error("WordPress database error while authenticating: %s %s", type(exc).__name__,
@@ -148,4 +165,4 @@ def _failed(exc: Exception, steps: list, nonce_actions) -> AuthResult:
         reason = "internal_error"
         log.exception("authentication failed")
     steps.append(("error", reason))
-    return AuthResult(None, reason, None if nonce_actions is None else False, steps=steps)
+    return AuthResult(None, reason, steps=steps)

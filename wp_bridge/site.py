@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from .auth import AuthResult, authenticate
+from .auth import AuthResult, authenticate, check_nonce, identify
 from .cookies import CookieNames, cookie_hash, cookie_names, pass_frag_rule
 from .mysql import MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
@@ -93,6 +93,16 @@ class WordPress:
         """Who is calling, as admin-ajax.php decides it, and whether the nonce holds; see auth.py."""
         return authenticate(self, cookie_header, https=https, method=method, params=params,
                             nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=ajax)
+
+    def identify(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
+                 ajax: bool = True) -> AuthResult:
+        """``authenticate`` in two steps: who is calling, from the cookies alone..."""
+        return identify(self, cookie_header, https=https, method=method, ajax=ajax)
+
+    def check_nonce(self, caller: AuthResult, params: Mapping[str, object] | None,
+                    nonce_actions: Sequence[str | int] | None, nonce_field: str | None = "nonce") -> AuthResult:
+        """...then whether the request's nonce holds for that caller."""
+        return check_nonce(self, caller, params, nonce_actions, nonce_field)
 
     def _load_site(self) -> SiteData:
         tables = self.tables

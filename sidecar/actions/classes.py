@@ -14,7 +14,7 @@ import psycopg2
 
 from .. import refusals, responses, uploads
 from ..guard import HandlerError
-from ..registry import Denials, registry
+from ..registry import READS, WRITES, Denials, registry
 from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, removal, save
 from ..classes.form import FormInvalid
 from ..classes.text import clean_line, php_intval
@@ -61,7 +61,7 @@ def display_name(ctx) -> str:
     summary="Create or update a class from the capture/update form (multipart), with agent replacements, "
             "QA visits and report files, and LP rows for newly assigned learners, in one transaction",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=string_denials("Security check failed. Please refresh the page and try again."),
     events=("wecoza_class_created", "wecoza_class_updated", "wecoza_class_agent_replacements_saved",
             "wecoza_qa_visit_created", "wecoza_qa_visit_updated", "wecoza_qa_visit_deleted",
@@ -100,7 +100,7 @@ def save_class(ctx):
     "delete_class",
     summary="Delete a class; refuses, naming the dependent records, when the schema blocks it",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=string_denials("Security check failed.", "You do not have permission to delete classes."),
     events=("wecoza_class_deleted",),
 )
@@ -124,6 +124,7 @@ def delete_class(ctx):
 
 @registry.action(
     "get_calendar_events",
+    methods=READS,
     summary="FullCalendar events of one class: sessions from the schedule, exceptions, stop/restart periods",
     nonce_actions=(CALENDAR_NONCE,),
     response="array",
@@ -146,6 +147,7 @@ def get_calendar_events(ctx):
 
 @registry.action(
     "get_public_holidays",
+    methods=READS,
     summary="South African public holidays of a year (computed), as FullCalendar background events",
     nonce_actions=(CALENDAR_NONCE,),
     public=True,
@@ -168,6 +170,7 @@ TYPES_FILTER = ("wecoza_classes_get_class_types", "data")
 
 @registry.action(
     "get_class_subjects",
+    methods=READS,
     summary="Subjects of a class type (GET class_type), from class_types / class_type_subjects, cached",
     nonce_actions=None,
     nonce_note="the class form fetches it with a plain GET and no nonce; public lookup data",
@@ -192,6 +195,7 @@ def get_class_subjects(ctx):
 
 @registry.action(
     "get_class_types",
+    methods=READS,
     summary="Active class types (id, name, mode, progression_hours), cached; the reference renders them "
             "into the form, this serves the same list",
     nonce_actions=None,
@@ -217,6 +221,7 @@ def uploads_base(ctx) -> str:
 
 @registry.action(
     "get_class_notes",
+    methods=READS,
     summary="Notes of a class (newest 50) with author names",
     nonce_actions=(CLASS_NONCE,),
     denials=NOTE_DENIALS,
@@ -237,7 +242,7 @@ def get_class_notes(ctx):
     "save_class_note",
     summary="Add or edit a class note (row locked: concurrent saves keep every note; edits keep author and time)",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=NOTE_DENIALS,
     events=("wecoza_class_note_saved",),
 )
@@ -259,7 +264,7 @@ def save_class_note(ctx):
     "delete_class_note",
     summary="Delete one note of a class (row locked)",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=NOTE_DENIALS,
     events=("wecoza_class_note_deleted",),
 )
@@ -289,7 +294,7 @@ ATTACHMENT_DIR = "wecoza-classes"
     summary="Store a class-note attachment (PDF, Office, JPEG/PNG; 10 MB; content checked) under the uploads "
             "directory",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=string_denials("Invalid security token"),
     events=("wecoza_class_attachment_uploaded",),
 )

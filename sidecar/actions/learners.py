@@ -21,7 +21,7 @@ from ..forms import form_reply
 from ..guard import HandlerError
 from ..learners import events, lookups, portfolios, progressions, queries, records, rows_html, shapes
 from ..learners.validation import ID_REQUIRED, ValidationFailed, parse_id, parse_int
-from ..registry import Denials, registry
+from ..registry import READS, WRITES, Denials, registry
 
 log = logging.getLogger("wecoza.sidecar.learners")
 
@@ -77,6 +77,7 @@ def php_bool(value) -> bool:
 
 @registry.action(
     "wecoza_get_learner",
+    methods=READS,
     summary="One learner with lookup names (camelCase), for the learner views",
     nonce_actions=("learners_nonce_action",),
 )
@@ -95,6 +96,7 @@ def wecoza_get_learner(ctx):
 # (the legacy form pre-filled the city's postal code from the mapped read above).
 @registry.action(
     "wecoza_get_learner_form_values",
+    methods=READS,
     summary="One learner's own stored values (camelCase, ids not names), for the update form's pre-fill",
     nonce_actions=("learners_nonce_action",),
 )
@@ -115,6 +117,7 @@ def wecoza_get_learner_form_values(ctx):
 # is listed (the reference's whole list failed with HTTP 500).
 @registry.action(
     "fetch_learners_data",
+    methods=READS,
     summary="All learners as the list page's <tr> rows (HTML string in the JSON envelope)",
     nonce_actions=("learners_nonce",),
     denials=OLD_STYLE_DENIALS,
@@ -132,6 +135,7 @@ def fetch_learners_data(ctx):
 # manage_learners user is served without a nonce. Cached per worker (lookups.TTL).
 @registry.action(
     "fetch_learners_dropdown_data",
+    methods=READS,
     summary="Cities, provinces, qualifications, employers and placement levels for the learner forms",
     nonce_actions=None,
     nonce_note="the capture and update forms send no nonce; non-personal lookup data, capability still required",
@@ -146,6 +150,7 @@ def fetch_learners_dropdown_data(ctx):
 # limit defaults to 50 and is bounded to 1..500, offset to >= 0.
 @registry.action(
     "wecoza_get_learners",
+    methods=READS,
     summary="A page of learners (camelCase), raw or with lookup names, and the total",
     nonce_actions=("learners_nonce_action",),
 )
@@ -207,7 +212,7 @@ UPDATED = responses.success({"message": "Learner updated successfully"})
     nonce_actions=BOTH_LEARNER_NONCES,
     nonce_note="learners_nonce as the reference; learners_nonce_action too, the only learner nonce most pages carry",
     denials=OLD_STYLE_DENIALS,
-    methods=("POST",),
+    methods=WRITES,
     events=(events.LEARNER_UPDATED,),
 )
 def update_learner(ctx):
@@ -218,7 +223,7 @@ def update_learner(ctx):
     "wecoza_update_learner",
     summary="Update the learner fields sent (MVC handler shape, 400/403 errors)",
     nonce_actions=("learners_nonce_action",),
-    methods=("POST",),
+    methods=WRITES,
     events=(events.LEARNER_UPDATED,),
 )
 def wecoza_update_learner(ctx):
@@ -233,7 +238,7 @@ def wecoza_update_learner(ctx):
     nonce_actions=("learners_nonce_action", "learners_nonce"),
     nonce_note="the page sends WeCozaLearners.nonce (learners_nonce_action); the reference registered no handler",
     denials=OLD_STYLE_DENIALS,
-    methods=("POST",),
+    methods=WRITES,
     events=(events.LEARNER_UPDATED,),
 )
 def update_learner_data(ctx):
@@ -266,7 +271,7 @@ def _delete(ctx, error_reply):
     nonce_actions=BOTH_LEARNER_NONCES,
     nonce_note="the page sends learners_nonce_action; the reference checked learners_nonce only",
     denials=OLD_STYLE_DENIALS,
-    methods=("POST",),
+    methods=WRITES,
     events=(events.LEARNER_DELETED,),
 )
 def delete_learner(ctx):
@@ -277,7 +282,7 @@ def delete_learner(ctx):
     "wecoza_delete_learner",
     summary="Delete a learner (MVC handler shape, 400/403 errors)",
     nonce_actions=("learners_nonce_action", "learners_nonce"),
-    methods=("POST",),
+    methods=WRITES,
     events=(events.LEARNER_DELETED,),
 )
 def wecoza_delete_learner(ctx):
@@ -295,7 +300,7 @@ def wecoza_delete_learner(ctx):
     nonce_actions=BOTH_LEARNER_NONCES,
     nonce_note="the page sends learners_nonce_action; the reference checked learners_nonce only",
     denials=PORTFOLIO_DENIALS,
-    methods=("POST",),
+    methods=WRITES,
     events=(events.PORTFOLIO_DELETED,),
 )
 def delete_learner_portfolio(ctx):
@@ -331,6 +336,7 @@ def _upload_error(exc: uploads.UploadRejected) -> str:
 # query string only, as the reference did.
 @registry.action(
     "get_learner_progressions",
+    methods=READS,
     summary="A learner's current LP, completed LPs and overall progress",
     nonce_actions=("learners_nonce",),
     denials=PROGRESSION_DENIALS,
@@ -353,7 +359,7 @@ def get_learner_progressions(ctx):
     summary="Mark a learner's LP complete with its portfolio document (multipart)",
     nonce_actions=("learners_nonce",),
     denials=PROGRESSION_DENIALS,
-    methods=("POST",),
+    methods=WRITES,
     events=(events.PROGRESSION_COMPLETED,),
 )
 def mark_progression_complete(ctx):
@@ -383,7 +389,7 @@ def mark_progression_complete(ctx):
     summary="Attach a portfolio document to a learner's LP (multipart)",
     nonce_actions=("learners_nonce",),
     denials=PROGRESSION_DENIALS,
-    methods=("POST",),
+    methods=WRITES,
     events=(events.PROGRESSION_PORTFOLIO_UPLOADED,),
 )
 def upload_progression_portfolio(ctx):

@@ -12,7 +12,7 @@ import secrets
 
 from .. import refusals, responses, uploads
 from ..guard import HandlerError
-from ..registry import MVC_DENIALS, registry
+from ..registry import MVC_DENIALS, READS, WRITES, registry
 from ..classes import events, people, qa
 from ..classes.form import FormInvalid, mysql_utc
 from ..classes.schedule import parse_date
@@ -44,6 +44,7 @@ def class_exists(cur, class_id: int) -> bool:
 
 @registry.action(
     "get_qa_analytics",
+    methods=READS,
     summary="QA dashboard figures from qa_visits: visits per month, per subject, per officer, totals",
     nonce_actions=(DASHBOARD_NONCE,),
     denials=MVC_DENIALS,
@@ -62,6 +63,7 @@ def get_qa_analytics(ctx):
 
 @registry.action(
     "get_qa_summary",
+    methods=READS,
     summary="QA widget: the five latest visits, this month's counts, alerts computed from the visits",
     nonce_actions=(DASHBOARD_NONCE,),
     denials=MVC_DENIALS,
@@ -74,6 +76,7 @@ def get_qa_summary(ctx):
 
 @registry.action(
     "get_qa_visits",
+    methods=READS,
     summary="QA visits of one class, newest first, with their report documents",
     nonce_actions=(DASHBOARD_NONCE,),
     denials=MVC_DENIALS,
@@ -98,7 +101,7 @@ def visits_of_requested_class(ctx):
     "create_qa_visit",
     summary="Record a QA visit of a class (date, type, officer) in qa_visits",
     nonce_actions=(DASHBOARD_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=MVC_DENIALS,
     events=("wecoza_qa_visit_created",),
 )
@@ -145,7 +148,7 @@ def create_qa_visit(ctx):
     "export_qa_reports",
     summary="CSV download of the QA visits in a date range (formula-safe cells)",
     nonce_actions=(DASHBOARD_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     response="csv",
     denials=MVC_DENIALS,
 )
@@ -174,7 +177,7 @@ def export_qa_reports(ctx):
     summary="Remove the report document of one QA visit (report_id = visit id, or report_index); the file is "
             "deleted after the commit",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=MVC_DENIALS,
     events=("wecoza_qa_report_deleted",),
 )
@@ -210,6 +213,7 @@ def delete_qa_report(ctx):
 
 @registry.action(
     "get_class_qa_data",
+    methods=READS,
     summary="QA visit dates and reports of one class (from qa_visits)",
     nonce_actions=(CLASS_NONCE,),
     denials=MVC_DENIALS,
@@ -232,7 +236,7 @@ QUESTION_DIR = "qa-questions"
     "submit_qa_question",
     summary="Submit a QA question about a class, with an optional attachment (PDF, Word, JPEG/PNG; 5 MB)",
     nonce_actions=(CLASS_NONCE,),
-    methods=("POST",),
+    methods=WRITES,
     denials=MVC_DENIALS,
     events=("wecoza_qa_question_submitted",),
 )
