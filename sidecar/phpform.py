@@ -211,7 +211,8 @@ def _delimiter_at(body: bytes, delimiter: bytes, pos: int) -> int:
         if found < 0:
             return -1
         after = found + len(delimiter)
-        if (found == 0 or body[found - 1] == 0x0A) and (body.startswith(b"--", after) or _blank_to_line_end(body, after)):
+        at_line_start = found == 0 or body[found - 1] == 0x0A
+        if at_line_start and (body.startswith(b"--", after) or _blank_to_line_end(body, after)):
             return found
         pos = found + 1
 
