@@ -12,6 +12,8 @@ with the reason.
                      stopped(), log()
     sidecar_server   the same, with the shim plugin active in wordpress_site and pointed at it
     routed           sidecar_server, after checking the shim's routes.json lists every registered action
+    browser          a playwright Browser on Debian's chromium, one per session (Playwright's sync API allows one
+                     driver per thread, so every browser test shares it)
 """
 import pytest
 
@@ -106,3 +108,16 @@ def uploads_root(wordpress_site):
     """The site's wp-content/uploads: the sidecar's uploads root."""
     from pathlib import Path
     return Path(wordpress_site.path) / "wp-content" / "uploads"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import launch_chromium
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -1,7 +1,7 @@
 """Fixtures of the browser tests: headless Chromium on pages of the real test WordPress (shim + sidecar +
 PostgreSQL), an admin logged in, and our own stand-ins for the legacy pages (plugins/wecoza-test-pages).
 
-    browser       playwright Browser (system chromium), one per session
+    browser       (tests/conftest.py) playwright Browser (system chromium), one per session
     pages         {"capture", "update", "class"}: URLs of WordPress pages holding the legacy shortcodes
     admin_page    a new playwright Page in a context holding the admin's WordPress cookies
     db            Db on the session's PostgreSQL; rows made by these tests are removed at module end
@@ -11,9 +11,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.support.browser import launch_chromium, logged_in_context
+from tests.support.browser import logged_in_context
 from tests.support.rows import Db
 
 TEST_PAGES = Path(__file__).resolve().parent / "plugins" / "wecoza-test-pages"
@@ -21,16 +20,6 @@ EMAIL_DOMAIN = "browser-tests.example"
 CLASS_CODE_PREFIX = "BRW"
 SHORTCODES = {"capture": "wecoza_learners_form", "update": "wecoza_learners_update_form",
               "class": "wecoza_capture_class"}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="session")

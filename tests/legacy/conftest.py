@@ -11,9 +11,8 @@ forwarding to the sidecar. Runs only when WECOZA_LEGACY_PLUGIN names a copy of t
 import secrets
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.support.browser import launch_chromium, logged_in_context
+from tests.support.browser import logged_in_context
 from tests.support.legacy_plugin import (ENV_VAR, check_plugin_dir, install_legacy_plugin, plugin_dir_from_env,
                                          remove_legacy_plugin)
 from tests.support.rows import Db
@@ -104,16 +103,6 @@ def lookups(db, wordpress_site, legacy_plugin):
                "subject": f"{code}-S1", "learner": learner, "made": made}
     finally:
         made.remove_all()
-
-
-@pytest.fixture(scope="package")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 class Diagnostics:

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
 
 from sidecar.learners.validation import luhn_valid
 from demo.stack import group_members, mysql_database_exists, pg_connect, pg_database_exists, psql_admin, wp_php
 from tests.support.ajax import call, create_nonce
-from tests.support.browser import launch_chromium, logged_in_context
+from tests.support.browser import logged_in_context
 from tests.support.legacy_plugin import plugin_dir_from_env
 from tests.support.mariadb import mysql_admin
 from tests.support.ports import free_port, port_open
@@ -215,20 +214,19 @@ def answer(page, box):
 
 
 @pytest.fixture()
-def admin_page(demo):
+def admin_page(demo, browser):
     info = demo["info"]
     site = DemoSite(info)
     session = site.login(info["admin_login"], info["admin_password"])
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = logged_in_context(browser, site, session).new_page()
-            errors = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield page
-            assert not errors, errors
-        finally:
-            browser.close()
+    context = logged_in_context(browser, site, session)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 @pytest.mark.slow
