@@ -48,7 +48,8 @@ def test_cli_status(sidecar, shim_site):
     assert set(rows) == {"wecoza_get_learner", "wecoza_update_learner", "fetch_learners_dropdown_data",
                          "get_class_subjects", "export_learners_csv"}
     assert rows["export_learners_csv"]["routed"] == "no" and rows["wecoza_get_learner"]["routed"] == "yes"
-    assert rows["get_class_subjects"]["public"] == "yes"
+    assert rows["get_class_subjects"]["public"] == "yes" and rows["get_class_subjects"]["who"] == "anyone"
+    assert rows["wecoza_get_learner"]["who"] == "manage_learners"
 
 
 def test_cli_events(sidecar, shim_site, ajax_url):

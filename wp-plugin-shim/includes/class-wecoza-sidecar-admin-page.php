@@ -316,14 +316,14 @@ class WeCoza_Sidecar_Admin_Page {
 		echo '<p>' . esc_html__( 'A ticked action is answered by the sidecar. An unticked one falls through to any other handler still installed (for example the legacy plugin). New actions are routed by default.', 'wecoza-sidecar-shim' ) . '</p>';
 		echo '<table class="widefat striped" id="wecoza-sidecar-actions" style="max-width:60em"><thead><tr>'
 			. '<td class="check-column"></td><th>' . esc_html__( 'Action', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Methods', 'wecoza-sidecar-shim' )
-			. '</th><th>' . esc_html__( 'Capability', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Logged-out callers', 'wecoza-sidecar-shim' ) . '</th></tr></thead><tbody>';
+			. '</th><th>' . esc_html__( 'Who may call it', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Logged-out callers', 'wecoza-sidecar-shim' ) . '</th></tr></thead><tbody>';
 		foreach ( $this->routes->actions() as $name => $action ) {
 			$id = 'wecoza-sidecar-route-' . $name;
 			echo '<tr><th scope="row" class="check-column"><input type="checkbox" id="' . esc_attr( $id ) . '" name="wecoza_sidecar_routed[]" value="' . esc_attr( $name ) . '"'
 				. checked( ! in_array( $name, $unrouted, true ), true, false ) . '></th>'
 				. '<td><label for="' . esc_attr( $id ) . '"><code>' . esc_html( $name ) . '</code></label></td>'
 				. '<td>' . esc_html( implode( ', ', $action['methods'] ) ) . '</td>'
-				. '<td>' . esc_html( $action['capability'] ) . '</td>'
+				. '<td>' . esc_html( $action['who'] ) . '</td>'
 				. '<td>' . esc_html( $action['public'] ? __( 'served', 'wecoza-sidecar-shim' ) : __( 'refused', 'wecoza-sidecar-shim' ) ) . '</td></tr>';
 		}
 		echo '</tbody></table>';

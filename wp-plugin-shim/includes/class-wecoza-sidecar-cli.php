@@ -52,11 +52,11 @@ class WeCoza_Sidecar_Cli {
 				'action'     => $name,
 				'routed'     => in_array( $name, $unrouted, true ) ? 'no' : 'yes',
 				'methods'    => implode( ',', $action['methods'] ),
-				'capability' => $action['capability'],
+				'who'        => $action['who'],
 				'public'     => $action['public'] ? 'yes' : 'no',
 			);
 		}
-		self::table( $items, array( 'action', 'routed', 'methods', 'capability', 'public' ), $assoc_args );
+		self::table( $items, array( 'action', 'routed', 'methods', 'who', 'public' ), $assoc_args );
 	}
 
 	/**

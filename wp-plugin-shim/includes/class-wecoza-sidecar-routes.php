@@ -186,11 +186,15 @@ class WeCoza_Sidecar_Routes {
 			if ( ! is_array( $entry ) || ! self::valid_name( $entry['action'] ?? null ) ) {
 				continue;
 			}
+			$public     = ! empty( $entry['public'] );
+			$capability = is_string( $entry['capability'] ?? null ) ? $entry['capability'] : '';
 			$this->data['actions'][ $entry['action'] ] = array(
 				'action'        => $entry['action'],
 				'methods'       => array_values( array_filter( (array) ( $entry['methods'] ?? array() ), 'is_string' ) ),
-				'public'        => ! empty( $entry['public'] ),
-				'capability'    => is_string( $entry['capability'] ?? null ) ? $entry['capability'] : '',
+				'public'        => $public,
+				'capability'    => $capability,
+				// What the sidecar checks: nothing for public lookups, whatever capability the entry declares.
+				'who'           => $public ? 'anyone' : ( '' !== $capability ? $capability : 'logged in' ),
 				'nonce_actions' => array_values( array_filter( (array) ( $entry['nonce_actions'] ?? array() ), 'is_string' ) ),
 				'response'      => is_string( $entry['response'] ?? null ) ? $entry['response'] : '',
 			);
