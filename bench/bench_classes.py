@@ -210,8 +210,9 @@ def median_ms(fn, repeat: int) -> tuple[float, list[float]]:
 
 def measure(repeat: int = 15) -> list[dict]:
     from tests.support.postgres import create_pg_database, drop_pg_database
+    from tests.support.servers import machine_postgres
     rows = []
-    pg = create_pg_database()
+    pg = create_pg_database(machine_postgres())
     uploads_dir = Path(tempfile.mkdtemp(prefix="wecoza-bench-uploads-"))
     sidecar = InProcessSidecar(pg, uploads_dir)
     try:

@@ -25,7 +25,8 @@ from tests.learners.inprocess import InProcessSidecar, migrate, sidecar_env, wir
 from tests.support.ajax import create_nonce  # noqa: E402
 from tests.support.mariadb import create_mysql_database, drop_mysql_database  # noqa: E402
 from tests.support.postgres import create_pg_database, drop_pg_database  # noqa: E402
-from tests.support.system import ensure_system  # noqa: E402
+from tests.support.servers import machine_mariadb, machine_postgres  # noqa: E402
+from tests.support.system import check_system  # noqa: E402
 from tests.support.wordpress import WordPressSite  # noqa: E402
 
 SIZES = (1_000, 10_000)
@@ -140,10 +141,10 @@ def measure_on(site, pg, uploads_dir: Path) -> list[dict]:
 
 
 def measure() -> list[dict]:
-    ensure_system()
+    check_system()
     root = Path(tempfile.mkdtemp(prefix="wecoza-bench-learners-"))
-    mysql = create_mysql_database()
-    pg = create_pg_database()
+    mysql = create_mysql_database(machine_mariadb())
+    pg = create_pg_database(machine_postgres())
     site = None
     try:
         site = WordPressSite(root / "wordpress", mysql).build().start()

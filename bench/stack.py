@@ -1,6 +1,7 @@
 """The real stack for benchmarks: PostgreSQL, MariaDB, WordPress with the shim, the sidecar.
 
-Built from the same pieces as the test fixtures (tests/support), torn down at the end.
+Built from the same pieces as the test fixtures (tests/support), in the machine's PostgreSQL and MariaDB (started by
+scripts/install-system-deps.sh --demo), torn down at the end.
 """
 from __future__ import annotations
 
@@ -14,16 +15,17 @@ from pathlib import Path
 from tests.support.mariadb import create_mysql_database, drop_mysql_database
 from tests.support.postgres import create_pg_database, drop_pg_database
 from tests.support.sidecar_server import SidecarServer, connect_shim
-from tests.support.system import ensure_system
+from tests.support.servers import machine_mariadb, machine_postgres
+from tests.support.system import check_system
 from tests.support.wordpress import WordPressSite
 
 
 @contextlib.contextmanager
 def running_stack(workers: int = 2):
-    ensure_system()
+    check_system()
     root = Path(tempfile.mkdtemp(prefix="wecoza-bench-"))
-    pg = create_pg_database()
-    mysql = create_mysql_database()
+    pg = create_pg_database(machine_postgres())
+    mysql = create_mysql_database(machine_mariadb())
     site = server = None
     try:
         site = WordPressSite(root / "wordpress", mysql).build().start()

@@ -18,8 +18,8 @@ The class-change trigger (``public.log_class_change()``) runs with the operator'
 (``sidecar/classes/notify_trigger_fix.sql``) applied.
 
 PostgreSQL and MariaDB must answer on 127.0.0.1 (``scripts/install-system-deps.sh`` starts them; ``scripts/demo.sh``
-runs it first). Database administration is done as in the test suite (``tests/support``): ``psql`` as the
-``postgres`` OS user when root, ``mariadb -uroot`` over the local socket.
+runs it first). Database administration is done as for the bench (``tests/support/servers.py``, the machine's
+servers): ``psql`` as the ``postgres`` OS user when root, ``mariadb -uroot`` over the local socket.
 """
 from __future__ import annotations
 
@@ -39,10 +39,14 @@ from pathlib import Path
 
 from demo import data as demo_data
 from devstack import legacy_plugin
-from tests.support.mariadb import HOST as MYSQL_HOST, PORT as MYSQL_PORT, mysql_admin
 from tests.support.ports import LOOPBACK, free_port, port_open, spawn, tail, wait_for_http
-from tests.support.postgres import HOST as PG_HOST, PORT as PG_PORT, SCHEMA_DIR, psql_admin
+from tests.support.postgres import SCHEMA_DIR
+from tests.support.servers import machine_mariadb, machine_postgres
 from tests.support.system import REPO_ROOT, WORDPRESS_TREE, shared_dir
+
+PG_SERVER, MYSQL_SERVER = machine_postgres(), machine_mariadb()
+PG_HOST, PG_PORT, psql_admin = PG_SERVER.host, PG_SERVER.port, PG_SERVER.psql
+MYSQL_HOST, MYSQL_PORT, mysql_admin = MYSQL_SERVER.host, MYSQL_SERVER.port, MYSQL_SERVER.admin
 
 PHP_HELPERS = REPO_ROOT / "tests" / "support" / "php"
 SHIM_DIR = REPO_ROOT / "wp-plugin-shim"

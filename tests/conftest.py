@@ -2,7 +2,10 @@
 its end (helpers in tests/support). Nothing is mocked; a service that cannot start fails the tests that need it,
 with the reason.
 
-    system_services  packages installed, PostgreSQL and MariaDB running (scripts/install-system-deps.sh)
+    system_services  the Debian packages are present (checked; scripts/install-system-deps.sh installs them)
+    pg_server        the session's own PostgreSQL (PrivatePostgres: host, port, psql(), stop(), restart()), in a temp
+                     folder on a free loopback port, removed at the end; the machine's servers are never touched
+    mysql_server     the session's own MariaDB (PrivateMariadb: host, port, admin(), stop(), start()), the same way
     pg_database      PgDatabase: host, port, dbname, user, password, dsn, connect(), schema_source
     wp_mysql         MysqlDatabase: host, port, dbname, user, password, connect()
     wordpress_site   WordPressSite: url, path, wp_config_path, db, users {login: password}, user_ids, php(),
@@ -19,19 +22,38 @@ import pytest
 
 from tests.support.mariadb import create_mysql_database, drop_mysql_database
 from tests.support.postgres import create_pg_database, drop_pg_database
+from tests.support.servers import PrivateMariadb, PrivatePostgres
 from tests.support.sidecar_server import SidecarServer, connect_shim
-from tests.support.system import ensure_system
+from tests.support.system import check_system
 from tests.support.wordpress import WordPressSite
 
 
 @pytest.fixture(scope="session")
 def system_services():
-    ensure_system()
+    check_system()
 
 
 @pytest.fixture(scope="session")
-def pg_database(system_services):
-    db = create_pg_database()
+def pg_server(system_services):
+    server = PrivatePostgres()
+    try:
+        yield server.start()
+    finally:
+        server.remove()
+
+
+@pytest.fixture(scope="session")
+def mysql_server(system_services):
+    server = PrivateMariadb()
+    try:
+        yield server.start()
+    finally:
+        server.remove()
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_server):
+    db = create_pg_database(pg_server)
     try:
         yield db
     finally:
@@ -39,8 +61,8 @@ def pg_database(system_services):
 
 
 @pytest.fixture(scope="session")
-def wp_mysql(system_services):
-    db = create_mysql_database()
+def wp_mysql(mysql_server):
+    db = create_mysql_database(mysql_server)
     try:
         yield db
     finally:

@@ -60,7 +60,7 @@ def catalog(db, tables):
 
 
 def test_project_schema_loads_and_matches_the_tables_the_sidecar_uses(pg_database):
-    subset = create_pg_database(project_schema=True)
+    subset = create_pg_database(pg_database.server, project_schema=True)
     try:
         assert subset.schema_source == "tests/schema"
         tables = [r[0] for r in query(subset, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]

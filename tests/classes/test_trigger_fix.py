@@ -17,8 +17,8 @@ from tests.support.postgres import create_pg_database, drop_pg_database
 
 
 @pytest.fixture(scope="module")
-def own_database(system_services):
-    pg = create_pg_database()
+def own_database(pg_server):
+    pg = create_pg_database(pg_server)
     uploads = Path(tempfile.mkdtemp(prefix="wecoza-trigger-test-"))
     sidecar = InProcessSidecar(pg, uploads)
     try:

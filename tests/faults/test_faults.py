@@ -16,7 +16,6 @@ import requests
 from sidecar.guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE
 from tests.learners import samples
 from tests.learners.test_forms_e2e import capture_fields, email, post_form
-from tests.support.postgres import psql_admin
 from tests.support.sidecar_server import SidecarServer
 from tests.support.signed import cookie_header, forward
 
@@ -34,17 +33,17 @@ def update_learner(ajax, learner_id, **fields):
                      nonce_action="learners_nonce_action")
 
 
-def terminate_backends(dbname):
-    psql_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-               "WHERE datname = :'db' AND pid <> pg_backend_pid();", db=dbname)
+def terminate_backends(pg_database):
+    pg_database.server.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = :'db' AND pid <> pg_backend_pid();", db=pg_database.dbname)
 
 
 def test_postgres_refusing_connections_then_back(ajax, db, learners, pg_database, sidecar_server):
     learner_id = learners.make(first_name="Before")
     assert get_learner(ajax, learner_id).status_code == 200  # the sidecar's pool holds live connections now
-    psql_admin('ALTER DATABASE :"db" ALLOW_CONNECTIONS false;', db=pg_database.dbname)
+    pg_database.server.psql('ALTER DATABASE :"db" ALLOW_CONNECTIONS false;', db=pg_database.dbname)
     try:
-        terminate_backends(pg_database.dbname)
+        terminate_backends(pg_database)
         read = get_learner(ajax, learner_id)
         write = update_learner(ajax, learner_id, first_name="During")
         assert (read.status_code, read.json()) == (503, UNAVAILABLE)
@@ -53,7 +52,7 @@ def test_postgres_refusing_connections_then_back(ajax, db, learners, pg_database
         assert ready.status_code == 503
         assert ready.json()["checks"]["postgres"]["ok"] is False and ready.json()["checks"]["mysql"]["ok"] is True
     finally:
-        psql_admin('ALTER DATABASE :"db" ALLOW_CONNECTIONS true;', db=pg_database.dbname)
+        pg_database.server.psql('ALTER DATABASE :"db" ALLOW_CONNECTIONS true;', db=pg_database.dbname)
     assert db.scalar("SELECT first_name FROM learners WHERE id = %s", (learner_id,)) == "Before"
     for _ in range(4):  # every worker resumes by itself, with no failed request
         assert get_learner(ajax, learner_id).status_code == 200
@@ -61,12 +60,12 @@ def test_postgres_refusing_connections_then_back(ajax, db, learners, pg_database
     assert db.scalar("SELECT first_name FROM learners WHERE id = %s", (learner_id,)) == "After"
 
 
-def test_postgres_restarted_between_requests(ajax, learners):
+def test_postgres_restarted_between_requests(ajax, learners, pg_server):
     learner_id = learners.make(first_name="Restart")
     assert get_learner(ajax, learner_id).status_code == 200
-    clusters = subprocess.run(["bash", "-c", "ls /etc/postgresql"], capture_output=True, text=True).stdout.split()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", clusters[0], "main", "restart"], check=True,
-                   capture_output=True, timeout=120)
+    started = pg_server.psql("SELECT pg_postmaster_start_time();")
+    pg_server.restart()  # the suite's own server
+    assert pg_server.psql("SELECT pg_postmaster_start_time();") != started
     for _ in range(4):  # pooled connections died with the server: noticed at checkout, no request fails
         response = get_learner(ajax, learner_id)
         assert response.status_code == 200, response.text

@@ -19,8 +19,8 @@ UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
 
 
 @pytest.fixture(scope="module")
-def empty_pg(system_services):
-    db = create_pg_database()
+def empty_pg(pg_server):
+    db = create_pg_database(pg_server)
     try:
         migrate(db)
         yield db

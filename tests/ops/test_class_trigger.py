@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.ops.test_site_health import shim_test
-from tests.support.postgres import create_pg_database, drop_pg_database, psql_admin
+from tests.support.postgres import create_pg_database, drop_pg_database
 from tests.support.sidecar_server import SidecarServer
 from tests.support.system import REPO_ROOT
 
@@ -24,9 +24,9 @@ TRIGGER_LABEL = "Big WeCoza classes cannot be saved until the class-change trigg
 
 
 @pytest.fixture(scope="module")
-def own_sidecar(sidecar_server, wordpress_site, tmp_path_factory):
+def own_sidecar(sidecar_server, wordpress_site, pg_server, tmp_path_factory):
     """(SidecarServer, PgDatabase): a one-worker sidecar on a throwaway production-schema database."""
-    pg = create_pg_database()
+    pg = create_pg_database(pg_server)
     server = SidecarServer(tmp_path_factory.mktemp("trigger-sidecar"), wordpress_site, pg, workers=1)
     try:
         server.migrate()
@@ -41,11 +41,11 @@ def weak_role(own_sidecar):
     """A login role that may read the database but does not own log_class_change(): (user, password)."""
     _, pg = own_sidecar
     role, password = f"{pg.dbname}_reader", secrets.token_hex(12)
-    psql_admin("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw') \\gexec\n"
+    pg.server.psql("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw') \\gexec\n"
                "SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'db', :'role') \\gexec\n",
                role=role, pw=password, db=pg.dbname)
     yield role, password
-    psql_admin('\\connect :"db"\nDROP OWNED BY :"role";\n\\connect postgres\n'
+    pg.server.psql('\\connect :"db"\nDROP OWNED BY :"role";\n\\connect postgres\n'
                "SELECT format('REVOKE ALL ON DATABASE %I FROM %I', :'db', :'role') \\gexec\n"
                "SELECT format('DROP ROLE IF EXISTS %I', :'role') \\gexec\n", role=role, db=pg.dbname)
 
@@ -113,7 +113,7 @@ def test_fix_class_trigger_refuses_a_role_that_cannot_replace_the_function(own_s
     # sidecar role that may read and write the tables has it, still not owning the function
     for grant in ("", 'GRANT USAGE ON SCHEMA public TO :"role";'):
         if grant:
-            psql_admin(f'\\connect :"db"\n{grant}\n', db=pg.dbname, role=role)
+            pg.server.psql(f'\\connect :"db"\n{grant}\n', db=pg.dbname, role=role)
         run = cli(server, "fix-class-trigger", "--yes", WECOZA_PG_USER=role, WECOZA_PG_PASSWORD=password)
         assert run.returncode == 1, run.stdout + run.stderr
         assert f"refused: the PostgreSQL role {role} may not replace public.log_class_change()" in run.stderr

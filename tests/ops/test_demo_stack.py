@@ -19,11 +19,11 @@ import pytest
 import requests
 
 from sidecar.learners.validation import luhn_valid
-from demo.stack import group_members, mysql_database_exists, pg_connect, pg_database_exists, psql_admin, wp_php
+from demo.stack import (group_members, mysql_admin, mysql_database_exists, pg_connect, pg_database_exists, psql_admin,
+                        wp_php)
 from tests.support.ajax import call, create_nonce
 from tests.support.browser import logged_in_context
 from tests.support.legacy_plugin import plugin_dir_from_env
-from tests.support.mariadb import mysql_admin
 from tests.support.ports import free_port, port_open
 from tests.support.system import REPO_ROOT
 from tests.support.wordpress import WordPressSite

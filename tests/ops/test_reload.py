@@ -23,8 +23,8 @@ LOGGED_OUT = (400, "0")
 
 
 @pytest.fixture(scope="module")
-def own_site(system_services, pg_database, tmp_path_factory):
-    db = create_mysql_database()
+def own_site(mysql_server, pg_database, tmp_path_factory):
+    db = create_mysql_database(mysql_server)
     site = WordPressSite(tmp_path_factory.mktemp("reload-wordpress"), db)
     server = SidecarServer(tmp_path_factory.mktemp("reload-sidecar"), site, pg_database)
     try:

@@ -37,8 +37,8 @@ add_filter( 'wecoza_sidecar_routes_file', function ( $file ) {
 
 
 @pytest.fixture(scope="session")
-def shim_site(system_services, tmp_path_factory):
-    db = create_mysql_database()
+def shim_site(mysql_server, tmp_path_factory):
+    db = create_mysql_database(mysql_server)
     site = WordPressSite(tmp_path_factory.mktemp("shim-wordpress"), db)
     try:
         site.build()

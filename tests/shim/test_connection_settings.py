@@ -75,8 +75,8 @@ def test_constants_in_wp_config_win_over_the_options(sidecar, shim_site, ajax_ur
 # --- multisite -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def network(system_services, tmp_path_factory):
-    db = create_mysql_database()
+def network(mysql_server, tmp_path_factory):
+    db = create_mysql_database(mysql_server)
     site = MultisiteSite(tmp_path_factory.mktemp("multisite-wordpress"), db)
     try:
         site.build()

@@ -1,26 +1,11 @@
-"""A throwaway MariaDB database with its own user and password, for a test WordPress.
-
-Administration runs the `mariadb` client as root over the local socket (Debian's default for the OS root);
-set WECOZA_TEST_MYSQL_ADMIN to another client command line to override, e.g. "mariadb -h127.0.0.1 -uroot -pX".
-"""
-import os
+"""A throwaway MariaDB database with its own user and password, for a test WordPress, in a given server
+(tests/support/servers.py: the suite's own, or the machine's for the bench)."""
 import secrets
-import shlex
-import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymysql
 
-HOST = "127.0.0.1"
-PORT = 3306
-
-
-def mysql_admin(sql):
-    cmd = shlex.split(os.environ.get("WECOZA_TEST_MYSQL_ADMIN", "mariadb -uroot")) + ["--batch"]
-    run = subprocess.run(cmd, input=sql, capture_output=True, text=True, timeout=60)
-    if run.returncode != 0:
-        raise RuntimeError(f"MariaDB administration with `{' '.join(cmd)}` failed: {run.stderr.strip()}")
-    return run.stdout
+from .servers import MariadbServer
 
 
 @dataclass
@@ -30,6 +15,7 @@ class MysqlDatabase:
     dbname: str
     user: str
     password: str
+    server: MariadbServer = field(default=None, repr=False, compare=False)
 
     def connect(self, **kwargs):
         """A new PyMySQL connection as the site's user (close it yourself)."""
@@ -41,11 +27,12 @@ def _accounts(db):
     return f"'{db.user}'@'127.0.0.1', '{db.user}'@'localhost'"
 
 
-def create_mysql_database():
+def create_mysql_database(server):
     name = f"wecoza_t_wp_{secrets.token_hex(5)}"
-    db = MysqlDatabase(HOST, PORT, name, name, secrets.token_hex(16))  # hex names and passwords need no quoting
+    # hex names and passwords need no quoting
+    db = MysqlDatabase(server.host, server.port, name, name, secrets.token_hex(16), server=server)
     try:
-        mysql_admin(
+        server.admin(
             f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;\n"
             f"CREATE USER '{db.user}'@'127.0.0.1' IDENTIFIED BY '{db.password}';\n"
             f"CREATE USER '{db.user}'@'localhost' IDENTIFIED BY '{db.password}';\n"
@@ -57,4 +44,4 @@ def create_mysql_database():
 
 
 def drop_mysql_database(db):
-    mysql_admin(f"DROP DATABASE IF EXISTS `{db.dbname}`;\nDROP USER IF EXISTS {_accounts(db)};\n")
+    db.server.admin(f"DROP DATABASE IF EXISTS `{db.dbname}`;\nDROP USER IF EXISTS {_accounts(db)};\n")

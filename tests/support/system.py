@@ -1,27 +1,32 @@
-"""The machine the suite runs on: Debian packages present, PostgreSQL and MariaDB running."""
+"""The machine the suite runs on: the Debian packages it needs (scripts/install-system-deps.sh installs them; the
+suite only checks, it never installs)."""
 import functools
+import shutil
 import subprocess
 from pathlib import Path
+
+from .servers import PG_BIN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = REPO_ROOT / "scripts" / "install-system-deps.sh"
 WORDPRESS_TREE = Path("/usr/share/wordpress")
 PHP_MODULES = ("mysqli", "pgsql", "curl", "xml", "mbstring")
+PROGRAMS = ("php", "rsync", "psql", "mariadb", "mariadbd", "mariadb-install-db", "runuser")
 
 
 @functools.cache
-def ensure_system():
-    """Install what is missing and start the databases (once per test session); raise with the reason otherwise."""
-    run = subprocess.run(["bash", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=1200)
-    if run.returncode != 0:
-        raise RuntimeError(f"{INSTALL_SCRIPT.name} failed (exit {run.returncode}):\n{run.stdout}\n{run.stderr}")
-    # `php -m` output is read whole, never piped into `grep -q` (SIGPIPE under pipefail).
-    modules = subprocess.run(["php", "-m"], capture_output=True, text=True, check=True).stdout.lower().split()
-    missing = [m for m in PHP_MODULES if m not in modules]
-    if missing:
-        raise RuntimeError(f"PHP modules missing after {INSTALL_SCRIPT.name}: {', '.join(missing)}")
+def check_system():
+    """Raise, naming what is missing and the script that installs it, unless the packages are present."""
+    missing = [name for name in PROGRAMS if shutil.which(name) is None]
+    missing += [str(PG_BIN / name) for name in ("initdb", "pg_ctl") if not (PG_BIN / name).is_file()]
+    if "php" not in missing:
+        # `php -m` output is read whole, never piped into `grep -q` (SIGPIPE under pipefail).
+        modules = subprocess.run(["php", "-m"], capture_output=True, text=True, check=True).stdout.lower().split()
+        missing += [f"PHP module {m}" for m in PHP_MODULES if m not in modules]
     if not (WORDPRESS_TREE / "wp-load.php").is_file():
-        raise RuntimeError(f"{WORDPRESS_TREE} has no WordPress (Debian package 'wordpress')")
+        missing.append(f"WordPress in {WORDPRESS_TREE} (Debian package 'wordpress')")
+    if missing:
+        raise RuntimeError(f"missing: {', '.join(missing)}; run scripts/{INSTALL_SCRIPT.name} (as root)")
 
 
 def shared_dir():

@@ -18,7 +18,6 @@ from wp_bridge.schema import create_table_statements
 
 REPO = Path(__file__).resolve().parents[2]
 VECTOR_DIR = REPO.parent / "shared" / "vectors"
-MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
 
 
 def vector_files() -> list[Path]:
@@ -77,18 +76,15 @@ class VectorSite:
 
 
 @pytest.fixture(scope="session")
-def mariadb():
-    """MySQLParams of a fresh database, dropped at the end of the session."""
+def mariadb(mysql_server):
+    """MySQLParams (the server's root, no password) of a fresh database, dropped at the end of the session."""
     name = f"wecoza_t_wpb_{secrets.token_hex(6)}"
-    try:
-        admin = pymysql.connect(**MARIADB, autocommit=True)
-    except pymysql.Error as exc:
-        pytest.fail(f"MariaDB at {MARIADB['host']}:{MARIADB['port']} (root, no password) is needed: {exc}")
+    root = {"host": mysql_server.host, "port": mysql_server.port, "user": "root", "password": ""}
+    admin = pymysql.connect(**root, autocommit=True)
     with admin.cursor() as cursor:
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci")
     try:
-        yield MySQLParams(host=MARIADB["host"], port=MARIADB["port"], user=MARIADB["user"],
-                          password=MARIADB["password"], database=name, charset="utf8mb4")
+        yield MySQLParams(**root, database=name, charset="utf8mb4")
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")

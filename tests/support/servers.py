@@ -1,0 +1,210 @@
+"""Database servers: the suite's own PostgreSQL and MariaDB, and the machine's (for the demo and the bench).
+
+A private server is created by initdb / mariadb-install-db in a fresh folder under the system's temp directory,
+listens on a free 127.0.0.1 port and a socket in that folder, and is stopped and removed by `remove()`. Nothing here
+starts, stops or restarts the machine's servers. Administration of a private server goes over its own socket as its
+superuser (PostgreSQL `postgres`, trusted on the socket only; MariaDB `root`, no password); TCP logins need a password,
+as on the machine.
+
+The servers are started as the `postgres` / `mysql` OS users when the suite runs as root (initdb refuses root), and
+as the current user otherwise.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import pwd
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ports import LOOPBACK, free_port, port_open, tail
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Durability is not wanted from a throwaway cluster; speed is.
+PG_SETTINGS = {"listen_addresses": LOOPBACK, "max_connections": "200", "fsync": "off", "synchronous_commit": "off",
+               "full_page_writes": "off", "timezone": "Etc/UTC"}
+# As Debian's /etc/mysql/my.cnf, minus durability.
+MARIADB_SETTINGS = {"bind-address": LOOPBACK, "skip-networking": "0", "skip-name-resolve": None,
+                    "character-set-server": "utf8mb4", "collation-server": "utf8mb4_general_ci",
+                    "innodb-flush-log-at-trx-commit": "0", "innodb-doublewrite": "0", "skip-log-bin": None,
+                    "innodb-buffer-pool-size": "64M", "max-connections": "300"}
+
+
+def _run(cmd, what, input=None, timeout=120):
+    run = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout)
+    if run.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit {run.returncode}, `{shlex.join(cmd[:6])}`): "
+                           f"{(run.stderr or run.stdout).strip()}")
+    return run.stdout
+
+
+def _service_user(name):
+    """(OS user name, prefix that runs a command as them): `name` when root, else the current user."""
+    if os.geteuid() == 0:
+        return name, ["runuser", "-u", name, "--"]
+    return pwd.getpwuid(os.geteuid()).pw_name, []
+
+
+def _private_folder(kind, owner):
+    """A fresh folder under the system's temp directory (traversable by a service user, unlike pytest's)."""
+    root = Path(tempfile.mkdtemp(prefix=f"wecoza-test-{kind}-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, owner, owner)
+    return root
+
+
+def _wait_for_port(port, what, log_path, proc=None, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(LOOPBACK, port):
+            return
+        if proc is not None and proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} does not answer on {LOOPBACK}:{port}\n{tail(log_path)}")
+
+
+# --------------------------------------------------------------------------------------------------- PostgreSQL
+@dataclass
+class PostgresServer:
+    """A PostgreSQL server: where it listens and how to administer it (`psql_command`, the PSQL of load_schema.sh)."""
+
+    host: str
+    port: int
+    psql_command: tuple
+
+    def psql(self, sql, database="postgres", **variables):
+        """Run sql as the superuser; psql variables are quoted with :'name' (identifiers with :"name")."""
+        cmd = [*self.psql_command, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", database]
+        for name, value in variables.items():
+            cmd += ["-v", f"{name}={value}"]
+        return _run(cmd, f"psql as the superuser of {self.host}:{self.port}", input=sql)
+
+
+def machine_postgres():
+    """The machine's PostgreSQL on 127.0.0.1:5432 (the demo's and the bench's), administered as the `postgres` OS
+    user when root, else `psql -h 127.0.0.1 -U postgres`; PSQL overrides, as for load_schema.sh."""
+    if os.environ.get("PSQL"):
+        command = shlex.split(os.environ["PSQL"])
+    elif os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", "psql"]
+    else:
+        command = ["psql", "-h", LOOPBACK, "-p", "5432", "-U", "postgres"]
+    return PostgresServer(LOOPBACK, 5432, tuple(command))
+
+
+class PrivatePostgres(PostgresServer):
+    """A PostgreSQL 15 cluster of our own: `start()`, `stop()`, `restart()`, `remove()`."""
+
+    def __init__(self):
+        self.os_user, self._as_owner = _service_user("postgres")
+        self.root = _private_folder("pg", self.os_user)
+        self.data, self.log_path = self.root / "data", self.root / "server.log"
+        port = free_port()
+        super().__init__(LOOPBACK, port, ("psql", "-h", str(self.root), "-p", str(port), "-U", "postgres"))
+        atexit.register(self.remove)
+        try:
+            _run([*self._as_owner, str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"],
+                 "initdb", timeout=300)
+        except BaseException:
+            self.remove()
+            raise
+
+    def _pg_ctl(self, *args, timeout=120):
+        options = " ".join([f"-p {self.port}", f"-k {self.root}"] + [f"-c {k}={v}" for k, v in PG_SETTINGS.items()])
+        return _run([*self._as_owner, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log_path),
+                     "-o", options, "-w", "-t", str(timeout), *args], f"pg_ctl {args[0]}\n{tail(self.log_path)}",
+                    timeout=timeout + 10)
+
+    def start(self):
+        self._pg_ctl("start")
+        _wait_for_port(self.port, "the test PostgreSQL", self.log_path)
+        return self
+
+    def stop(self):
+        if (self.data / "postmaster.pid").exists():
+            self._pg_ctl("stop", "-m", "fast")
+
+    def restart(self):
+        self._pg_ctl("restart", "-m", "fast")
+        _wait_for_port(self.port, "the test PostgreSQL", self.log_path)
+
+    def remove(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+            atexit.unregister(self.remove)
+
+
+# --------------------------------------------------------------------------------------------------- MariaDB
+@dataclass
+class MariadbServer:
+    """A MariaDB server: where it listens and how to administer it (`admin_command`, a `mariadb` client as root)."""
+
+    host: str
+    port: int
+    admin_command: tuple
+
+    def admin(self, sql):
+        return _run([*self.admin_command, "--batch"], f"MariaDB administration of {self.host}:{self.port}",
+                    input=sql, timeout=60)
+
+
+def machine_mariadb():
+    """The machine's MariaDB on 127.0.0.1:3306 (the demo's and the bench's): `mariadb -uroot` over Debian's socket;
+    WECOZA_TEST_MYSQL_ADMIN overrides the client command line."""
+    return MariadbServer(LOOPBACK, 3306, tuple(shlex.split(os.environ.get("WECOZA_TEST_MYSQL_ADMIN", "mariadb -uroot"))))
+
+
+class PrivateMariadb(MariadbServer):
+    """A MariaDB server of our own: `start()`, `stop()`, `remove()`. Its root logs in without a password, over the
+    socket or TCP, like the machine's root over the socket."""
+
+    def __init__(self):
+        self.os_user, _ = _service_user("mysql")
+        self.root = _private_folder("mariadb", self.os_user)
+        self.data, self.socket = self.root / "data", self.root / "mysqld.sock"
+        self.log_path, self.proc = self.root / "server.log", None
+        super().__init__(LOOPBACK, free_port(), ("mariadb", "--no-defaults", "-uroot", f"--socket={self.socket}"))
+        atexit.register(self.remove)
+        try:
+            _run(["mariadb-install-db", "--no-defaults", f"--datadir={self.data}", f"--user={self.os_user}",
+                  "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
+                 "mariadb-install-db", timeout=300)
+        except BaseException:
+            self.remove()
+            raise
+
+    def start(self):
+        settings = [f"--{k}" if v is None else f"--{k}={v}" for k, v in MARIADB_SETTINGS.items()]
+        cmd = ["mariadbd", "--no-defaults", f"--datadir={self.data}", f"--port={self.port}", f"--socket={self.socket}",
+               f"--pid-file={self.root / 'mysqld.pid'}", f"--log-error={self.log_path}", f"--user={self.os_user}",
+               *settings]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        _wait_for_port(self.port, "the test MariaDB", self.log_path, proc=self.proc)
+        return self
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()  # mariadbd shuts down cleanly on SIGTERM
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc = None
+
+    def remove(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+            atexit.unregister(self.remove)
