@@ -198,7 +198,13 @@ def test_demo_page_renders_in_a_browser(demo, tmp_path):
     assert 'id="wecoza-demo-count">(60)<' in dom
     assert dom.count('wecoza-demo-open" data-id="') == 15  # one page of the list, each with its learner id
     assert 'id="wecoza-demo-learner-name">' in dom and f"(#{learner_id})</h3>" in dom
-    assert "wecoza-demo-event-class_session" in dom and re.search(r"<h3>\w+ \d{4} — \d+ sessions</h3>", dom)
+    assert "wecoza-demo-event-class_session" in dom
+    assert re.search(r"<h3>\w+ \d{4} — \d+ sessions?(, \d+ public holidays?)?</h3>", dom)
+    # the first class runs 16 weeks, longer than any gap between South Africa's public holidays: the days the
+    # schedule skips for a holiday show the holiday
+    assert re.search(r'<tr class="wecoza-demo-event-public_holiday">.*?<td class="type">public holiday</td>', dom)
+    assert re.search(r"— \d+ sessions?, \d+ public holidays?</h3>", dom)
+    assert not re.search(r"\b1 (sessions|public holidays|events|months)\b", dom)
     for where in ("list", "learner", "calendar"):  # no failure notice is showing
         assert re.search(rf'<div id="wecoza-demo-notice-{where}"[^>]*\shidden', dom), where
 
@@ -351,7 +357,10 @@ def test_class_write_page(demo, admin_page):
     page.wait_for_selector("#wd-calendar table")
     holidays = page.locator("#wd-calendar tr.wd-holiday td:nth-child(4)").all_inner_texts()
     assert {"Day of Reconciliation", "Christmas Day", "New Year's Day"} <= set(holidays)
-    assert page.locator("#wd-calendar tr.wd-event-class_session").count() > 10
+    sessions = page.locator("#wd-calendar tr.wd-event-class_session").count()
+    assert sessions > 10
+    assert page.locator("#wd-calendar p.description").inner_text() == \
+        f"{sessions} sessions, {len(holidays)} public holidays in the class period."
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@
 		if (cls) { node.className = cls; }
 		return node;
 	}
+	function counted(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
 	function option(value, text) { var o = el('option', text); o.value = String(value); return o; }
 	function fill(select, items, keepFirst) {
 		while (select.options.length > (keepFirst ? 1 : 0)) { select.remove(select.options.length - 1); }
@@ -113,7 +114,7 @@
 			var d = r.json.data;
 			return action + ': done' + (d && d.message ? ': ' + d.message : (typeof d === 'string' ? ': ' + d : '.'));
 		}
-		if (Array.isArray(r.json)) { return action + ': ' + r.json.length + ' items.'; }
+		if (Array.isArray(r.json)) { return action + ': ' + counted(r.json.length, 'item', 'items') + '.'; }
 		var data = r.json ? r.json.data : null;
 		var message = data && typeof data === 'object' ? data.message : data;
 		return action + ': refused (HTTP ' + r.status + ')' + (message ? ': ' + message : '.');
@@ -538,7 +539,8 @@
 			});
 			rows.sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : (a.holiday ? -1 : 1); });
 			var sessions = events.filter(function (e) { return (e.extendedProps || {}).type === 'class_session'; }).length;
-			out.appendChild(el('p', sessions + ' sessions, ' + Object.keys(holidayOn).filter(function (d) { return d >= first && d <= last; }).length + ' public holidays in the class period.', 'description'));
+			var holidaysInPeriod = Object.keys(holidayOn).filter(function (d) { return d >= first && d <= last; }).length;
+			out.appendChild(el('p', counted(sessions, 'session', 'sessions') + ', ' + counted(holidaysInPeriod, 'public holiday', 'public holidays') + ' in the class period.', 'description'));
 			var table = el('table', null, 'widefat striped');
 			var head = table.appendChild(el('thead')).appendChild(el('tr'));
 			['Date', 'Day', 'Time', 'Event', 'Type'].forEach(function (t) { head.appendChild(el('th', t)); });

@@ -398,10 +398,21 @@ jQuery(function ($) {
 		return t(start) + (t(end) ? ' – ' + t(end) : '');
 	}
 
-	function renderCalendar(events) {
+	function counted(n, one, many) {
+		return n + ' ' + (n === 1 ? one : many);
+	}
+
+	// The sessions the sidecar skips on public holidays show as gaps; the holidays of the class period are listed in
+	// their place, as the legacy calendar draws them behind the sessions (get_public_holidays).
+	function renderCalendar(events, holidays) {
 		var $out = $('#wecoza-demo-calendar').empty();
+		var days = events.map(eventDate).filter(Boolean).sort();
+		var inPeriod = holidays.filter(function (h) {
+			var day = eventDate(h);
+			return day && days.length && day >= days[0] && day <= days[days.length - 1];
+		});
 		var byMonth = {};
-		events.forEach(function (e) {
+		events.concat(inPeriod).forEach(function (e) {
 			var day = eventDate(e);
 			if (day) { (byMonth[day.slice(0, 7)] = byMonth[day.slice(0, 7)] || []).push(e); }
 		});
@@ -410,14 +421,21 @@ jQuery(function ($) {
 			$('<p>').text('No events for this class.').appendTo($out);
 			return;
 		}
-		$('<p class="description">').text(events.length + ' events in ' + months.length + ' months.').appendTo($out);
+		$('<p class="description">').text(counted(events.length, 'event', 'events') + ' and '
+			+ counted(inPeriod.length, 'public holiday', 'public holidays') + ' in '
+			+ counted(months.length, 'month', 'months') + '.').appendTo($out);
 		months.forEach(function (month) {
 			var list = byMonth[month].sort(function (a, b) {
 				return String(a.start).localeCompare(String(b.start));
 			});
-			var sessions = list.filter(function (e) { return (e.extendedProps || {}).type === 'class_session'; }).length;
+			var ofType = function (type) {
+				return list.filter(function (e) { return (e.extendedProps || {}).type === type; }).length;
+			};
+			var sessions = ofType('class_session'), free = ofType('public_holiday');
 			var $section = $('<div class="wecoza-demo-month">').appendTo($out);
-			$('<h3>').text(MONTHS[parseInt(month.slice(5, 7), 10) - 1] + ' ' + month.slice(0, 4) + ' — ' + sessions + ' sessions').appendTo($section);
+			$('<h3>').text(MONTHS[parseInt(month.slice(5, 7), 10) - 1] + ' ' + month.slice(0, 4) + ' — '
+				+ counted(sessions, 'session', 'sessions')
+				+ (free ? ', ' + counted(free, 'public holiday', 'public holidays') : '')).appendTo($section);
 			var $table = $('<table class="widefat striped"><thead><tr><th>Date</th><th>Day</th><th>Time</th><th>Event</th><th>Type</th></tr></thead><tbody></tbody></table>').appendTo($section);
 			list.forEach(function (e) {
 				var day = eventDate(e);
@@ -432,13 +450,26 @@ jQuery(function ($) {
 		});
 	}
 
+	// single-class-display.js asks for the holidays of each year the calendar shows, with the calendar nonce.
+	function loadHolidays(events) {
+		var years = {};
+		events.forEach(function (e) { var day = eventDate(e); if (day) { years[day.slice(0, 4)] = true; } });
+		return $.when.apply($, Object.keys(years).map(function (year) {
+			return post({ action: 'get_public_holidays', year: year, nonce: cfg.calendarNonce }).then(
+				function (body) { return $.isArray(body) ? body : []; },
+				function () { return $.Deferred().resolve([]).promise(); });
+		})).then(function () {
+			return [].concat.apply([], Array.prototype.slice.call(arguments));
+		});
+	}
+
 	function loadCalendar(classId) {
 		$('#wecoza-demo-calendar').empty().append($('<p>').text('Loading…'));
 		// As single-class-display.js: {action, class_id, nonce: WeCozaSingleClass.calendarNonce}; a raw event array.
 		post({ action: 'get_calendar_events', class_id: classId, nonce: cfg.calendarNonce }).done(function (body) {
 			if ($.isArray(body)) {
 				notice('calendar', 'success', '');
-				renderCalendar(body);
+				loadHolidays(body).then(function (holidays) { renderCalendar(body, holidays); });
 			} else {
 				$('#wecoza-demo-calendar').empty();
 				notice('calendar', 'warning', failure('get_calendar_events', null, body));
