@@ -3,7 +3,7 @@
 # loopback only:
 #   1. the security matrix, fault injection, outbox, direct mode and concurrency tests (as CI runs them);
 #   2. the long fuzz pass (scripts/fuzz.sh);
-#   3. every benchmark, the load test included, as one table (bench/run.py), also written to README.md.
+#   3. every benchmark, the load test included, as one table (bench/run.py), also written to bench/README.md.
 # Needs root, like scripts/test.sh, to install packages, start the databases and mount the small filesystem the
 # disk-full test uses. Exit status 1 when any part failed.
 set -uo pipefail

@@ -1,4 +1,5 @@
-"""The operators' view of the registry: ``wecoza-sidecar actions`` and the README table."""
+"""The operators' view of the registry: ``wecoza-sidecar actions`` and the tables of docs/admins.md (actions) and
+docs/hooks.md (hooks)."""
 from __future__ import annotations
 
 
@@ -37,9 +38,22 @@ def event_catalogue() -> dict[str, str]:
     return {**learner_events, **class_events}
 
 
-def hook_table_markdown() -> str:
-    lines = ["| hook | payload (one array argument) |", "|---|---|"]
+def declared_emitters(registry) -> dict[str, list[str]]:
+    """Each hook with the actions and form posts that declare it (``events=`` in sidecar/actions/)."""
+    emitters: dict[str, list[str]] = {}
+    for a in sorted(registry.actions.values(), key=lambda a: a.name):
+        for name in a.events:
+            emitters.setdefault(name, []).append(f"`{a.name}`")
+    for f in sorted(registry.forms.values(), key=lambda f: f.form):
+        for name in f.events:
+            emitters.setdefault(name, []).append(f"form post `{f.form}`")
+    return emitters
+
+
+def hook_table_markdown(registry) -> str:
+    emitters = declared_emitters(registry)
+    lines = ["| hook | fired after | payload (one array argument) |", "|---|---|---|"]
     for name, description in sorted(event_catalogue().items()):
         escaped = description.replace("|", "\\|")
-        lines.append(f"| `{name}` | {escaped} |")
+        lines.append(f"| `{name}` | {', '.join(emitters.get(name, ['-']))} | {escaped} |")
     return "\n".join(lines)

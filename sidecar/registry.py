@@ -1,7 +1,7 @@
 """Every action the sidecar serves, declared once.
 
 The shim's route list (``wp-plugin-shim/routes.json``), ``wecoza-sidecar actions`` and the
-README's action table are all generated from these declarations.
+action table of docs/admins.md are all generated from these declarations.
 """
 from __future__ import annotations
 

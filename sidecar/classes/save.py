@@ -39,12 +39,12 @@ INSERT_COLUMNS = ("client_id", "site_id", "class_address_line", "class_type", "c
 NOTIFY_LIMIT_MESSAGE = (
     "This class could not be saved: the change is too large for the database's change-notification trigger "
     "(log_class_change, 8000 bytes per change), which usually means a very long learner list. Nothing was saved. "
-    "Ask your administrator to apply the trigger fix described in the WeCoza sidecar README, or save the "
+    "Ask your administrator to apply the trigger fix described in the WeCoza sidecar's operator guide, or save the "
     "learners in smaller steps.")
 NOTES_LIMIT_MESSAGE = (
     "The class notes could not be changed: they are too large for the database's change-notification "
     "trigger (log_class_change, 8000 bytes per change). Nothing was saved. Ask your administrator to apply the "
-    "trigger fix described in the WeCoza sidecar README.")
+    "trigger fix described in the WeCoza sidecar's operator guide.")
 
 FK_MESSAGES = {
     "classes_client_id_fkey": "The selected client does not exist.",

@@ -1,4 +1,4 @@
-"""Domain events of the learners module: the catalogue (the README's hook table is generated
+"""Domain events of the learners module: the catalogue (the hook table of docs/hooks.md is generated
 from it) and the payload builders the actions use.
 
 Every payload holds ids and field NAMES only, never personal values. The outbox adds
@@ -46,7 +46,7 @@ STALE_TRANSIENTS = {
 
 
 def hook_table_markdown() -> str:
-    """The README's hook table for the learners module."""
+    """The hook table of the learners module alone."""
     lines = ["| hook | payload |", "|---|---|"]
     for name, description in EVENTS.items():
         lines.append(f"| `{name}` | {description}; plus {COMMON} |")

@@ -10,7 +10,7 @@ defined( 'ABSPATH' ) || exit;
 /**
  * Listens to every `wecoza_*` action fired with a sidecar event payload (an array holding `event_id`), keeps the
  * latest ones in an option, and serves them to the demo pages (admin-ajax action wecoza_demo_hook_log).
- * Payloads carry ids and field names only, never personal values (README, hook table).
+ * Payloads carry ids and field names only, never personal values (docs/hooks.md).
  */
 final class WeCoza_Demo_Hook_Log {
 
