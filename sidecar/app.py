@@ -19,6 +19,7 @@ from .forms import run_form
 from .guard import SERVICE_UNAVAILABLE, TOO_LARGE, Incoming, Outcome, run_action
 from .phpjson import php_json_encode
 from .registry import registry as default_registry
+from .replays import PostgresReplayStore, ReplayedRequest
 from .services import Services
 
 log = logging.getLogger("wecoza.sidecar")
@@ -87,11 +88,23 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
         return Response(services.metrics.render(services.postgres), mimetype="text/plain; version=0.0.4")
 
     def answer_forwarded(run):
-        forwarded, refusal = verify_forwarded(services)
+        forwarded, claim, refusal = verify_forwarded(services)
         if refusal is not None:
             return refusal
         g.request_id = forwarded.request_id
-        g.outcome = run(incoming_from(forwarded))
+        incoming = incoming_from(forwarded)
+        incoming.claim = claim
+        try:
+            outcome = run(incoming)
+            if claim is not None:
+                claim.settle()
+        except ReplayedRequest as exc:
+            return refused_forward(services, exc)
+        except DatabaseUnavailable as exc:
+            return replay_check_unavailable(forwarded.request_id, exc)
+        if claim is not None and claim.replayed:  # a handler that caught the refusal does not get to answer
+            return refused_forward(services, ReplayedRequest())
+        g.outcome = outcome
         return to_response(services, g.outcome, forwarded.request_id, forwarded.timestamp)
 
     @app.post("/ajax/<action>")
@@ -225,19 +238,30 @@ def verify_forwarded(services):
         cookie=headers.get("X-WeCoza-Cookie", ""),
     )
     if services.signer is None:
-        return forwarded, channel_refusal("no_shared_secret", 503)
+        return forwarded, None, channel_refusal("no_shared_secret", 503)
+    store = services.signer.replays
+    # The shared store's claim travels with the request's first statement (sidecar.replays); another store
+    # (a process cache) records the id here.
+    folded = isinstance(store, PostgresReplayStore)
     try:
-        services.signer.verify_request(forwarded, headers.get("X-WeCoza-Signature", ""))
+        sent_at = services.signer.verify_request(forwarded, headers.get("X-WeCoza-Signature", ""), record=not folded)
     except DatabaseUnavailable as exc:
-        log.error("[WeCoza Core] request %s: PostgreSQL unavailable for the replay check: %s",
-                  forwarded.request_id, exc)
-        return forwarded, responses.Reply(503, php_json_encode(
-            {"success": False, "data": {"message": SERVICE_UNAVAILABLE}}).encode("ascii")).as_flask()
+        return forwarded, None, replay_check_unavailable(forwarded.request_id, exc)
     except ChannelError as exc:
-        services.metrics.channel_rejected(exc.reason)
-        log.warning("refused a forwarded request: %s", exc.reason)
-        return forwarded, channel_refusal(exc.reason, 401)
-    return forwarded, None
+        return forwarded, None, refused_forward(services, exc)
+    return forwarded, store.claim(forwarded.request_id, sent_at) if folded else None, None
+
+
+def refused_forward(services, exc: ChannelError):
+    services.metrics.channel_rejected(exc.reason)
+    log.warning("refused a forwarded request: %s", exc.reason)
+    return channel_refusal(exc.reason, 401)
+
+
+def replay_check_unavailable(request_id: str, exc: DatabaseUnavailable):
+    log.error("[WeCoza Core] request %s: PostgreSQL unavailable for the replay check: %s", request_id, exc)
+    return responses.Reply(503, php_json_encode(
+        {"success": False, "data": {"message": SERVICE_UNAVAILABLE}}).encode("ascii")).as_flask()
 
 
 def incoming_from(forwarded: ForwardedRequest) -> Incoming:

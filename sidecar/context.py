@@ -24,6 +24,8 @@ class ActionContext:
     user: object | None
     inline_events: bool = True
     body_only: bool = False  # a write (POST only): its parameters come from the body, never from the URL
+    reads_only: bool = False  # a declared read: its statements need no transaction of their own
+    claim: object | None = None  # the request id's replay claim (replays.Claim), sent with the first statement
     events: list = field(default_factory=list)
 
     @property
@@ -52,10 +54,15 @@ class ActionContext:
 
     @contextlib.contextmanager
     def transaction(self):
-        """Yield a Unit: its cursor, ``emit`` for events, ``after_commit``/``on_failure`` for files."""
+        """Yield a Unit: its cursor, ``emit`` for events, ``after_commit``/``on_failure`` for files.
+
+        The request's replay claim goes with the first statement, in this transaction (see ``sidecar.replays``);
+        a read sends each statement on its own (``Postgres.transaction``), so a read of one statement, claim
+        included, is one round trip."""
         unit = Unit(self)
+        held = self.claim.held_statements() if self.claim is not None else []
         try:
-            with self.pg.transaction() as cur:
+            with self.pg.transaction(held=held, statement_by_statement=self.reads_only) as cur:
                 unit.cursor = cur
                 yield unit
         except BaseException:
@@ -84,7 +91,8 @@ class Unit:
     def emit(self, name: str, payload: dict):
         ctx = self.ctx
         wait = ctx.config.int("dispatch.delay") if ctx.inline_events else 0
-        event = outbox.record(self.cursor, name, payload, ctx.user_id, wait)
+        # nothing waits for the insert's answer: it travels with the next statement or the COMMIT
+        event = outbox.record(Held(self.cursor), name, payload, ctx.user_id, wait)
         self.events.append(event)
         return event
 
@@ -93,3 +101,10 @@ class Unit:
 
     def on_failure(self, fn) -> None:
         self.failure_actions.append(fn)
+
+
+class Held:
+    """A cursor whose ``execute`` holds the statement for the next message (``FoldingCursor.hold``)."""
+
+    def __init__(self, cursor):
+        self.execute = cursor.hold

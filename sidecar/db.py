@@ -1,4 +1,11 @@
-"""PostgreSQL access: one pool per process, opened on first use, one transaction per call."""
+"""PostgreSQL access: one pool per process, opened on first use, one transaction per call.
+
+Every network round trip to PostgreSQL costs a round trip of the network it sits behind, so a transaction sends
+no statement of its own: ``BEGIN`` and the statements whose answers nobody waits for (``FoldingCursor.hold``) go
+out in front of the next statement that is sent anyway, and ``COMMIT`` behind the last held ones. PostgreSQL runs
+the statements of one message in order and stops at the first error, so this changes when they travel, not what
+they do. The connections are in psycopg2's autocommit mode for this: psycopg2 would send its own ``BEGIN``.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -29,6 +36,68 @@ class QueryLoggingCursor(psycopg2.extras.RealDictCursor):
         if log.isEnabledFor(logging.DEBUG):
             log.debug("sql: %s", " ".join(str(query).split()))
         return super().execute(query, vars)
+
+
+class FoldingCursor(QueryLoggingCursor):
+    """A cursor that sends held statements in the same message as the next statement (see the module's text).
+
+    The answer (rows, ``rowcount``) is the last statement's: the one the caller executed. A held statement may
+    name ``on_error``: given the error of the message that carried it, it returns the exception to raise
+    instead (or None), e.g. a replayed request id instead of a unique violation.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held: list[bytes] = []
+        self._on_error: list = []
+        self._begin_held = False
+        self.begun = False  # BEGIN has been sent: a transaction is open on the server
+
+    def begin(self) -> None:
+        self._held.insert(0, b"BEGIN")
+        self._begin_held = True
+
+    def hold(self, query, vars=None, on_error=None) -> None:
+        """Send this statement in front of the next one; nothing waits for its answer."""
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("sql (held): %s", " ".join(str(query).split()))
+        self._held.append(self.mogrify(query, vars))
+        if on_error is not None:
+            self._on_error.append(on_error)
+
+    def execute(self, query, vars=None):
+        if not self._held:
+            return super().execute(query, vars)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("sql: %s", " ".join(str(query).split()))
+        return self._send([self.mogrify(query, vars)])
+
+    def commit(self) -> None:
+        """End the transaction: what is still held, then COMMIT, in one message. When BEGIN never went out
+        (nothing waited for an answer), what is held is sent alone: one message is one implicit transaction."""
+        if self.begun:
+            self._send([b"COMMIT"])
+            return
+        if self._begin_held:
+            del self._held[0]
+            self._begin_held = False
+        if self._held:
+            self._send([])
+
+    def _send(self, statements: list[bytes]):
+        statements = self._held + statements
+        handlers = self._on_error
+        self._held, self._on_error = [], []
+        self.begun = self.begun or self._begin_held
+        self._begin_held = False
+        try:
+            return psycopg2.extras.RealDictCursor.execute(self, b"; ".join(statements))
+        except psycopg2.Error as exc:
+            for handler in handlers:
+                instead = handler(exc)
+                if instead is not None:
+                    raise instead from exc
+            raise
 
 
 class Postgres:
@@ -78,6 +147,7 @@ class Postgres:
             raise DatabaseUnavailable(_first_line(exc)) from exc
         broken = False
         try:
+            conn.autocommit = False  # as psycopg2 hands it out: statements inside a transaction it begins
             yield conn
         except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
             # A lost connection (server restarted, backend terminated) or a statement timeout: the request
@@ -90,12 +160,25 @@ class Postgres:
             if conn.closed:
                 broken = True
             if not broken:
-                try:
-                    if conn.status != psycopg2.extensions.STATUS_READY:
-                        conn.rollback()
-                except psycopg2.Error:
-                    broken = True
+                broken = not self._end_open_transaction(conn)
             pool.putconn(conn, close=broken)
+
+    @staticmethod
+    def _end_open_transaction(conn) -> bool:
+        """Roll back whatever the server still has open on ``conn``; False when the connection is unusable."""
+        try:
+            status = conn.info.transaction_status
+            if status == psycopg2.extensions.TRANSACTION_STATUS_UNKNOWN:
+                return False
+            if status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+                if conn.autocommit:  # a transaction begun by a folded BEGIN: psycopg2 does not know it
+                    with conn.cursor() as cur:
+                        cur.execute("ROLLBACK")
+                else:
+                    conn.rollback()
+            return True
+        except psycopg2.Error:
+            return False
 
     @staticmethod
     def _discard_idle(pool) -> None:
@@ -105,17 +188,26 @@ class Postgres:
             pool._pool.clear()
 
     @contextlib.contextmanager
-    def transaction(self):
-        """A cursor inside one transaction: committed on success, rolled back on any error."""
+    def transaction(self, held=(), statement_by_statement: bool = False):
+        """A ``FoldingCursor`` inside one transaction: committed on success, rolled back on any error.
+
+        ``held``: (query, vars, on_error) sent in front of the first statement. ``BEGIN`` travels with the
+        first statement, ``COMMIT`` with the statements still held at the end, or alone.
+
+        ``statement_by_statement`` (reads): no ``BEGIN``; each statement commits on its own, and the held ones
+        commit with the first, as one implicit transaction (PostgreSQL runs one message's statements as one).
+        Under READ COMMITTED each statement sees its own snapshot either way, so a read sees what it saw
+        inside one transaction; a read of one statement is one round trip.
+        """
         with self.connection() as conn:
-            try:
-                with conn.cursor(cursor_factory=QueryLoggingCursor) as cur:
-                    yield cur
-                conn.commit()
-            except BaseException:
-                if not conn.closed:
-                    conn.rollback()
-                raise
+            conn.autocommit = True
+            with conn.cursor(cursor_factory=FoldingCursor) as cur:
+                if not statement_by_statement:
+                    cur.begin()
+                for query, vars, on_error in held:
+                    cur.hold(query, vars, on_error)
+                yield cur
+                cur.commit()
 
     def ping(self) -> None:
         with self.transaction() as cur:

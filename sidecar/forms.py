@@ -41,7 +41,7 @@ def run_form(services, form, incoming: Incoming) -> Outcome:
         return Outcome(form_reply(False, "Security check failed. Please reload the page and try again.", 403),
                        name, user.id, "nonce_invalid", refusal=refusals.auth("nonce_invalid"))
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id, method=incoming.method,
-                        get=get, post=post, files=files, user=user)
+                        get=get, post=post, files=files, user=user, claim=incoming.claim)
     reply, refusal = run_handler(form.handler, ctx, lambda message, status: form_reply(False, message, status or 500),
                                  "An unexpected error occurred. Nothing was saved.")
     return Outcome(reply, name, user.id, "ok", tuple(ctx.events), refusal)

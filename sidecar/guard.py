@@ -15,7 +15,8 @@ from .context import ActionContext
 from .db import DatabaseUnavailable
 from .phpform import FormError, parse_body, parse_urlencoded
 from .refusals import Refusal
-from .registry import Action
+from .registry import READS, WRITES, Action
+from .replays import ReplayedRequest
 from .responses import Reply
 
 log = logging.getLogger("wecoza.sidecar")
@@ -42,6 +43,7 @@ class Incoming:
     inline_events: bool = True  # False in direct mode: no shim fires them, the dispatcher does
     parsed: tuple | None = field(default=None, repr=False)
     caller: object | None = field(default=None, repr=False)  # wp_bridge's AuthResult from the cookies alone
+    claim: object | None = field(default=None, repr=False)  # the signed request id's replays.Claim (forwarded)
 
 
 @dataclass
@@ -130,7 +132,8 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
                        refusal=Refusal(refusals.BAD_REQUEST, (), f"method {incoming.method[:10]} not allowed"))
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
                         method=incoming.method, get=get, post=post, files=files, user=user,
-                        inline_events=incoming.inline_events, body_only=action.methods == ("POST",))
+                        inline_events=incoming.inline_events, body_only=action.methods == WRITES,
+                        reads_only=action.methods == READS, claim=incoming.claim)
     reply, refusal = run_handler(action.handler, ctx, lambda message, status: (
         responses.with_status(action.denials.generic(message), status) if status
         else action.denials.generic(message)), "An unexpected error occurred. Please try again.")
@@ -159,6 +162,8 @@ def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tu
         reply = handler(ctx)
     except HandlerError as exc:
         return exc.reply, exc.reason()
+    except ReplayedRequest:
+        raise  # found by the first statement: the request is refused as a whole (sidecar.replays)
     except DatabaseUnavailable as exc:
         log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", ctx.request_id, ctx.action, exc)
         return error_reply(SERVICE_UNAVAILABLE, 503), Refusal(refusals.UNAVAILABLE, (), "PostgreSQL unavailable")

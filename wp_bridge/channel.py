@@ -146,8 +146,14 @@ class ChannelSigner:
         return hmac.compare_digest(self.sign(text).encode("ascii"),
                                    (signature or "").encode("ascii", "replace"))
 
-    def verify(self, text: bytes, signature: str, timestamp: str, request_id: str) -> None:
-        """Raise ChannelError unless the message is signed, fresh and new."""
+    @property
+    def replays(self):
+        return self._replays
+
+    def verify(self, text: bytes, signature: str, timestamp: str, request_id: str, record: bool = True) -> int:
+        """Raise ChannelError unless the message is signed, fresh and new; return its signed time.
+        ``record=False``: the caller records the request id itself (the sidecar, with the request's first
+        statement) and the message is not yet known to be new."""
         if not signature:
             raise ChannelError("missing_signature")
         if not self.valid(text, signature):
@@ -161,11 +167,12 @@ class ChannelSigner:
             raise ChannelError("stale_timestamp")
         if not request_id or len(request_id) > 64:
             raise ChannelError("bad_request_id")
-        if not self._replays.add(request_id, now, sent_at):
+        if record and not self._replays.add(request_id, now, sent_at):
             raise ChannelError("replayed_request_id")
+        return sent_at
 
-    def verify_request(self, req: ForwardedRequest, signature: str) -> None:
-        self.verify(req.canonical(), signature, req.timestamp, req.request_id)
+    def verify_request(self, req: ForwardedRequest, signature: str, record: bool = True) -> int:
+        return self.verify(req.canonical(), signature, req.timestamp, req.request_id, record)
 
     def sign_events(self, method: str, path: str, timestamp: str, request_id: str, events_text: bytes) -> str:
         return self.sign(canonical(EVENTS_KIND, method, path, timestamp, request_id, sha256_hex(events_text)))
