@@ -52,7 +52,7 @@ class PostgresReplayStore:
                         (request_id, replay_expiry(sent_at, self.window)))
             return cur.fetchone() is not None
 
-    def claim(self, request_id: str, sent_at: int) -> "Claim":
+    def claim(self, request_id: str, sent_at: int) -> Claim:
         return Claim(self, request_id, replay_expiry(sent_at, self.window))
 
     @staticmethod

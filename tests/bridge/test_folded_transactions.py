@@ -6,6 +6,7 @@ Round trips are counted by a TCP proxy between the pool and the real PostgreSQL 
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import types
@@ -140,9 +141,9 @@ def test_an_id_committed_by_another_host_is_refused_and_nothing_is_written(count
     note = f"replayed-{request_id}"
     with pytest.raises(ReplayedRequest):
         write(context(counted, request_id=request_id), note)
-    with pytest.raises(ReplayedRequest):
-        with context(counted, reads_only=True, request_id=request_id).transaction() as unit:
-            unit.cursor.execute("SELECT 1")
+    with pytest.raises(ReplayedRequest), \
+            context(counted, reads_only=True, request_id=request_id).transaction() as unit:
+        unit.cursor.execute("SELECT 1")
     assert (probe_rows(counted, note), events_named(counted, note)) == (0, 0)
 
 
@@ -151,12 +152,11 @@ def test_a_handler_catching_database_errors_does_not_see_the_refusal(counted, ot
     request_id = uuid.uuid4().hex
     write(context(other_host, request_id=request_id), f"first-{request_id}")
     ctx = context(counted, request_id=request_id)
-    with pytest.raises(ReplayedRequest):
-        with ctx.transaction() as unit:
-            try:
-                unit.cursor.execute("SELECT 1")
-            except psycopg2.Error:
-                pytest.fail("the refusal was a database error")
+    with pytest.raises(ReplayedRequest), ctx.transaction() as unit:
+        try:
+            unit.cursor.execute("SELECT 1")
+        except psycopg2.Error:
+            pytest.fail("the refusal was a database error")
     assert ctx.claim.replayed
 
 
@@ -167,13 +167,13 @@ def test_the_same_id_in_flight_on_two_hosts_waits_for_the_first(counted, other_h
     second = {}
 
     def first():
-        with pytest.raises(RuntimeError) if not first_commits else _nothing():
-            with context(counted, request_id=request_id).transaction() as unit:
-                unit.cursor.execute("INSERT INTO fold_probe (note) VALUES (%s)", (f"first-{request_id}",))
-                first_sent.set()
-                release.wait(10)
-                if not first_commits:
-                    raise RuntimeError("the first write fails")
+        with pytest.raises(RuntimeError) if not first_commits else contextlib.nullcontext(), \
+                context(counted, request_id=request_id).transaction() as unit:
+            unit.cursor.execute("INSERT INTO fold_probe (note) VALUES (%s)", (f"first-{request_id}",))
+            first_sent.set()
+            release.wait(10)
+            if not first_commits:
+                raise RuntimeError("the first write fails")
 
     def run_second():
         try:
@@ -195,14 +195,6 @@ def test_the_same_id_in_flight_on_two_hosts_waits_for_the_first(counted, other_h
     assert second["result"] == ("refused" if first_commits else "ran")
     assert probe_rows(counted, f"first-{request_id}") == (1 if first_commits else 0)
     assert probe_rows(counted, f"second-{request_id}") == (0 if first_commits else 1)
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def test_a_request_that_sends_no_statement_records_its_id_alone(counted, proxy):

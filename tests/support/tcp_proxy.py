@@ -40,7 +40,7 @@ class CountingProxy:
         """Connections opened through the proxy so far."""
         return self._connections
 
-    def start(self) -> "CountingProxy":
+    def start(self) -> CountingProxy:
         threading.Thread(target=self._accept, daemon=True, name="proxy-accept").start()
         threading.Thread(target=self._delayed.run, daemon=True, name="proxy-delay").start()
         return self
