@@ -258,8 +258,9 @@ def test_learner_write_page(demo, admin_page):
     assert surname == "Demo-Capture" and page.input_value("#wd-learner") == str(learner_id)
 
     page.click("#wd-learner-load")
-    page.wait_for_function("document.querySelector('#wd-learner-form-title code').textContent.includes('update')")
-    page.wait_for_function(f"document.querySelector('[name=email_address]').value === '{email}'")
+    # The form says when the loaded values are in: typing before that would be overwritten by the load.
+    page.wait_for_selector(f"#wd-learner-form[data-loaded='{learner_id}']")
+    assert page.input_value("[name=email_address]") == email
     form.locator("[name=surname]").fill("Demo-Updated")
     form.locator("#wd-scanned_portfolio").set_input_files([{"name": "two.pdf", "mimeType": "application/pdf",
                                                             "buffer": PDF}])

@@ -157,6 +157,7 @@
 		$('wd-learner-load').addEventListener('click', function () {
 			var id = learnerId();
 			if (!id) { return; }
+			delete form.dataset.loaded;
 			// As the update form's pre-fill: wecoza_get_learner_form_values with WeCozaLearners.nonce.
 			post(params([['action', 'wecoza_get_learner_form_values'], ['id', id], ['nonce', N.learnerAction]])).then(function (r) {
 				if (!(r.json && r.json.success)) { show('learner-form', false, verdict('wecoza_get_learner_form_values', r), r.text); return; }
@@ -170,6 +171,7 @@
 					field.value = String(value);
 				});
 				setMode('update', id);
+				form.dataset.loaded = String(id);
 			});
 		});
 
