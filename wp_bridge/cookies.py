@@ -2,6 +2,7 @@
 ``wp_validate_auth_cookie()`` (parse, expiry, user, password fragment, HMAC, session token)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -256,7 +257,7 @@ def _expiry_failure(cookie: AuthCookie, now: int, request_kind: str, rule: str) 
 def session_valid(raw: bytes | None, token: bytes, now: int) -> bool:
     """``WP_Session_Tokens::verify()``: the token's sha256 is a key of ``session_tokens`` whose
     expiration is still >= now. Only int, float or digit-string expirations count."""
-    sessions = maybe_unserialize(raw) if raw is not None else None
+    sessions = stored_sessions(raw) if raw is not None else None
     if not isinstance(sessions, dict):
         return False
     session = sessions.get(hashlib.sha256(token).hexdigest().encode())
@@ -268,3 +269,22 @@ def session_valid(raw: bytes | None, token: bytes, now: int) -> bool:
     if isinstance(expiration, bytes) and re.fullmatch(rb"[0-9]{1,19}", expiration):
         expiration = int(expiration)
     return isinstance(expiration, (int, float)) and not isinstance(expiration, bool) and expiration >= now
+
+
+CACHED_SESSIONS_MAX_BYTES = 64 * 1024
+
+
+def stored_sessions(raw: bytes):
+    """``maybe_unserialize`` of a user's ``session_tokens``, read once per worker for the same stored bytes.
+
+    WordPress keeps a session per login until it expires, so an active user's value holds dozens, and every
+    request checks one of them; the value changes only when a session is added, ended or renewed. Not to be
+    changed by the caller: the same object answers the next request with these bytes."""
+    if len(raw) > CACHED_SESSIONS_MAX_BYTES:
+        return maybe_unserialize(raw)
+    return _parsed_sessions(php.as_bytes(raw))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_sessions(raw: bytes):
+    return maybe_unserialize(raw)
