@@ -7,7 +7,10 @@ with the reason.
                      folder on a free loopback port, removed at the end; the machine's servers are never touched
     mysql_server     the session's own MariaDB (PrivateMariadb: host, port, admin(), stop(), start()), the same way
     pg_database      PgDatabase: host, port, dbname, user, password, dsn, connect(), schema_source
-    wp_mysql         MysqlDatabase: host, port, dbname, user, password, connect()
+    wp_version       the WordPress version of the sites: "6.1" (Debian's package), or also "7.1" (../shared/wordpress)
+                     in a module marked every_wordpress; a session parameter, so each version's site, sidecar
+                     and shim site are built once, and pytest runs all of one version's tests before the other's
+    wp_mysql         MysqlDatabase: host, port, dbname, user, password, connect(); one per WordPress version
     wordpress_site   WordPressSite: url, path, wp_config_path, db, users {login: password}, user_ids, php(),
                      get_option(), set_option(), set_options(), install_plugin(), debug_log(), login(), logout()
     login / logout   wordpress_site.login(user, password=None) -> requests.Session; logout(session) -> old cookies
@@ -25,7 +28,32 @@ from tests.support.postgres import create_pg_database, drop_pg_database
 from tests.support.servers import PrivateMariadb, PrivatePostgres
 from tests.support.sidecar_server import SidecarServer, connect_shim
 from tests.support.system import check_system
-from tests.support.wordpress import WordPressSite
+from tests.support.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, WordPressSite, versions
+
+EVERY_WORDPRESS = "every_wordpress"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{EVERY_WORDPRESS}: run the module's WordPress tests on every version of "
+                                       "tests/support/wordpress.py versions(), not only Debian's")
+
+
+def pytest_report_header(config):
+    absent = [v for v in RELEASE_TARBALLS if v not in versions()]
+    note = f" ({', '.join(absent)} not run: ../shared/wordpress is absent)" if absent else ""
+    return f"WordPress for {EVERY_WORDPRESS} modules: {', '.join(versions())}{note}"
+
+
+def pytest_generate_tests(metafunc):
+    if "wp_version" in metafunc.fixturenames:
+        every = metafunc.definition.get_closest_marker(EVERY_WORDPRESS) is not None
+        chosen = versions() if every else [DEBIAN_VERSION]
+        metafunc.parametrize("wp_version", chosen, indirect=True, scope="session", ids=[f"wp{v}" for v in chosen])
+
+
+@pytest.fixture(scope="session")
+def wp_version(request):
+    return request.param
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +89,7 @@ def pg_database(pg_server):
 
 
 @pytest.fixture(scope="session")
-def wp_mysql(mysql_server):
+def wp_mysql(mysql_server, wp_version):
     db = create_mysql_database(mysql_server)
     try:
         yield db
@@ -70,8 +98,8 @@ def wp_mysql(mysql_server):
 
 
 @pytest.fixture(scope="session")
-def wordpress_site(wp_mysql, tmp_path_factory):
-    site = WordPressSite(tmp_path_factory.mktemp("wordpress"), wp_mysql)
+def wordpress_site(wp_mysql, wp_version, tmp_path_factory):
+    site = WordPressSite(tmp_path_factory.mktemp(f"wordpress-{wp_version}"), wp_mysql, wp_version)
     try:
         yield site.build().start()
     finally:

@@ -5,8 +5,8 @@ The shim tests change the shim's options, activate and deactivate plugins and po
 run against their own site (built with tests/support/wordpress.py, on its own MariaDB database) instead of the
 session's wordpress_site, which the end-to-end tests use with the real sidecar.
 
-    shim_site       WordPressSite with the shim, the listener and the legacy-handler test plugins active; the
-                    shim reads tests/shim/routes.test.json (WECOZA_SIDECAR_ROUTES_FILE, set by a mu-plugin)
+    shim_site       WordPressSite (of wp_version) with the shim, the listener and the legacy-handler test plugins
+                    active; the shim reads tests/shim/routes.test.json (WECOZA_SIDECAR_ROUTES_FILE, set by a mu-plugin)
     fake_server     FakeSidecar, started once
     sidecar         the FakeSidecar, reset, with the shim's options pointing at it (the default for every test)
 """
@@ -37,9 +37,9 @@ add_filter( 'wecoza_sidecar_routes_file', function ( $file ) {
 
 
 @pytest.fixture(scope="session")
-def shim_site(mysql_server, tmp_path_factory):
+def shim_site(mysql_server, wp_version, tmp_path_factory):
     db = create_mysql_database(mysql_server)
-    site = WordPressSite(tmp_path_factory.mktemp("shim-wordpress"), db)
+    site = WordPressSite(tmp_path_factory.mktemp(f"shim-wordpress-{wp_version}"), db, wp_version)
     try:
         site.build()
         mu_plugins = site.path / "wp-content" / "mu-plugins"

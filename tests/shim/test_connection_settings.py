@@ -12,6 +12,8 @@ from tests.shim.multisite import SUB_ADMIN, MultisiteSite
 from tests.support.mariadb import create_mysql_database, drop_mysql_database
 from tests.support.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
 
+pytestmark = pytest.mark.every_wordpress
+
 SETTINGS = "/wp-admin/options-general.php?page=wecoza-sidecar"
 NOT_LISTENING = "http://127.0.0.1:9"
 
@@ -75,9 +77,9 @@ def test_constants_in_wp_config_win_over_the_options(sidecar, shim_site, ajax_ur
 # --- multisite -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def network(mysql_server, tmp_path_factory):
+def network(mysql_server, wp_version, tmp_path_factory):
     db = create_mysql_database(mysql_server)
-    site = MultisiteSite(tmp_path_factory.mktemp("multisite-wordpress"), db)
+    site = MultisiteSite(tmp_path_factory.mktemp(f"multisite-wordpress-{wp_version}"), db, wp_version)
     try:
         site.build()
         basename = site.install_plugin(SHIM_DIR, activate=False, slug=SHIM_SLUG, main_file=SHIM_MAIN)

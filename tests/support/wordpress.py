@@ -1,4 +1,9 @@
-"""A real WordPress (Debian's package) in a temp dir, on its own MariaDB database, served by `php -S`."""
+"""A real WordPress in a temp dir, on its own MariaDB database, served by `php -S`.
+
+Two versions: 6.1 is Debian's package (/usr/share/wordpress), 7.1 the release tarball in ../shared/wordpress (its
+README), checked against that folder's SHA256SUMS and extracted into the site's folder. Without ../shared only
+Debian's version exists (`versions()`), as the schema falls back to tests/schema.
+"""
 import hashlib
 import json
 import os
@@ -11,9 +16,11 @@ import requests
 
 from .mariadb import MysqlDatabase
 from .ports import LOOPBACK, free_port, spawn, stop_group, wait_for_http
-from .system import WORDPRESS_TREE
+from .system import WORDPRESS_TREE, shared_dir
 
 PHP_DIR = Path(__file__).resolve().parent / "php"
+DEBIAN_VERSION = "6.1"
+RELEASE_TARBALLS = {"7.1": "wordpress-7.1.0.tar.gz"}  # version -> file in ../shared/wordpress
 SALT_NAMES = ("AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY",
               "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT")
 # login -> (role, password); the first one is the administrator wp_install() creates
@@ -39,9 +46,74 @@ def fixed_salt(name):
     return f"wecoza-test-{name.lower()}-{hashlib.sha256(name.encode()).hexdigest()[:40]}"
 
 
+def versions():
+    """The WordPress versions a site can be built from, oldest first: Debian's, then those of ../shared/wordpress."""
+    return [DEBIAN_VERSION, *(RELEASE_TARBALLS if shared_dir() else ())]
+
+
+def copy_wordpress(version, dest: Path):
+    """Fill the empty folder dest with WordPress `version`, without wp-config.php; raise when it is another version."""
+    if version == DEBIAN_VERSION:
+        _copy_debian_tree(dest)
+    else:
+        _extract_release(version, dest)
+    found = installed_version(dest)
+    if found != version and not found.startswith(version + "."):
+        raise RuntimeError(f"WordPress {version} was asked for, {dest} holds {found}")
+
+
+def installed_version(tree: Path):
+    """$wp_version of the WordPress in tree."""
+    version_php = (tree / "wp-includes" / "version.php").read_text()
+    match = re.search(r"^\$wp_version = '([^']+)';", version_php, re.MULTILINE)
+    if not match:
+        raise RuntimeError(f"no $wp_version in {tree}/wp-includes/version.php")
+    return match.group(1)
+
+
+def _copy_debian_tree(dest):
+    # Debian's tree holds symlinks into /etc and /var/lib: copy what they point to.
+    copy = subprocess.run(["rsync", "-rtL", "--exclude=/wp-config.php", "--exclude=/.htaccess",
+                           "--exclude=/wp-content/languages/", f"{WORDPRESS_TREE}/", f"{dest}/"],
+                          capture_output=True, text=True, timeout=300)
+    if copy.returncode != 0:
+        raise RuntimeError(f"copying {WORDPRESS_TREE} failed (rsync exit {copy.returncode}): {copy.stderr}")
+
+
+def _extract_release(version, dest):
+    if version not in RELEASE_TARBALLS:
+        raise ValueError(f"no WordPress {version}: the suite knows {', '.join(versions())}")
+    shared = shared_dir()
+    if shared is None:
+        raise RuntimeError(f"WordPress {version} comes from ../shared/wordpress, and this checkout has no ../shared")
+    tarball = shared / "wordpress" / RELEASE_TARBALLS[version]
+    verify_sha256(tarball, tarball.parent / "SHA256SUMS")
+    # The tarball holds one wordpress/ folder.
+    run = subprocess.run(["tar", "-xzf", str(tarball), "-C", str(dest), "--strip-components=1", "--no-same-owner"],
+                         capture_output=True, text=True, timeout=300)
+    if run.returncode != 0:
+        raise RuntimeError(f"extracting {tarball} failed (tar exit {run.returncode}): {run.stderr}")
+
+
+def verify_sha256(path: Path, sums_file: Path):
+    """Raise unless sums_file (`sha256sum` output) lists path's name with its SHA-256."""
+    listed = {}
+    for line in sums_file.read_text().splitlines():
+        if line.strip():
+            digest, name = line.split(None, 1)
+            listed[name.strip().lstrip("*")] = digest.lower()
+    if path.name not in listed:
+        raise RuntimeError(f"{sums_file} does not list {path.name}")
+    with path.open("rb") as stream:
+        digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    if digest != listed[path.name]:
+        raise RuntimeError(f"{path} does not match its SHA-256 in {sums_file}: damaged or replaced")
+
+
 class WordPressSite:
-    def __init__(self, root: Path, db: MysqlDatabase):
+    def __init__(self, root: Path, db: MysqlDatabase, version=DEBIAN_VERSION):
         self.root = root                      # the session's folder: site/ and logs/
+        self.version = version                # DEBIAN_VERSION or a key of RELEASE_TARBALLS
         self.path = root / "site"
         self.logs = root / "logs"
         self.db = db
@@ -57,14 +129,10 @@ class WordPressSite:
 
     # ------------------------------------------------------------------ lifecycle
     def build(self):
-        """Copy WordPress (symlinks dereferenced), write wp-config.php, install, create the users."""
+        """Copy WordPress, write wp-config.php, install, create the users."""
         self.logs.mkdir(parents=True, exist_ok=True)
         self.path.mkdir(parents=True)
-        copy = subprocess.run(["rsync", "-rtL", "--exclude=/wp-config.php", "--exclude=/.htaccess",
-                               "--exclude=/wp-content/languages/", f"{WORDPRESS_TREE}/", f"{self.path}/"],
-                              capture_output=True, text=True, timeout=300)
-        if copy.returncode != 0:
-            raise RuntimeError(f"copying {WORDPRESS_TREE} failed (rsync exit {copy.returncode}): {copy.stderr}")
+        copy_wordpress(self.version, self.path)
         (self.path / "wp-content" / "uploads").mkdir(exist_ok=True)
         self.wp_config_path.write_text(self._wp_config())
         users = [{"login": login, "password": password, "role": role, "email": f"{login}@example.test"}
