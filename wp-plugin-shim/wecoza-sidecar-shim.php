@@ -3,7 +3,8 @@
  * Plugin Name:       WeCoza Sidecar Shim
  * Description:       Forwards the WeCoza learner and class admin-ajax actions and form posts to the WeCoza sidecar service, relays its answers unchanged and fires the WordPress hooks it reports.
  * Version:           0.1.0
- * Requires at least: 6.0
+ * Requires at least: 6.1
+ * Tested up to:      7.1
  * Requires PHP:      8.0
  * Author:            WeCoza
  * License:           Proprietary
