@@ -9,6 +9,8 @@ import requests
 from tests.support.ajax import call, create_nonce
 from tests.support.signed import forward
 
+pytestmark = pytest.mark.every_wordpress
+
 ACTION = "wecoza_get_learner"
 
 

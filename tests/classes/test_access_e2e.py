@@ -6,6 +6,8 @@ import pytest
 
 from tests.classes import pages
 
+pytestmark = pytest.mark.every_wordpress
+
 CLASS = "wecoza_class_nonce"
 CALENDAR = "wecoza_calendar_nonce"
 DASHBOARD = "qa_dashboard_nonce"

@@ -6,6 +6,8 @@ import pytest
 from sidecar.classes.calendar import MAX_EVENTS
 from tests.classes import pages
 
+pytestmark = pytest.mark.every_wordpress
+
 CALENDAR_NONCE = "wecoza_calendar_nonce"
 CLASS_NONCE = "wecoza_class_nonce"
 FOREVER = {"stop_date": "1900-01-01", "restart_date": "2200-12-31"}

@@ -8,6 +8,8 @@ import pytest
 
 from tests.classes import pages
 
+pytestmark = pytest.mark.every_wordpress
+
 CLASS_NONCE = "wecoza_class_nonce"
 CALENDAR_NONCE = "wecoza_calendar_nonce"
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.classes import pages
 
+pytestmark = pytest.mark.every_wordpress
+
 CLASS = "wecoza_class_nonce"
 BIG = 10 * 1024 * 1024 + 1
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.classes import pages
 
+pytestmark = pytest.mark.every_wordpress
+
 CLASS = "wecoza_class_nonce"
 
 

@@ -5,7 +5,11 @@ the calendar shows it; a QA visit recorded on the edit page shows on the QA widg
 import datetime
 import json
 
+import pytest
+
 from tests.classes import pages
+
+pytestmark = pytest.mark.every_wordpress
 
 CLASS_NONCE = "wecoza_class_nonce"
 CALENDAR_NONCE = "wecoza_calendar_nonce"

@@ -6,6 +6,8 @@ import pytest
 
 from tests.classes import pages
 
+pytestmark = pytest.mark.every_wordpress
+
 DASHBOARD = "qa_dashboard_nonce"
 CLASS = "wecoza_class_nonce"
 

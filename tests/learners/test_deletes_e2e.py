@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import learner_row
 
+pytestmark = pytest.mark.every_wordpress
+
 DELETED = '{"success":true,"data":{"message":"Learner deleted successfully"}}'
 GONE = "This learner no longer exists; it may already have been deleted."
 

@@ -12,6 +12,8 @@ import requests
 from . import samples
 from .conftest import files_under, learner_row
 
+pytestmark = pytest.mark.every_wordpress
+
 VALID_SA_ID = "9001015009086"
 CREATE_SUCCESS = ('<div class="alert alert-sublte-success alert-dismissible fade show ydcoza-notification '
                   'ydcoza-auto-close" role="alert"><div class="d-flex gap-4"><span><i class="fa-solid fa-circle-check '

@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+pytestmark = pytest.mark.every_wordpress
+
 ACTION = "fetch_learners_data"
 I16, I12 = " " * 16, " " * 12
 

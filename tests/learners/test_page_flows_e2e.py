@@ -14,6 +14,8 @@ from tests.replay import recording
 from . import samples
 from .conftest import learner_row
 
+pytestmark = pytest.mark.every_wordpress
+
 CAPTURED = "Learner Added successfully!"
 
 

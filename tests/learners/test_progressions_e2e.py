@@ -10,6 +10,8 @@ import pytest
 from . import samples
 from .conftest import files_under
 
+pytestmark = pytest.mark.every_wordpress
+
 MARK = "mark_progression_complete"
 UPLOAD = "upload_progression_portfolio"
 

@@ -7,6 +7,8 @@ import pytest
 
 from .conftest import FUTURE
 
+pytestmark = pytest.mark.every_wordpress
+
 
 def php_json(value) -> str:
     return json.dumps(value, separators=(",", ":")).replace("/", "\\/")

@@ -7,6 +7,8 @@ import pytest
 
 from .conftest import learner_row
 
+pytestmark = pytest.mark.every_wordpress
+
 OLD = ("update_learner", "learners_nonce")
 MVC = ("wecoza_update_learner", "learners_nonce_action")
 MODAL = ("update_learner_data", "learners_nonce_action")

@@ -12,6 +12,8 @@ from . import recording
 from .conftest import (ADDED_LEARNER, CALENDAR_CLASS, CAPTURE_EMAIL, CITY_POSTAL_CODE, CLASS_LEARNER, DELETED_LEARNER,
                        DELIVERY, EDITED_CLASS, FAKE_ID, LEARNERS, PORTFOLIO_LEARNER, UPDATED_LEARNER, Replayer)
 
+pytestmark = pytest.mark.every_wordpress
+
 REQUESTS = recording.load()
 WEDNESDAY_9_TO_12 = {"Wednesday": {"start_time": "09:00", "end_time": "12:00", "duration": "3.00"}}
 

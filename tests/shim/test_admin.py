@@ -3,9 +3,12 @@ import json
 import re
 import uuid
 
+import pytest
 import requests
 
 from tests.support.sidecar_server import SHIM_MAIN, SHIM_SLUG
+
+pytestmark = pytest.mark.every_wordpress
 
 SHIM_BASENAME = f"{SHIM_SLUG}/{SHIM_MAIN}"
 

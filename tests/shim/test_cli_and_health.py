@@ -5,7 +5,10 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.every_wordpress
 
 HARNESS = Path(__file__).resolve().parent / "php" / "cli_harness.php"
 

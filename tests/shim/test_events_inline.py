@@ -9,6 +9,8 @@ import requests
 
 from tests.shim.fake_sidecar import JSON_TYPE
 
+pytestmark = pytest.mark.every_wordpress
+
 
 def event(name="wecoza_learner_updated", **payload):
     return {"id": str(uuid.uuid4()), "name": name, "payload": payload or {"learner_id": 7, "fields": ["surname"]}}

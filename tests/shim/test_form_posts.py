@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urljoin, urlparse
 import pytest
 import requests
 
+pytestmark = pytest.mark.every_wordpress
+
 CREATE_SUCCESS = ('<div class="alert alert-sublte-success alert-dismissible fade show ydcoza-notification '
                   'ydcoza-auto-close" role="alert"><div class="d-flex gap-4"><span><i class="fa-solid fa-circle-check '
                   'icon-success"></i></span><div>Learner Added successfully!</div></div><button type="button" '

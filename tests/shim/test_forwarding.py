@@ -2,9 +2,12 @@
 import hashlib
 import json
 
+import pytest
 import requests
 
 from tests.shim.fake_sidecar import JSON_TYPE
+
+pytestmark = pytest.mark.every_wordpress
 
 COOKIE = ("wordpress_test_cookie=WP%20Cookie%20check; wordpress_logged_in_abc=admin%7C1700000000%7Ctoken%7Chmac; "
           "other=a=b; spaced = x ;last=")

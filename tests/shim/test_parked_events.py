@@ -6,7 +6,11 @@ import re
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.shim.test_cli_and_health import wp_cli
+
+pytestmark = pytest.mark.every_wordpress
 
 SETTINGS = "/wp-admin/options-general.php?page=wecoza-sidecar"
 NONCE_FIELD = "wecoza_sidecar_retry_nonce"

@@ -9,6 +9,8 @@ import requests
 
 from wp_bridge.channel import ChannelSigner
 
+pytestmark = pytest.mark.every_wordpress
+
 REST_ROUTE = "/wecoza-sidecar/v1/events"
 
 def events_url(site, pretty=True):

@@ -1,5 +1,8 @@
 """Unrouting an action hands it back to whatever PHP handler is still registered (one action at a time)."""
+import pytest
 import requests
+
+pytestmark = pytest.mark.every_wordpress
 
 
 def test_routed_action_is_answered_by_the_sidecar_even_with_a_legacy_handler(sidecar, ajax_url):

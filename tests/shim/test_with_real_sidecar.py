@@ -3,6 +3,10 @@ the signed acknowledgement and the dispatcher's signed delivery to the shim's RE
 import json
 import uuid
 
+import pytest
+
+pytestmark = pytest.mark.every_wordpress
+
 
 def test_health_probe_reads_the_real_healthz(sidecar_server, wordpress_site):
     health = json.loads(wordpress_site.php("echo json_encode(wecoza_sidecar_shim()->client->health());"))

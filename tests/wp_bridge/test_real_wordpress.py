@@ -11,6 +11,8 @@ from tests.support.ajax import create_nonce, logged_in_cookie
 from tests.support.signed import cookie_header
 from wp_bridge.nonces import create_nonce as python_create_nonce
 
+pytestmark = pytest.mark.every_wordpress
+
 
 @pytest.fixture(scope="module")
 def wp(wordpress_site, tmp_path_factory):
