@@ -1,4 +1,4 @@
-"""Auth cost (DESIGN.md section 9): resolving a logged-in user with roles and capabilities and
+"""Auth cost (docs/design.md#performance): resolving a logged-in user with roles and capabilities and
 checking a nonce takes one MySQL round trip once the site data is warm. Reported: round trips per
 request, median and p95 time per request, against a bare ``SELECT 1`` over the same connection.
 

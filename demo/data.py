@@ -24,7 +24,7 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 # --------------------------------------------------------------------------------------------------- names
 # Common given names and surnames, mixed at random: any resemblance to a real person is a coincidence.
 GROUPS = {
-    # race as the learner forms store it (learners-contract 6.4): Black, White, Coloured, Indian
+    # race as the learner forms store it (docs/contracts/learners.md#dropdown-data): Black, White, Coloured, Indian
     "Black": {
         "weight": 70,
         "Female": ["Thandiwe", "Nomvula", "Lerato", "Naledi", "Zanele", "Palesa", "Nokuthula", "Refilwe", "Busisiwe",
@@ -227,7 +227,7 @@ def _hours(start: str, end: str) -> float:
 
 
 def schedule_data(cls: DemoClass, today: dt.date) -> dict:
-    """The v2 shape the class forms store (schema-notes 5.5, classes-contract 5.2/5.3): ``timeData.perDayTimes``
+    """The v2 shape the class forms store (docs/contracts/classes.md#schedule-data): ``timeData.perDayTimes``
     with snake_case times, as saved through the UI, plus the camelCase ``perDay`` that the reference's calendar
     generator reads, so that a reader of either spelling finds the times."""
     stamp = dt.datetime.combine(today, dt.time(8, 0)).strftime("%Y-%m-%dT%H:%M:%S+00:00")

@@ -19,11 +19,11 @@ WRITES = ("POST",)
 
 @dataclass(frozen=True)
 class Denials:
-    """How an action answers each refusal (the contract's shape for that action).
+    """How an action answers each refusal (the shape its page reads, docs/contracts/).
 
     ``order`` is the order the reference checks in; ``logged_out`` is what a caller
-    without a WordPress login gets (admin-ajax's ``0``/400 unless the contract says
-    otherwise).
+    without a WordPress login gets (admin-ajax's ``0``/400, docs/contracts/admin-ajax.md#unknown-action, unless
+    the page expects otherwise).
     """
 
     capability: Reply

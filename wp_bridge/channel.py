@@ -1,4 +1,4 @@
-"""The signed shim <-> sidecar channel (DESIGN.md section 6).
+"""The signed shim <-> sidecar channel (docs/design.md#the-signed-channel).
 
 Every message is signed over a canonical text: the lines below joined with "\\n". The first three lines
 are always its kind, then the HTTP method and the path the message is sent to (or, for inline events, the

@@ -1,8 +1,8 @@
-"""Class actions (classes-contract section 1: ClassAjaxController and PublicHolidaysController).
+"""Class actions (docs/contracts/classes.md#actions: ClassAjaxController and PublicHolidaysController).
 
 Shapes kept from the reference: errors are ``{"success":false,"data":"<text>"}`` with HTTP 200;
 ``get_calendar_events`` and ``get_public_holidays`` answer a bare JSON array. Decisions where the
-reference is broken or too open are noted at each action; the security policy (DESIGN.md 4)
+reference is broken or too open are noted at each action; the security policy (docs/design.md#security-policy)
 adds login + ``manage_learners`` to every action except the public reference data.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def display_name(ctx) -> str:
             "wecoza_progression_started", "wecoza_progression_put_on_hold"),
 )
 def save_class(ctx):
-    # Deviations (classes-contract 7): a field the form did not send keeps its stored value;
+    # Deviations (docs/contracts/classes.md#known-bugs-of-the-reference): a field not sent keeps its stored value;
     # original_start_date is not overwritten on update; monthly day and single times are kept;
     # QA report files are never deleted because the form left them out, and file paths never come
     # from the client; LP products are resolved from the subject (lp.py) atomically with the save;

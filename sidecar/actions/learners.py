@@ -1,6 +1,6 @@
-"""Learner actions and form posts (learners-contract sections 2-4), each declared once.
+"""Learner actions and form posts (docs/contracts/learners.md), each declared once.
 
-Common decisions (DESIGN.md sections 3-4), repeated next to each action where they apply:
+Common decisions (docs/design.md#compatibility, #security-policy), repeated next to each action where they apply:
 
 * Every action needs a logged-in user with ``manage_learners`` (the reference checked
   ``manage_options`` on the old-style handlers, nothing at all on the list and dropdown reads,
@@ -41,7 +41,7 @@ PORTFOLIO_DENIALS = Denials(
     generic=lambda msg: responses.error(msg, 500),
 )
 
-# The progression handlers (contract 2.4): every error is a plain string at HTTP 200.
+# The progression handlers (docs/contracts/learners.md#refusal-shapes): every error is a plain string at HTTP 200.
 PROGRESSION_DENIALS = Denials(
     capability=responses.error("You do not have permission to perform this action."),
     nonce=responses.error("Security check failed."),

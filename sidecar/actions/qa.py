@@ -1,4 +1,4 @@
-"""QA actions (classes-contract 1.2.10-1.2.17), from the production ``qa_visits`` table.
+"""QA actions (docs/contracts/classes.md#qa-actions), from the production ``qa_visits`` table.
 
 The reference registered all of them for logged-out visitors too and read tables that do not
 exist; here every one needs a login with ``manage_learners`` and a nonce, errors keep the

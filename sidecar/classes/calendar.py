@@ -1,4 +1,4 @@
-"""The ``get_calendar_events`` array: FullCalendar events of one class (classes-contract 1.2.3).
+"""The ``get_calendar_events`` array: FullCalendar events of one class (docs/contracts/classes.md#calendar-events).
 
 Sessions come from ``schedule.generate`` (so they honour exceptions, stop periods and public
 holidays); then one background event per exception date; then, per stop/restart pair, a stop

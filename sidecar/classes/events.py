@@ -24,7 +24,7 @@ EVENTS = {
 
 
 # Legacy WordPress transients a listener should drop on these events, so PHP readers still installed
-# do not serve stale class data (classes-contract 4.2).
+# do not serve stale class data (docs/contracts/classes.md#caches-the-reference-kept).
 STALE_TRANSIENTS = {
     "wecoza_progression_started": ("wecoza_class_learners_with_progression", "learner_progressions_cache"),
     "wecoza_progression_put_on_hold": ("wecoza_class_learners_with_progression", "learner_progressions_cache"),

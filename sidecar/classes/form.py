@@ -2,7 +2,7 @@
 
 Pure: no database, no files. ``parse_class_form`` returns a ``ClassForm`` holding only what the
 form really sent (a field it did not send is absent, so the stored value is left alone) or
-raises ``FormInvalid`` with a message for the user. Catalogue: classes-contract appendix A.
+raises ``FormInvalid`` with a message for the user. Catalogue: docs/contracts/classes.md#the-class-form-fields.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Class notes, kept in ``classes.class_notes_data`` (jsonb array; schema-notes 5.8).
+"""Class notes, kept in ``classes.class_notes_data`` (jsonb array; docs/contracts/classes.md#class-notes).
 
 Every write locks the class row (``SELECT … FOR UPDATE``) before reading the array, so two
 concurrent saves cannot lose each other's note. An edit keeps the note's original author and

@@ -1,6 +1,6 @@
 """A class's schedule: read from any stored ``schedule_data`` shape, and its sessions generated.
 
-Pure functions, no I/O. The rules (classes-contract 5.4, with the reference's bugs fixed):
+Pure functions, no I/O. The rules (docs/contracts/classes.md#scheduling-rules, with the reference's bugs fixed):
 
 * weekly: every selected weekday from the start date to the end date (inclusive);
 * biweekly: the same, in the week of the start date (Monday to Sunday) and every second week after it;
@@ -167,7 +167,7 @@ def truthy_override(value) -> bool:
 
 
 def from_stored(data) -> Schedule:
-    """Read every ``schedule_data`` variant the readers accept (schema-notes 5.5, contract 5.2)."""
+    """Read every ``schedule_data`` variant the readers accept (docs/contracts/classes.md#schedule-data)."""
     schedule = Schedule()
     if isinstance(data, list):
         schedule.direct = _direct_entries(data)

@@ -34,7 +34,7 @@ EVENTS = {
 """name -> payload description (besides the common keys in ``COMMON``)."""
 
 # Legacy caches (WordPress transients) a listener should drop when it sees these events,
-# so PHP readers still installed never serve stale learner data (learners-contract 1.13).
+# so PHP readers still installed never serve stale learner data (docs/contracts/learners.md#caches-the-reference-kept).
 STALE_TRANSIENTS = {
     LEARNER_CREATED: ("learner_db_get_learners_mappings",),
     LEARNER_UPDATED: ("learner_db_get_learners_mappings", "wecoza_class_learners_with_progression"),

@@ -1,4 +1,4 @@
-"""The learner forms' dropdown data (learners-contract 2.2 / 6.4), cached in the worker process.
+"""The learner forms' dropdown data (docs/contracts/learners.md#dropdown-data), cached in the worker process.
 
 Lookup tables hold no personal data. They are cached per process for ``TTL`` seconds (the
 reference kept them 15 minutes in transients); ``invalidate`` drops the cache and is called

@@ -1,4 +1,4 @@
-"""Learner portfolios (learners-contract 2.6 / 6.7): PDFs under ``{uploads}/portfolios/``,
+"""Learner portfolios (docs/contracts/learners.md#portfolios): PDFs under ``{uploads}/portfolios/``,
 a ``learner_portfolios`` row each, and the denormalised ``learners.scanned_portfolio``.
 
 Differences from the reference, on purpose: the content must really be a PDF (not only the

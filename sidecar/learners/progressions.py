@@ -1,4 +1,4 @@
-"""Learning programme (LP) progressions (learners-contract 6.8): reads in the shapes of
+"""Learning programme (LP) progressions (docs/contracts/learners.md#progressions): reads in the shapes of
 ``ProgressionService`` and the completion and portfolio rules.
 
 Rules kept from the reference: one ``in_progress`` LP per learner (the database's unique

@@ -11,7 +11,7 @@ from . import validation
 
 ORDER = "l.created_at DESC, l.id DESC"
 
-# The reference's "mapped" read (learners-contract 6.2): display values joined in, the
+# The reference's "mapped" read (docs/contracts/learners.md#the-mapped-read): display values joined in, the
 # city's location giving suburb, postal code and province. ``{learners}`` is the learners
 # relation (the table, or a page of it), ``{portfolio_filter}`` narrows the aggregate.
 _MAPPED = """

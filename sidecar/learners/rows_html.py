@@ -1,9 +1,10 @@
-"""The ``<tr>`` rows ``fetch_learners_data`` answers (learners-contract 2.2), byte for byte the
+"""The ``<tr>`` rows ``fetch_learners_data`` answers (docs/contracts/learners.md#the-list-rows), byte for byte the
 reference template: 8 text cells and a 9th with the View/Edit/Delete buttons.
 
 Escaping, and why it is stricter than ``esc_html``: the list page parses these rows, reads
 each cell with jQuery ``.text()`` (which decodes entities once) and pastes the result,
-unescaped, into a template passed to ``.html()`` (contract section 7 #4). So a cell must be
+unescaped, into a template passed to ``.html()`` (docs/contracts/learners.md#why-list-cells-are-encoded-twice).
+So a cell must be
 such that its *decoded* text is still harmless markup-wise:
 
 * ``&`` is always encoded (also when it already starts an entity, unlike ``esc_html``), so

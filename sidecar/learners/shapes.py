@@ -1,4 +1,4 @@
-"""Learner rows in the shapes the pages read (``LearnerModel::toArray``, learners-contract 2.3).
+"""Learner rows in the shapes the pages read (``LearnerModel::toArray``, docs/contracts/learners.md#one-learner).
 
 The model turned ``''`` into ``null`` on hydration (``castValue``), cast the three ids to int and
 coerced everything else to string (``true`` -> ``"1"``, ``false`` -> ``""``). A learner without

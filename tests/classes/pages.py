@@ -1,5 +1,5 @@
 """What the unchanged class pages send: ``FormData(#classes-form)`` of the capture and update
-pages (classes-contract appendix A, DOM order, hidden template rows' empty values last), the
+pages (docs/contracts/classes.md#the-class-form-fields, DOM order, hidden template rows' empty values last), the
 JS-written ``schedule_data[...]`` fields, and the other small requests."""
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ DAYS = sched.DAYS
 
 def ui_schedule(pattern="weekly", start="2026-03-02", end="2026-06-26", days=("Monday", "Wednesday"),
                 times=None, **extra):
-    """schedule_data exactly as the form path stores it (schema-notes 5.5)."""
+    """schedule_data exactly as the form path stores it (docs/contracts/classes.md#schedule-data)."""
     times = times or {"Monday": ("09:00", "11:00"), "Wednesday": ("13:00", "15:30")}
     data = {
         "version": "2.0", "pattern": pattern, "startDate": start, "endDate": end, "dayOfMonth": None,

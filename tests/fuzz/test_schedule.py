@@ -180,9 +180,10 @@ def test_stop_period_events_never_fail(stop_data, class_id, schedule_data):
            "schedule_data": schedule_data, "stop_restart_dates": stop_data}
     events = class_events(row)
     if not isinstance(stop_data, list):
-        # The contract's shape is a list. schedule.stop_periods() also reads the values of a JSON object
-        # (sessions are then skipped in those periods) while class_events() draws stop markers for lists
-        # only: a known, reported inconsistency for out-of-contract data, not asserted here.
+        # The stored shape is a list (docs/contracts/classes.md#schedule-data). schedule.stop_periods() also
+        # reads the values of a JSON object (sessions are then skipped in those periods) while class_events()
+        # draws stop markers for lists only: a known, reported inconsistency for data of another shape, not
+        # asserted here.
         return
     periods = stop_periods(stop_data)
     kinds = [e["extendedProps"]["type"] for e in events]

@@ -12,7 +12,7 @@ I16, I12 = " " * 16, " " * 12
 
 
 def expected_row(home, learner_id, cells):
-    """The reference template (learners-contract 2.2), spelled out."""
+    """The reference template (docs/contracts/learners.md#the-list-rows), spelled out."""
     out = "<tr>\n"
     for cell in cells:
         out += f"{I16}<td>{cell}</td>\n"

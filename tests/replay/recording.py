@@ -15,7 +15,7 @@ from tests.support.system import shared_dir
 RECORDED_REQUESTS = 16
 MASKED_NONCE = "<nonce>"
 
-# Where the registry accepts two nonce actions, the one the page really sends (recordings/README.md: the
+# Where the registry accepts two nonce actions, the one the page really sends (docs/contracts/learners.md#nonces: the
 # learner and portfolio delete buttons send the learners_nonce_action nonce).
 PAGE_NONCE = {"delete_learner": "learners_nonce_action", "delete_learner_portfolio": "learners_nonce_action"}
 

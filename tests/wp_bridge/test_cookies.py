@@ -15,7 +15,7 @@ from .test_salts import SCENARIO_A
 
 TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
 EXPIRATION = 1795811865
-SPEC_TABLE = [  # wordpress-auth.md section 10: (login, user_pass, 6.1.9 hmac, 7.1 hmac)
+SPEC_TABLE = [  # docs/contracts/wordpress.md#fixed-vectors: (login, user_pass, 6.1.9 hmac, 7.1 hmac)
     ("admin", "$P$BZ7Q1vX5s9cTq0bq3w1yJmXnQk4eH1/",
      "a79e745fa2560af37c834c0a8f46af056dcd26dfa2194f77e20ecc01c1ca7faa", None),
     ("jane doe", "$wp$2y$10$abcdefghijklmnopqrstuuYz8m0Qp3l5m7n9p1r3t5v7x9z1B3D5F",

@@ -11,7 +11,7 @@ TICK_41566 = 41566 * 43200 - 100
 SALT = wp_salt("nonce", SCENARIO_A, {})
 
 
-@pytest.mark.parametrize("uid,token,action,nonce", [  # wordpress-auth.md section 10
+@pytest.mark.parametrize("uid,token,action,nonce", [  # docs/contracts/wordpress.md#fixed-vectors
     (0, "", -1, "753a8a825b"), (0, "", "my_action", "9e29e4cb50"), (0, "", "manage_learners_nonce", "b05c6bbd86"),
     (1, TOKEN, -1, "17e6341cc4"), (1, TOKEN, "my_action", "5ce764a29d"),
     (1, TOKEN, "manage_learners_nonce", "2f2cb0c1db"),

@@ -7,7 +7,7 @@ import pytest
 from wp_bridge.errors import SaltMissing
 from wp_bridge.salts import PLACEHOLDER, SALT_OPTIONS, salted_hash, wp_hash, wp_salt
 
-SCENARIO_A = {  # wordpress-auth.md section 10
+SCENARIO_A = {  # docs/contracts/wordpress.md#fixed-vectors
     "AUTH_KEY": "k-auth-0123456789", "AUTH_SALT": "s-auth-0123456789",
     "SECURE_AUTH_KEY": "k-secauth-0123456789", "SECURE_AUTH_SALT": "s-secauth-0123456789",
     "LOGGED_IN_KEY": "k-loggedin-0123456789", "LOGGED_IN_SALT": "s-loggedin-0123456789",

@@ -361,9 +361,9 @@
 		}
 		picker.addEventListener('change', function () { loadClass(); loadNotes(); loadVisits(); $('wd-calendar').textContent = ''; });
 
-		// FormData of #classes-form as the capture / update page sends it, then action and nonce (classes-contract
-		// appendix A): the hidden template rows' empty values last, the schedule_data[...] fields the schedule
-		// script writes.
+		// FormData of #classes-form as the capture / update page sends it, then action and nonce
+		// (docs/contracts/classes.md#the-class-form-fields): the hidden template rows' empty values last,
+		// the schedule_data[...] fields the schedule script writes.
 		function classFields() {
 			var id = classId();
 			var days = chosenDays();

@@ -68,11 +68,11 @@ final class WeCoza_Demo_Page {
 			'WeCozaDemo',
 			array(
 				'ajaxUrl'       => admin_url( 'admin-ajax.php' ),
-				// The display page's wecozaAjax.nonce (learners-contract 3.1, 3.3).
+				// The display page's wecozaAjax.nonce (docs/contracts/learners.md#nonces).
 				'learnersNonce' => wp_create_nonce( 'learners_nonce' ),
-				// WeCozaLearners.nonce: what the MVC learner actions check (learners-contract 2.3).
+				// WeCozaLearners.nonce: what the MVC learner actions check (docs/contracts/learners.md#nonces).
 				'learnerNonce'  => wp_create_nonce( 'learners_nonce_action' ),
-				// WeCozaSingleClass.calendarNonce (classes-contract 1.2.3, 2.5, 2.6).
+				// WeCozaSingleClass.calendarNonce (docs/contracts/classes.md#nonces).
 				'calendarNonce' => wp_create_nonce( 'wecoza_calendar_nonce' ),
 				'uploadsUrl'    => $uploads['baseurl'],
 			)
