@@ -9,8 +9,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = sorted([REPO / "README.md", REPO / "CONTRIBUTING.md", REPO / "bench" / "README.md",
-               REPO / "wp-plugin-shim" / "README.md", *(REPO / "docs").glob("*.md")])
+               REPO / "wp-plugin-shim" / "README.md", *(REPO / "docs").rglob("*.md")])
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+# Where code comments and docs may cite the design and the contract notes from.
+CITING = ("sidecar", "wp_bridge", "wp-plugin-shim", "demo", "devstack", "tests", "bench", "config", "scripts", "docs",
+          ".ci", "README.md", "CONTRIBUTING.md", "pyproject.toml")
+CITATION = re.compile(r"(?<![\w/.])docs/((?:[\w-]+/)*[\w-]+\.md)(?:#([\w-]+))?")
+# Documents that live outside the repository (the design and the research notes on the legacy plugin).
+OUTSIDE = re.compile(r"DESIGN\.md|\b(?:learners|classes)-contract\b|schema-notes|wordpress-auth\.md|recordings/README")
 
 
 def slug(heading: str) -> str:
@@ -67,3 +73,47 @@ def test_readme_lists_every_http_route_and_one_log_line_per_request():
         assert f"`{route}`" in readme or f" {route}`" in readme, route
     assert "one JSON line" in readme
     assert not re.search(r"\b(two|several|2) (JSON )?(log )?lines\b", readme)
+
+
+def citing_files():
+    for root in CITING:
+        path = REPO / root
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for candidate in candidates:
+            if "__pycache__" in candidate.parts or candidate.suffix in (".pyc", ".gz", ".png", ".jpg", ".pdf"):
+                continue
+            try:
+                yield candidate, candidate.read_text()
+            except UnicodeDecodeError:
+                continue
+
+
+def test_every_citation_of_docs_resolves_inside_the_repository():
+    """Comments and docs cite docs/<file>.md or docs/<file>.md#<heading>: the file and the heading exist."""
+    cited = 0
+    for path, text in citing_files():
+        for doc, anchor in CITATION.findall(text):
+            cited += 1
+            target = REPO / "docs" / doc
+            where = f"{path.relative_to(REPO)} cites docs/{doc}{'#' + anchor if anchor else ''}"
+            assert target.is_file(), f"{where}: no such file"
+            if anchor:
+                assert anchor in anchors(target), f"{where}: no such heading"
+    assert cited >= 20  # the domain modules cite their contract notes
+
+
+def test_nothing_cites_a_document_outside_the_repository():
+    """The design and the contract notes the code relies on are in docs/; nothing points outside any more."""
+    this_file = Path(__file__).resolve()
+    found = [f"{path.relative_to(REPO)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+             for path, text in citing_files() if path.resolve() != this_file
+             for m in OUTSIDE.finditer(text)]
+    assert not found, "\n".join(found)
+
+
+def test_citation_pattern():
+    assert CITATION.findall("see docs/contracts/learners.md#the-list-rows.") == [("contracts/learners.md",
+                                                                                  "the-list-rows")]
+    assert CITATION.findall("(docs/design.md)") == [("design.md", "")]
+    assert CITATION.findall("../docs/operators.md#logs") == []  # a relative link: checked with the links above
+    assert OUTSIDE.search("(learners-contract 2.6)") and OUTSIDE.search("DESIGN.md section 6")
