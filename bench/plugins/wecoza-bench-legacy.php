@@ -39,3 +39,16 @@ add_action(
 		wp_send_json_success( $row );
 	}
 );
+
+// WordPress's own floor for an admin-ajax action: the same capability and nonce checks, no database work.
+// Its answer says whether PHP's opcache serves this WordPress (as it does in production).
+add_action(
+	'wp_ajax_bench_floor',
+	function () {
+		if ( ! current_user_can( 'manage_learners' ) || ! check_ajax_referer( 'learners_nonce_action', 'nonce', false ) ) {
+			wp_send_json_error( array(), 403 );
+		}
+		$status = function_exists( 'opcache_get_status' ) ? opcache_get_status( false ) : false;
+		wp_send_json_success( array( 'opcache' => is_array( $status ) && ! empty( $status['opcache_enabled'] ) ) );
+	}
+);
