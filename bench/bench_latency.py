@@ -98,15 +98,19 @@ def compare(site, pg, nginx, pg_proxy, mysql_proxy) -> list[dict]:
              "unit": "", "note": "opcache_get_status() inside the request"}]
     for rtt_ms in ROUND_TRIPS_MS:
         pg_proxy.delay = rtt_ms / 1000
-        medians, pg_trips, mysql_trips = {}, {}, {}
         for path in PATHS:
             for _ in range(10):
                 calls[path]()  # warm up: pools open, opcache filled
-            count = REQUESTS[rtt_ms]
-            pg_before, mysql_before = pg_proxy.round_trips, mysql_proxy.round_trips
-            medians[path] = median_ms(timed(calls[path], count))
-            pg_trips[path] = (pg_proxy.round_trips - pg_before) / count
-            mysql_trips[path] = (mysql_proxy.round_trips - mysql_before) / count
+        count = REQUESTS[rtt_ms]
+        durations = {path: [] for path in PATHS}
+        pg_trips, mysql_trips = dict.fromkeys(PATHS, 0), dict.fromkeys(PATHS, 0)
+        for _ in range(count):
+            for path in PATHS:  # interleaved: the load of a shared machine falls on every path alike
+                pg_before, mysql_before = pg_proxy.round_trips, mysql_proxy.round_trips
+                durations[path] += timed(calls[path], 1)
+                pg_trips[path] += (pg_proxy.round_trips - pg_before) / count
+                mysql_trips[path] += (mysql_proxy.round_trips - mysql_before) / count
+        medians = {path: median_ms(durations[path]) for path in PATHS}
         label = f"latency {rtt_ms} ms PostgreSQL round trip{ssl}"
         for path in PATHS:
             note = f"PostgreSQL round trips per request: {pg_trips[path]:.2f}"
