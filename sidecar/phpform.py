@@ -144,7 +144,7 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
         return _parse_multipart(body, content_type)
     except FormError:
         raise
-    except (IndexError, ValueError, LookupError, MessageError) as exc:
+    except (IndexError, ValueError, LookupError, TypeError, MessageError) as exc:
         # The standard library's header parser fails in many ways on hostile headers (found by fuzzing).
         raise FormError("malformed multipart body") from exc
 

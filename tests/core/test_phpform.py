@@ -70,3 +70,14 @@ def test_multipart_fields_and_files():
     upload = files["qa_reports"][0]
     assert upload.data == b"%PDF-1.4 data" and upload.filename == "../../a.pdf"
     assert "empty" not in files
+
+
+def test_rfc2231_continuations_mixed_with_a_plain_name_are_a_clean_form_error():
+    """The standard library's parameter decoder raises TypeError on this header (found by fuzzing)."""
+    import pytest
+
+    from sidecar.phpform import FormError
+    body = (b'--00\r\nContent-Disposition: (; name*0="0\xc2\x80"; name*1="x"; filename="00000";'
+            b"name*=UTF-8''%E2%82%AC.pdf\r\n\r\n\r\n--00--\r\n")
+    with pytest.raises(FormError):
+        parse_multipart(body, "multipart/form-data; boundary=00")
