@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install-system-deps.sh [--demo]: make this Debian 12 machine able to run the test suite (or, with --demo, only the
-# demo: no nginx, no chromium). Idempotent.
+# demo: no nginx, no chromium, no phpcs). Idempotent.
 #   1. installs the Debian packages below that are missing (apt-get update only when something is missing); the
 #      services those packages bring (PostgreSQL, MariaDB, nginx) are neither started by the packages nor enabled at
 #      boot: this script starts the databases when it is run, without systemd, and nothing else needs them running;
@@ -16,7 +16,7 @@ DEMO_PACKAGES=(
   wordpress wordpress-theme-twentytwentythree
   rsync ca-certificates python3-venv
 )
-TEST_ONLY_PACKAGES=(nginx-light chromium)   # direct-mode tests behind nginx; browser tests
+TEST_ONLY_PACKAGES=(nginx-light chromium php-codesniffer)   # direct-mode tests behind nginx; browser tests; lint
 # Debian package -> the service it enables at boot
 declare -A SERVICES=([postgresql]=postgresql [mariadb-server]=mariadb [nginx-light]=nginx)
 

@@ -17,7 +17,7 @@ foreach ( WeCoza_Sidecar_Settings::option_names() as $wecoza_sidecar_option ) {
 
 global $wpdb;
 // The shim's transients: flash messages and retry results (all named wecoza_sidecar_*).
-// phpcs:ignore WordPress.DB.DirectDatabaseQuery
+// No WordPress function deletes transients by prefix: a prepared query.
 $wpdb->query(
 	$wpdb->prepare(
 		"DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s",

@@ -125,7 +125,7 @@ class WeCoza_Sidecar_Admin_Page {
 		}
 		check_admin_referer( self::NONCE_ACTION );
 
-		// phpcs:disable WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- sanitised by WeCoza_Sidecar_Settings::save().
+		// Unsanitised here: WeCoza_Sidecar_Settings::save() sanitises them.
 		$input = array(
 			'timeout' => isset( $_POST['wecoza_sidecar_timeout'] ) ? wp_unslash( $_POST['wecoza_sidecar_timeout'] ) : '',
 			'routed'       => isset( $_POST['wecoza_sidecar_routed'] ) && is_array( $_POST['wecoza_sidecar_routed'] ) ? wp_unslash( $_POST['wecoza_sidecar_routed'] ) : array(),
@@ -135,7 +135,6 @@ class WeCoza_Sidecar_Admin_Page {
 			'url'    => isset( $_POST['wecoza_sidecar_url'] ) ? wp_unslash( $_POST['wecoza_sidecar_url'] ) : null,
 			'secret' => isset( $_POST['wecoza_sidecar_secret'] ) && '' !== $_POST['wecoza_sidecar_secret'] ? wp_unslash( $_POST['wecoza_sidecar_secret'] ) : null,
 		);
-		// phpcs:enable
 		$editable = self::editable_connection();
 		foreach ( $connection as $field => $value ) {
 			if ( null === $value || ! isset( $editable[ $field ] ) ) {
@@ -211,7 +210,7 @@ class WeCoza_Sidecar_Admin_Page {
 			return;
 		}
 		echo '<div class="wrap"><h1>' . esc_html__( 'WeCoza Sidecar', 'wecoza-sidecar-shim' ) . '</h1>';
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only.
+		// No nonce: display only.
 		if ( isset( $_GET['settings-updated'] ) ) {
 			echo '<div class="notice notice-success is-dismissible"><p>' . esc_html__( 'Settings saved.', 'wecoza-sidecar-shim' ) . '</p></div>';
 		}
@@ -373,7 +372,7 @@ class WeCoza_Sidecar_Admin_Page {
 	 * @return void
 	 */
 	private function render_retry_result() {
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only.
+		// No nonce: display only.
 		if ( ! isset( $_GET['wecoza-sidecar-retried'] ) ) {
 			return;
 		}

@@ -310,7 +310,7 @@ class WeCoza_Sidecar_Client {
 	 */
 	public static function set_connect_timeout( $handle, $args ) {
 		if ( is_array( $args ) && isset( $args[ self::CONNECT_TIMEOUT_ARG ] ) && function_exists( 'curl_setopt' ) ) {
-			// phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt -- the HTTP API offers no connect timeout.
+			// phpcs:ignore Generic.PHP.ForbiddenFunctions.FoundWithAlternative -- the HTTP API offers no connect timeout.
 			curl_setopt( $handle, CURLOPT_CONNECTTIMEOUT_MS, (int) round( 1000 * (float) $args[ self::CONNECT_TIMEOUT_ARG ] ) );
 		}
 	}

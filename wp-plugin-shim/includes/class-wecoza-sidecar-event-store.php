@@ -90,7 +90,7 @@ CREATE TABLE {$ids} (
 	 */
 	public static function drop() {
 		global $wpdb;
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- own tables.
+		// The shim's own tables, named from $wpdb->prefix.
 		$wpdb->query( 'DROP TABLE IF EXISTS ' . self::events_table() . ', ' . self::request_ids_table() );
 	}
 
@@ -106,7 +106,7 @@ CREATE TABLE {$ids} (
 	public function claim_event( $event_id, $name, $source ) {
 		global $wpdb;
 		$table = self::events_table();
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- own table, atomic claim.
+		// The shim's own table (named from $wpdb->prefix), values prepared; INSERT IGNORE makes the claim atomic.
 		$rows = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$table} (event_id, name, source, fired_at) VALUES (%s, %s, %s, %s)", $event_id, $name, $source, gmdate( 'Y-m-d H:i:s' ) ) );
 		if ( false === $rows ) {
 			return null;
@@ -124,10 +124,9 @@ CREATE TABLE {$ids} (
 		global $wpdb;
 		$table = self::request_ids_table();
 		$now   = time();
-		// phpcs:disable WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- own table.
+		// The shim's own table (named from $wpdb->prefix), values prepared.
 		$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE seen_at < %d", $now - self::KEEP_REQUEST_IDS_SECONDS ) );
 		$rows = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$table} (request_id, seen_at) VALUES (%s, %d)", $request_id, $now ) );
-		// phpcs:enable
 		if ( false === $rows ) {
 			return null;
 		}
@@ -143,7 +142,7 @@ CREATE TABLE {$ids} (
 	public function recent( $limit = 20 ) {
 		global $wpdb;
 		$table = self::events_table();
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- own table.
+		// The shim's own table (named from $wpdb->prefix), values prepared.
 		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT event_id, name, source, fired_at FROM {$table} ORDER BY fired_at DESC, event_id ASC LIMIT %d", max( 1, (int) $limit ) ), ARRAY_A );
 		return is_array( $rows ) ? $rows : array();
 	}
@@ -156,7 +155,7 @@ CREATE TABLE {$ids} (
 	public function prune() {
 		global $wpdb;
 		$table = self::events_table();
-		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- own table.
+		// The shim's own table (named from $wpdb->prefix), values prepared.
 		$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE fired_at < %s", gmdate( 'Y-m-d H:i:s', time() - self::KEEP_EVENTS_DAYS * DAY_IN_SECONDS ) ) );
 	}
 }

@@ -230,7 +230,7 @@ class WeCoza_Sidecar_Events {
 	 * @return void
 	 */
 	public static function log( $message ) {
-		// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- operational log line.
+		// phpcs:ignore Generic.PHP.ForbiddenFunctions.Found -- operational log line.
 		error_log( '[WeCoza Core] ' . $message );
 	}
 }

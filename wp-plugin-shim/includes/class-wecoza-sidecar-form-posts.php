@@ -76,15 +76,14 @@ class WeCoza_Sidecar_Form_Posts {
 	 * @return void
 	 */
 	public function maybe_forward() {
-		// phpcs:disable WordPress.Security.NonceVerification.Missing -- the sidecar verifies the form's nonce.
-		if ( 'POST' !== strtoupper( $_SERVER['REQUEST_METHOD'] ?? '' ) || empty( $_POST ) ) { // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
+		// No nonce check here: the sidecar verifies the form's nonce.
+		if ( 'POST' !== strtoupper( $_SERVER['REQUEST_METHOD'] ?? '' ) || empty( $_POST ) ) {
 			return;
 		}
 		if ( is_admin() || wp_doing_ajax() || wp_doing_cron() || ( defined( 'REST_REQUEST' ) && REST_REQUEST ) || ( defined( 'XMLRPC_REQUEST' ) && XMLRPC_REQUEST ) ) {
 			return;
 		}
 		$form = $this->routes->form_for_post( $_POST );  // Routed forms only.
-		// phpcs:enable
 		if ( null === $form ) {
 			return;
 		}
@@ -138,13 +137,13 @@ class WeCoza_Sidecar_Form_Posts {
 	 * @return string
 	 */
 	public function prepend_flash( $content ) {
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- an opaque single-use id.
+		// No nonce: the flash id is an opaque single-use id.
 		$flash_id = isset( $_GET[ self::FLASH_ARG ] ) ? sanitize_key( wp_unslash( $_GET[ self::FLASH_ARG ] ) ) : '';
 		if ( $this->flash_shown || ! preg_match( '/^[0-9a-f]{32}$/', $flash_id ) ) {
 			return $content;
 		}
 		// Only the page itself: not a HEAD or prefetch, not an excerpt or a <head> description built from content.
-		if ( 'GET' !== strtoupper( $_SERVER['REQUEST_METHOD'] ?? '' ) || doing_filter( 'get_the_excerpt' ) || doing_action( 'wp_head' ) ) { // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
+		if ( 'GET' !== strtoupper( $_SERVER['REQUEST_METHOD'] ?? '' ) || doing_filter( 'get_the_excerpt' ) || doing_action( 'wp_head' ) ) {
 			return $content;
 		}
 		if ( is_singular() && get_the_ID() !== get_queried_object_id() ) {
@@ -236,7 +235,7 @@ class WeCoza_Sidecar_Form_Posts {
 	 * @return string
 	 */
 	private static function current_path() {
-		$uri = isset( $_SERVER['REQUEST_URI'] ) ? (string) $_SERVER['REQUEST_URI'] : '/'; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
+		$uri = isset( $_SERVER['REQUEST_URI'] ) ? (string) $_SERVER['REQUEST_URI'] : '/';
 		$uri = str_replace( array( "\r", "\n" ), '', $uri );
 		return '/' === substr( $uri, 0, 1 ) && '//' !== substr( $uri, 0, 2 ) ? $uri : '/';
 	}

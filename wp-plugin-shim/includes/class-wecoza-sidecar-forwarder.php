@@ -202,7 +202,7 @@ class WeCoza_Sidecar_Forwarder {
 	 */
 	public static function send( $status, array $headers, $body ) {
 		while ( ob_get_level() > 0 ) {
-			if ( ! @ob_end_clean() ) { // phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged -- a non-removable buffer just stays.
+			if ( ! @ob_end_clean() ) { // phpcs:ignore Generic.PHP.NoSilencedErrors.Forbidden -- a non-removable buffer just stays.
 				break;
 			}
 		}
@@ -212,7 +212,7 @@ class WeCoza_Sidecar_Forwarder {
 				header( $name . ': ' . str_replace( array( "\r", "\n" ), '', (string) $value ), true );
 			}
 		}
-		echo $body; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- relayed byte for byte.
+		echo $body; // Not escaped: the sidecar's response, relayed byte for byte.
 	}
 
 	/**

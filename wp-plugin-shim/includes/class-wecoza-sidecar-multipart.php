@@ -136,7 +136,7 @@ class WeCoza_Sidecar_Multipart {
 		$content = '';
 		$extra   = '';
 		if ( UPLOAD_ERR_OK === $error && is_string( $tmp ) && '' !== $tmp && is_uploaded_file( $tmp ) ) {
-			// phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- PHP's upload temp file.
+			// phpcs:ignore Generic.PHP.ForbiddenFunctions.FoundWithAlternative -- PHP's upload temp file.
 			$content = (string) file_get_contents( $tmp );
 		} elseif ( UPLOAD_ERR_NO_FILE === $error ) {
 			// An empty file input: browsers send an empty part with an empty file name.

@@ -112,7 +112,7 @@ class WeCoza_Sidecar_Page_Repairs {
 		if ( self::UPDATE_SHORTCODE !== $tag || ! is_string( $output ) || ! self::enabled() ) {
 			return $output;
 		}
-		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- a read; the sidecar checks access.
+		// No nonce: a read, and the sidecar checks access.
 		$learner_id = isset( $_GET['learner_id'] ) ? absint( wp_unslash( $_GET['learner_id'] ) ) : 0;
 		if ( ! $learner_id || ! preg_match( self::postal_code_input_pattern(), $output ) ) {
 			return $output;

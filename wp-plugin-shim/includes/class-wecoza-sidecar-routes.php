@@ -172,7 +172,7 @@ class WeCoza_Sidecar_Routes {
 			$this->error = 'the route list is missing';
 			return;
 		}
-		// phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local file.
+		// phpcs:ignore Generic.PHP.ForbiddenFunctions.FoundWithAlternative -- a local file.
 		$decoded = json_decode( (string) file_get_contents( $file ), true );
 		if ( ! is_array( $decoded ) || ! isset( $decoded['actions'] ) || ! is_array( $decoded['actions'] ) ) {
 			$this->error = 'the route list is not valid JSON with an "actions" list';
