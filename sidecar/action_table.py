@@ -32,10 +32,9 @@ def action_table_markdown(registry) -> str:
 
 
 def event_catalogue() -> dict[str, str]:
-    """Every domain event the sidecar emits, from each module's catalogue."""
-    from .classes.events import EVENTS as class_events
-    from .learners.events import EVENTS as learner_events
-    return {**learner_events, **class_events}
+    """Every domain event the sidecar emits (``sidecar.event_catalogue``)."""
+    from .event_catalogue import CATALOGUE
+    return dict(CATALOGUE)
 
 
 def declared_emitters(registry) -> dict[str, list[str]]:

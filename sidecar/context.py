@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from . import outbox
+from .event_catalogue import require as require_event
 from .phpform import scalar
 
 log = logging.getLogger("wecoza.sidecar")
@@ -89,6 +90,7 @@ class Unit:
     failure_actions: list = field(default_factory=list)
 
     def emit(self, name: str, payload: dict):
+        require_event(name)
         ctx = self.ctx
         wait = ctx.config.int("dispatch.delay") if ctx.inline_events else 0
         # nothing waits for the insert's answer: it travels with the next statement or the COMMIT

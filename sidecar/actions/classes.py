@@ -17,7 +17,7 @@ from ..guard import HandlerError
 from ..registry import READS, WRITES, Denials, registry
 from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, removal, save
 from ..classes.form import FormInvalid
-from ..classes.text import clean_line, php_intval
+from ..inputs import clean_line, intval_id, php_intval
 
 CLASS_NONCE = "wecoza_class_nonce"
 CALENDAR_NONCE = "wecoza_calendar_nonce"
@@ -43,9 +43,7 @@ def with_filter(reply: responses.Reply, action_filter) -> responses.Reply:
 
 def class_id_param(ctx, source=None) -> int:
     """``intval($_POST['class_id'])``; 0 when missing or not a positive int4."""
-    raw = (source if source is not None else ctx.post).get("class_id")
-    number = php_intval(raw) if isinstance(raw, str) else 0
-    return number if 0 < number < 2**31 else 0
+    return intval_id((source if source is not None else ctx.post).get("class_id"))
 
 
 def display_name(ctx) -> str:
@@ -63,9 +61,9 @@ def display_name(ctx) -> str:
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=string_denials("Security check failed. Please refresh the page and try again."),
-    events=("wecoza_class_created", "wecoza_class_updated", "wecoza_class_agent_replacements_saved",
-            "wecoza_qa_visit_created", "wecoza_qa_visit_updated", "wecoza_qa_visit_deleted",
-            "wecoza_progression_started", "wecoza_progression_put_on_hold"),
+    events=(events.CLASS_CREATED, events.CLASS_UPDATED, events.AGENT_REPLACEMENTS_SAVED,
+            events.QA_VISIT_CREATED, events.QA_VISIT_UPDATED, events.QA_VISIT_DELETED,
+            events.PROGRESSION_STARTED, events.PROGRESSION_PUT_ON_HOLD),
 )
 def save_class(ctx):
     # Deviations (docs/contracts/classes.md#known-bugs-of-the-reference): a field not sent keeps its stored value;
@@ -102,7 +100,7 @@ def save_class(ctx):
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=string_denials("Security check failed.", "You do not have permission to delete classes."),
-    events=("wecoza_class_deleted",),
+    events=(events.CLASS_DELETED,),
 )
 def delete_class(ctx):
     # The security policy's manage_learners (the reference required manage_options; an operator who wants
@@ -244,7 +242,7 @@ def get_class_notes(ctx):
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=NOTE_DENIALS,
-    events=("wecoza_class_note_saved",),
+    events=(events.NOTE_SAVED,),
 )
 def save_class_note(ctx):
     class_id = class_id_param(ctx)
@@ -266,7 +264,7 @@ def save_class_note(ctx):
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=NOTE_DENIALS,
-    events=("wecoza_class_note_deleted",),
+    events=(events.NOTE_DELETED,),
 )
 def delete_class_note(ctx):
     class_id = class_id_param(ctx)
@@ -296,7 +294,7 @@ ATTACHMENT_DIR = "wecoza-classes"
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=string_denials("Invalid security token"),
-    events=("wecoza_class_attachment_uploaded",),
+    events=(events.ATTACHMENT_UPLOADED,),
 )
 def upload_attachment(ctx):
     # The file lands in {uploads}/wecoza-classes/YYYY/MM/ under a server-chosen name; no WordPress
@@ -305,7 +303,7 @@ def upload_attachment(ctx):
     upload = ctx.files.get("file")
     if not hasattr(upload, "data"):
         raise fail("No file uploaded", "file", kind=refusals.VALIDATION)
-    if ctx.user is None or not ctx.user.has_cap("upload_files"):
+    if not uploads.may_store_files(ctx):
         raise fail("You do not have permission to upload files", kind=refusals.AUTH)
     context = clean_line(ctx.post.get("context") if isinstance(ctx.post.get("context"), str) else "", 50)
     try:
@@ -321,7 +319,7 @@ def upload_attachment(ctx):
         with ctx.transaction() as unit:
             stored = uploads.stage(unit, upload, uploads.ATTACHMENT, f"{ATTACHMENT_DIR}/{today:%Y}/{today:%m}",
                                    "attachment_")
-            unit.emit(events.check("wecoza_class_attachment_uploaded"),
+            unit.emit(events.ATTACHMENT_UPLOADED,
                       {"relative_path": stored.relative_path, "context": context or "general"})
     except uploads.UploadsNotConfigured:
         raise fail("File upload failed") from None

@@ -20,7 +20,8 @@ from .. import responses, uploads
 from ..forms import form_reply
 from ..guard import HandlerError
 from ..learners import events, lookups, portfolios, progressions, queries, records, rows_html, shapes
-from ..learners.validation import ID_REQUIRED, ValidationFailed, parse_id, parse_int
+from ..inputs import php_bool, strict_id, strict_int
+from ..learners.validation import ID_REQUIRED, ValidationFailed
 from ..registry import READS, WRITES, Denials, registry
 
 log = logging.getLogger("wecoza.sidecar.learners")
@@ -57,20 +58,15 @@ DEFAULT_PAGE = 50
 
 
 def learner_id_from(ctx, name: str = "id", post_only: bool = False) -> int:
-    """``(int)`` of the POST value, or of GET when POST lacks it (unless ``post_only``, as the
+    """The strict id of the POST value, or of GET when POST lacks it (unless ``post_only``, as the
     write handlers read ``$_POST`` only); 0 means invalid."""
-    return parse_id(ctx.post.get(name) if name in ctx.post or post_only else ctx.get.get(name), signed=True)
+    return strict_id(ctx.post.get(name) if name in ctx.post or post_only else ctx.get.get(name), signed=True) or 0
 
 
 def get_int(ctx, name: str, default: int) -> int:
-    """``(int) $_GET[name]`` with a default when absent; non-numbers read as the default."""
-    number = parse_int(ctx.get.get(name), signed=True)
+    """The strict integer of ``$_GET[name]``; the default when it is absent or not an integer."""
+    number = strict_int(ctx.get.get(name), signed=True)
     return default if number is None else number
-
-
-def php_bool(value) -> bool:
-    """``filter_var($v, FILTER_VALIDATE_BOOLEAN)``."""
-    return isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes")
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -304,8 +300,8 @@ def wecoza_delete_learner(ctx):
     events=(events.PORTFOLIO_DELETED,),
 )
 def delete_learner_portfolio(ctx):
-    portfolio_id = parse_id(ctx.post.get("portfolio_id"))
-    learner_id = parse_id(ctx.post.get("learner_id"))
+    portfolio_id = strict_id(ctx.post.get("portfolio_id"))
+    learner_id = strict_id(ctx.post.get("learner_id"))
     if not portfolio_id or not learner_id:
         return responses.error("Invalid portfolio or learner ID")
     with ctx.transaction() as unit:
@@ -317,8 +313,8 @@ def delete_learner_portfolio(ctx):
 
 # --- progressions ----------------------------------------------------------------------------
 
-def _tracking_id(ctx) -> int:
-    return parse_id(ctx.post.get("tracking_id"))
+def _tracking_id(ctx) -> int | None:
+    return strict_id(ctx.post.get("tracking_id"))
 
 
 def _upload_error(exc: uploads.UploadRejected) -> str:
@@ -342,7 +338,7 @@ def _upload_error(exc: uploads.UploadRejected) -> str:
     denials=PROGRESSION_DENIALS,
 )
 def get_learner_progressions(ctx):
-    learner_id = parse_id(ctx.get.get("learner_id"))
+    learner_id = strict_id(ctx.get.get("learner_id"))
     if not learner_id:
         return responses.error("Missing learner ID.")
     with ctx.transaction() as unit:
@@ -467,8 +463,8 @@ def learners_create(ctx):
     events=LEARNER_WRITE_EVENTS,
 )
 def learners_update(ctx):
-    from_page = parse_id(ctx.get.get("learner_id"))
-    from_field = parse_id(ctx.post.get("learner_id"))
+    from_page = strict_id(ctx.get.get("learner_id"))
+    from_field = strict_id(ctx.post.get("learner_id"))
     if from_page and from_field and from_page != from_field:
         return form_reply(False, "The form does not match the learner on this page. Nothing was saved.")
     learner_id = from_page or from_field

@@ -15,8 +15,7 @@ from ..guard import HandlerError
 from ..registry import MVC_DENIALS, READS, WRITES, registry
 from ..classes import events, people, qa
 from ..classes.form import FormInvalid, mysql_utc
-from ..classes.schedule import parse_date
-from ..classes.text import clean_line, clean_text, php_intval, strict_id
+from ..inputs import clean_line, clean_text, intval_id, parse_date, php_intval, strict_id
 
 DASHBOARD_NONCE = "qa_dashboard_nonce"
 CLASS_NONCE = "wecoza_class_nonce"
@@ -29,12 +28,6 @@ def refuse(message: str, *fields: str, status: int = 400, kind: str = refusals.R
 
 def today() -> datetime.date:
     return datetime.datetime.now(datetime.timezone.utc).date()
-
-
-def int_param(ctx, name: str) -> int:
-    raw = ctx.params.get(name)
-    number = php_intval(raw) if isinstance(raw, str) else 0
-    return number if 0 < number < 2**31 else 0
 
 
 def class_exists(cur, class_id: int) -> bool:
@@ -88,7 +81,7 @@ def get_qa_visits(ctx):
 
 def visits_of_requested_class(ctx):
     """(class_id, its QA visits) for the request's ``class_id``; refuses an invalid or unknown class."""
-    class_id = int_param(ctx, "class_id")
+    class_id = intval_id(ctx.params.get("class_id"))
     if not class_id:
         raise refuse("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
@@ -103,12 +96,12 @@ def visits_of_requested_class(ctx):
     nonce_actions=(DASHBOARD_NONCE,),
     methods=WRITES,
     denials=MVC_DENIALS,
-    events=("wecoza_qa_visit_created",),
+    events=(events.QA_VISIT_CREATED,),
 )
 def create_qa_visit(ctx):
     # qa_visits holds date, type, officer and a report; the reference's other parameters (ratings,
     # findings, visit_notes, ...) have no column in production and are not stored.
-    class_id = int_param(ctx, "class_id")
+    class_id = intval_id(ctx.params.get("class_id"))
     if not class_id:
         raise refuse("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     raw_date = ctx.params.get("visit_date")
@@ -139,7 +132,7 @@ def create_qa_visit(ctx):
                     "updated_at) VALUES (%s, %s, %s, %s, now(), now()) RETURNING id",
                     (class_id, visit_date, visit_type, officer))
         visit_id = cur.fetchone()["id"]
-        unit.emit(events.check("wecoza_qa_visit_created"),
+        unit.emit(events.QA_VISIT_CREATED,
                   {"visit_id": visit_id, "class_id": class_id, "has_report": False})
     return responses.success({"visit_id": visit_id, "message": "QA visit created successfully"})
 
@@ -179,13 +172,13 @@ def export_qa_reports(ctx):
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=MVC_DENIALS,
-    events=("wecoza_qa_report_deleted",),
+    events=(events.QA_REPORT_DELETED,),
 )
 def delete_qa_report(ctx):
     # The page's helper sends report_id; the reference read report_index (both accepted). The file
     # path comes from the stored document only, and only the sidecar's own qa-reports/ names are deleted.
-    class_id = int_param(ctx, "class_id")
-    report_id = int_param(ctx, "report_id")
+    class_id = intval_id(ctx.params.get("class_id"))
+    report_id = intval_id(ctx.params.get("report_id"))
     raw_index = ctx.params.get("report_index")
     index = php_intval(raw_index) if isinstance(raw_index, str) and raw_index.strip() else -1
     if not class_id or (not report_id and index < 0):
@@ -206,7 +199,7 @@ def delete_qa_report(ctx):
         cur.execute("UPDATE public.qa_visits SET latest_document = NULL, updated_at = now() WHERE id = %s",
                     (visit["id"],))
         qa.remove_unreferenced(unit, [visit["latest_document"]])
-        unit.emit(events.check("wecoza_qa_report_deleted"), {"visit_id": visit["id"], "class_id": class_id})
+        unit.emit(events.QA_REPORT_DELETED, {"visit_id": visit["id"], "class_id": class_id})
         remaining = sum(1 for v in visits if v["latest_document"] and v["id"] != visit["id"])
     return responses.success({"remaining_reports": remaining, "message": "Report deleted successfully"})
 
@@ -238,13 +231,13 @@ QUESTION_DIR = "qa-questions"
     nonce_actions=(CLASS_NONCE,),
     methods=WRITES,
     denials=MVC_DENIALS,
-    events=("wecoza_qa_question_submitted",),
+    events=(events.QA_QUESTION_SUBMITTED,),
 )
 def submit_qa_question(ctx):
     # As in the reference nothing is stored in the database (production has no table for it); the
     # class is checked before any file is written, and the attachment is checked by extension AND
     # content and stored under a server-chosen name. Listeners get wecoza_qa_question_submitted.
-    class_id = int_param(ctx, "class_id")
+    class_id = intval_id(ctx.params.get("class_id"))
     question = clean_text(ctx.post.get("question") if isinstance(ctx.post.get("question"), str) else "", 5000)
     context = clean_text(ctx.post.get("context") if isinstance(ctx.post.get("context"), str) else "", 5000)
     if not class_id or not question:
@@ -267,7 +260,7 @@ def submit_qa_question(ctx):
                 raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
             if attachment is not None:
                 stored = uploads.stage(unit, attachment, qa.QA_QUESTION, f"{QUESTION_DIR}/{class_id}", "question_")
-            unit.emit(events.check("wecoza_qa_question_submitted"),
+            unit.emit(events.QA_QUESTION_SUBMITTED,
                       {"class_id": class_id, "question_id": question_id, "has_attachment": stored is not None})
     except uploads.UploadsNotConfigured:
         raise refuse("Failed to move uploaded file") from None

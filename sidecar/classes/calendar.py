@@ -15,6 +15,7 @@ import datetime
 import heapq
 import itertools
 
+from ..inputs import parse_date
 from . import holidays, schedule as sched
 
 # The pages show one class in FullCalendar's month and week views (a few weeks per request) and in a list view
@@ -69,7 +70,7 @@ def window(start, end) -> tuple[datetime.date | None, datetime.date | None]:
     """The days of FullCalendar's ``start``/``end`` parameters (``2026-11-29T00:00:00+02:00``), both included;
     a side that is missing or not a date is open. The list view posts neither and gets the whole class."""
     def day(value):
-        return sched.parse_date(value[:10]) if isinstance(value, str) else None
+        return parse_date(value[:10]) if isinstance(value, str) else None
     return day(start), day(end)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..refusals import VALIDATION, Refusal
 from . import holidays, schedule as sched
-from .text import clean_line, strict_id
+from ..inputs import clean_line, parse_date, php_bool, strict_id, strict_int
 
 EVENT_STATUSES = ("Pending", "Completed", "Cancelled")
 LEARNER_KEYS = ("id", "name", "level", "status", "exam_status")
@@ -134,14 +134,10 @@ def _id_or_none(value: str, label: str, field: str) -> int | None:
 def _date_or_none(value, label: str, field: str) -> datetime.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    parsed = sched.parse_date(value)
+    parsed = parse_date(value)
     if parsed is None:
         raise FormInvalid(f"{label} is not a valid date (YYYY-MM-DD).", field)
     return parsed
-
-
-def _yes_no(value: str) -> bool:
-    return value.strip() in ("Yes", "1", "yes", "true")
 
 
 def _text(values: dict, column: str, raw: str, field: str) -> None:
@@ -353,7 +349,7 @@ def parse_schedule(post: dict, now: datetime.datetime | None = None) -> dict:
                          if raw_overrides.strip() else {})
     if isinstance(raw_overrides, dict):
         for key, value in raw_overrides.items():
-            day = sched.parse_date(str(key))
+            day = parse_date(str(key))
             if day is None:
                 raise FormInvalid("A holiday override date is not valid.", "holiday_overrides")
             overrides[day.isoformat()] = sched.truthy_override(value)
@@ -440,18 +436,18 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
 
     duration = _str(post, "class_duration")
     if duration is not None:
-        duration = duration.strip()
-        if duration == "":
+        hours = strict_int(duration)
+        if duration.strip() == "":
             values["class_duration"] = None
-        elif duration.isdigit() and int(duration) < 100000:
-            values["class_duration"] = int(duration)
+        elif hours is not None and hours < 100000:
+            values["class_duration"] = hours
         else:
             raise FormInvalid("The class duration must be a whole number of hours.", "class_duration")
 
     for name in ("seta_funded", "exam_class"):
         raw = _str(post, name)
         if raw is not None:
-            values[name] = _yes_no(raw)
+            values[name] = php_bool(raw)
         elif creating:
             values[name] = False
 

@@ -24,7 +24,7 @@ import psycopg2
 
 from . import events
 from .form import mysql_utc, utc_now
-from .text import strict_id
+from ..inputs import strict_id
 
 log = logging.getLogger("wecoza.sidecar.classes")
 
@@ -223,9 +223,9 @@ def _report(unit, results: LPResults, class_id: int, learner_id: int, outcome) -
     else:
         _, product, tracking_id, held = outcome
         if held is not None:
-            unit.emit(events.check("wecoza_progression_put_on_hold"),
+            unit.emit(events.PROGRESSION_PUT_ON_HOLD,
                       {"tracking_id": held["tracking_id"], "learner_id": learner_id, "class_id": class_id})
-        unit.emit(events.check("wecoza_progression_started"),
+        unit.emit(events.PROGRESSION_STARTED,
                   {"tracking_id": tracking_id, "learner_id": learner_id, "product_id": product[0],
                    "class_id": class_id})
         results.created += 1

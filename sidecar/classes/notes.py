@@ -18,7 +18,7 @@ from ..phpjson import php_json_encode
 from . import events
 from .form import FormInvalid, iso_utc, utc_now
 from .save import NOTES_LIMIT_MESSAGE, is_notify_overflow
-from .text import clean_line, clean_text
+from ..inputs import clean_line, clean_text
 
 PRIORITIES = ("low", "medium", "high")
 MAX_NOTES_SHOWN = 50
@@ -191,7 +191,7 @@ def save_note(unit, class_id: int, posted: dict, user_id: int, uploads_base: str
     notes = _lock(unit.cursor, class_id)
     note, created, fields = upsert(notes, posted, user_id, uploads_base)
     _store(unit.cursor, class_id, notes)
-    unit.emit(events.check("wecoza_class_note_saved"),
+    unit.emit(events.NOTE_SAVED,
               {"class_id": class_id, "note_id": note["id"], "created": created, "fields": fields})
     return note
 
@@ -203,7 +203,7 @@ def delete_note(unit, class_id: int, note_id: str) -> None:
         raise FormInvalid("Note not found")
     del notes[index]
     _store(unit.cursor, class_id, notes)
-    unit.emit(events.check("wecoza_class_note_deleted"), {"class_id": class_id, "note_id": note_id})
+    unit.emit(events.NOTE_DELETED, {"class_id": class_id, "note_id": note_id})
 
 
 def upsert(notes: list, posted: dict, user_id: int, uploads_base: str) -> tuple[dict, bool, list[str]]:

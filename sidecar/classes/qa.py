@@ -27,8 +27,7 @@ from .. import uploads
 from ..phpjson import php_json_encode
 from . import events
 from .form import FormInvalid, filled_rows, mysql_utc
-from .schedule import parse_date
-from .text import clean_line
+from ..inputs import clean_line, parse_date
 
 VISIT_TYPES = ("Initial QA Visit", "Follow-up QA", "Compliance Check", "Final Assessment")
 QA_REPORT = uploads.FileKind("QA report", ("pdf",), (uploads.PDF,), 10 * uploads.MIB)
@@ -198,7 +197,7 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
                         (class_id, visit.date, visit.type, visit.officer, doc_value))
             visit_id = cur.fetchone()["id"]
             counts["created"] += 1
-            unit.emit(events.check("wecoza_qa_visit_created"),
+            unit.emit(events.QA_VISIT_CREATED,
                       {"visit_id": visit_id, "class_id": class_id, "has_report": document is not None})
             continue
         changed = [name for name, old, new in (("visit_date", row["visit_date"], visit.date),
@@ -211,7 +210,7 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
                         "latest_document = %s, updated_at = now() WHERE id = %s",
                         (visit.date, visit.type, visit.officer, doc_value, row["id"]))
             counts["updated"] += 1
-            unit.emit(events.check("wecoza_qa_visit_updated"),
+            unit.emit(events.QA_VISIT_UPDATED,
                       {"visit_id": row["id"], "class_id": class_id, "fields": changed})
 
     if qa.explicit:
@@ -220,7 +219,7 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
                 continue
             cur.execute("DELETE FROM public.qa_visits WHERE id = %s", (row["id"],))
             counts["deleted"] += 1
-            unit.emit(events.check("wecoza_qa_visit_deleted"), {"visit_id": row["id"], "class_id": class_id})
+            unit.emit(events.QA_VISIT_DELETED, {"visit_id": row["id"], "class_id": class_id})
             if row["latest_document"]:
                 superseded.append(row["latest_document"])
     remove_unreferenced(unit, superseded)

@@ -76,5 +76,5 @@ def delete_class(unit, class_id: int) -> dict:
     except psycopg2.errors.ForeignKeyViolation:  # a row added since the check
         raise DeleteRefused(f"{BLOCKED}. Remove or reassign them first.") from None
     qa.remove_unreferenced(unit, documents)
-    unit.emit(events.check("wecoza_class_deleted"), {"class_id": class_id})
+    unit.emit(events.CLASS_DELETED, {"class_id": class_id})
     return dict(row)

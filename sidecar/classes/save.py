@@ -163,7 +163,7 @@ def _save_replacements(unit, class_id: int, replacements, original_agent) -> boo
     for agent, day, original in desired:
         cur.execute("INSERT INTO public.agent_replacements (class_id, original_agent_id, replacement_agent_id, "
                     "start_date) VALUES (%s, %s, %s, %s)", (class_id, original, agent, day))
-    unit.emit(events.check("wecoza_class_agent_replacements_saved"), {"class_id": class_id, "count": len(desired)})
+    unit.emit(events.AGENT_REPLACEMENTS_SAVED, {"class_id": class_id, "count": len(desired)})
     return True
 
 
@@ -220,7 +220,7 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
                                                added, force=form.force_lp_override)
 
     if result.created:
-        unit.emit(events.check("wecoza_class_created"),
+        unit.emit(events.CLASS_CREATED,
                   {"class_id": class_id, "fields": result.fields, "learner_count": len(values.get("learner_ids") or [])})
     else:
         payload = {"class_id": class_id, "fields": result.fields}
@@ -228,7 +228,7 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
             now_ids = learner_ids(values["learner_ids"])
             payload["learners_added"] = [int(entry["id"]) for entry in added]
             payload["learners_removed"] = [i for i in old_ids if i not in now_ids]
-        unit.emit(events.check("wecoza_class_updated"), payload)
+        unit.emit(events.CLASS_UPDATED, payload)
     return result
 
 

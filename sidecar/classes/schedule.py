@@ -26,33 +26,15 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from ..inputs import parse_date, php_bool, strict_int
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PATTERNS = ("weekly", "biweekly", "monthly", "custom")
 MAX_SESSIONS = 5000
 MAX_SPAN_DAYS = 366 * 10
 DEFAULT_SPAN_DAYS = 365
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
-
-
-# Class dates outside these years are typing errors; the generator adds years to them, so bound them well
-# inside Python's date range (found by fuzzing with 9999-12-31).
-YEARS = range(1900, 2201)
-
-
-def parse_date(value) -> datetime.date | None:
-    """A ``Y-m-d`` string that is a real date in ``YEARS``, else None
-    (PHP's ``date('Y-m-d', strtotime(x)) === x``, bounded)."""
-    if isinstance(value, datetime.date):
-        return value if value.year in YEARS else None
-    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
-        return None
-    try:
-        day = datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return day if day.year in YEARS else None
 
 
 def parse_time(value) -> str | None:
@@ -157,13 +139,15 @@ def read_day_of_month(value) -> int | str | None:
         text = value.strip().lower()
         if text == "last":
             return "last"
-        if text.isdigit() and 1 <= int(text) <= 31:
-            return int(text)
+        number = strict_int(text)
+        if number is not None and 1 <= number <= 31:
+            return number
     return None
 
 
 def truthy_override(value) -> bool:
-    return value is True or value == 1 or (isinstance(value, str) and value.strip().lower() in ("1", "true", "yes"))
+    """A stored ``holidayOverrides`` value: JSON true or 1, or a string PHP reads as true."""
+    return value is True or value == 1 or php_bool(value)
 
 
 def from_stored(data) -> Schedule:

@@ -1,9 +1,9 @@
-"""Domain events of the learners module: the catalogue (the hook table of docs/hooks.md is generated
-from it) and the payload builders the actions use.
+"""Domain events of the learners module: each name, and what its one array argument holds.
 
-Every payload holds ids and field NAMES only, never personal values. The outbox adds
-``event_id``, ``user_id`` (the acting WordPress user) and ``time`` (UTC, ISO 8601) to each.
-The shim fires each event as ``do_action(<name>, <payload array>)`` after the response.
+Payloads hold ids and field NAMES only, never personal values; the outbox adds ``event_id``,
+``user_id`` (the acting WordPress user) and ``time`` (UTC, ISO 8601) to each. The shim fires each
+event as ``do_action(<name>, <payload array>)`` after the response. ``sidecar.event_catalogue``
+gathers both modules' ``EVENTS``: ``emit`` refuses any other name, and docs/hooks.md is generated from it.
 """
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ PORTFOLIO_UPLOADED = "wecoza_learner_portfolio_uploaded"
 PORTFOLIO_DELETED = "wecoza_learner_portfolio_deleted"
 PROGRESSION_COMPLETED = "wecoza_progression_completed"
 PROGRESSION_PORTFOLIO_UPLOADED = "wecoza_progression_portfolio_uploaded"
-
-COMMON = "event_id (stable uuid), user_id (acting WordPress user), time (UTC ISO 8601)"
 
 EVENTS = {
     LEARNER_CREATED: "learner_id (int); fields: names of the columns stored; portfolio_ids: "
@@ -31,23 +29,3 @@ EVENTS = {
     PROGRESSION_PORTFOLIO_UPLOADED: "tracking_id, learner_id, file_id (int); file_path (relative to the "
                                     "uploads directory)",
 }
-"""name -> payload description (besides the common keys in ``COMMON``)."""
-
-# Legacy caches (WordPress transients) a listener should drop when it sees these events,
-# so PHP readers still installed never serve stale learner data (docs/contracts/learners.md#caches-the-reference-kept).
-STALE_TRANSIENTS = {
-    LEARNER_CREATED: ("learner_db_get_learners_mappings",),
-    LEARNER_UPDATED: ("learner_db_get_learners_mappings", "wecoza_class_learners_with_progression"),
-    LEARNER_DELETED: ("learner_db_get_learners_mappings", "wecoza_class_learners_with_progression"),
-    PORTFOLIO_UPLOADED: ("learner_db_get_learners_mappings",),
-    PORTFOLIO_DELETED: ("learner_db_get_learners_mappings",),
-    PROGRESSION_COMPLETED: ("wecoza_class_learners_with_progression",),
-}
-
-
-def hook_table_markdown() -> str:
-    """The hook table of the learners module alone."""
-    lines = ["| hook | payload |", "|---|---|"]
-    for name, description in EVENTS.items():
-        lines.append(f"| `{name}` | {description}; plus {COMMON} |")
-    return "\n".join(lines)

@@ -12,9 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from ..inputs import INT4_MAX, bool_or_none, collapse_blanks, parse_date, strict_int
 from ..refusals import VALIDATION, Refusal
-
-INT4_MAX = 2**31 - 1
 
 TEXT, EMAIL, SA_ID, PASSPORT, PHONE, DATE, REFERENCE, BOOLEAN, CHOICE = (
     "text", "email", "sa_id", "passport", "phone", "date", "reference", "boolean", "choice")
@@ -70,16 +69,14 @@ REFERENCE_LOOKUPS = {
 
 ID_REQUIRED = "You must provide either SA ID Number or Passport Number."
 
-_WHITESPACE = re.compile(r"[\r\n\t ]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SA_ID = re.compile(r"([0-9]{2})(0[1-9]|1[0-2])([0-2][0-9]|3[01])[0-9]{7}")
 _PASSPORT = re.compile(r"[A-Za-z0-9]{6,12}")
 _PHONE = re.compile(r"[0-9+() .\-]+")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
 _EMAIL_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_TRUE = ("1", "true", "on", "yes", "employed")
-_FALSE = ("0", "false", "off", "no", "unemployed")
+# the employment select's own words, besides PHP's boolean ones
+_EMPLOYMENT_WORDS = {"employed": True, "unemployed": False}
 
 
 class ValidationFailed(Exception):
@@ -103,10 +100,6 @@ def summary(errors: dict) -> str:
 
 
 # --- single values -------------------------------------------------------------------------
-
-def clean_text(value: str) -> str:
-    return _WHITESPACE.sub(" ", value).strip()
-
 
 def sa_id_problem(number: str) -> str | None:
     """The client-side rules of the capture form, enforced on the server: YYMMDD + 7 digits,
@@ -150,22 +143,11 @@ def email_valid(address: str) -> bool:
     return all(len(label) <= 63 and _EMAIL_LABEL.fullmatch(label) for label in labels)
 
 
-def parse_date(value: str) -> datetime.date | None:
-    match = _DATE.fullmatch(value)
-    if not match:
-        return None
-    try:
-        parsed = datetime.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
-    return parsed if 1900 <= parsed.year <= 2100 else None
-
-
 def _parse_field(field: Field, raw):
     """Return (value, problem) for one submitted field."""
     if not isinstance(raw, str):
         return None, f"{field.label} must be a single value"
-    text = clean_text(raw)
+    text = collapse_blanks(raw)
     if _CONTROL.search(text):
         return None, f"{field.label} contains characters that are not allowed"
     if text == "":
@@ -198,40 +180,16 @@ def _parse_field(field: Field, raw):
         parsed = parse_date(text)
         return (parsed, None) if parsed else (None, f"{field.label} must be a valid date (YYYY-MM-DD)")
     if kind == REFERENCE:
-        if not text.isascii() or not text.isdigit():
-            return None, f"Please choose a valid {field.label.lower()}"
-        number = int(text)
+        number = strict_int(text)
         if number == 0:
-            return None, None
-        if number > INT4_MAX:
+            return None, None  # the select's "choose one" option
+        if number is None or number > INT4_MAX:
             return None, f"Please choose a valid {field.label.lower()}"
         return number, None
     if kind == BOOLEAN:
-        lowered = text.lower()
-        if lowered in _TRUE:
-            return True, None
-        if lowered in _FALSE:
-            return False, None
-        return None, f"{field.label} must be yes or no"
+        reading = _EMPLOYMENT_WORDS.get(text.lower(), bool_or_none(text))
+        return (None, f"{field.label} must be yes or no") if reading is None else (reading, None)
     raise AssertionError(kind)
-
-
-def parse_int(value, signed: bool = False) -> int | None:
-    """An integer request value (ASCII digits, surrounding blanks allowed, a sign only when
-    ``signed``); None for anything else, arrays included."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    digits = text[1:] if signed and text[:1] in "+-" else text
-    if not digits.isascii() or not digits.isdigit():
-        return None
-    return int(text)
-
-
-def parse_id(value, signed: bool = False) -> int:
-    """A positive int4 id from a request value; 0 when missing or invalid."""
-    number = parse_int(value, signed)
-    return number if number is not None and 0 < number <= INT4_MAX else 0
 
 
 # --- whole submissions ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The request's PostgreSQL work in as few round trips as the answers allow (issue 15), with the same guarantees:
 the replay claim, BEGIN and the outbox insert travel with statements sent anyway, COMMIT with the last held ones.
 
-Round trips are counted by a TCP proxy between the pool and the real PostgreSQL (tests/support/tcp_proxy.py);
+Round trips are counted by a TCP proxy between the pool and the real PostgreSQL (devstack/tcp_proxy.py);
 "another worker or host" is another pool, with connections of its own.
 """
 from __future__ import annotations
@@ -17,11 +17,19 @@ import pytest
 
 from sidecar.context import ActionContext
 from sidecar.db import Postgres
+from sidecar.event_catalogue import CATALOGUE
 from sidecar.migrate import migrate
 from sidecar.replays import PostgresReplayStore, ReplayedRequest
-from tests.support.tcp_proxy import CountingProxy
+from devstack.tcp_proxy import CountingProxy
 
 WINDOW = 60
+PROBE_EVENT = "wecoza_test_fold_probe"
+
+
+@pytest.fixture(autouse=True)
+def probe_event(monkeypatch):
+    """The tests' own event (emit takes only catalogued names); its payload's note tells the writes apart."""
+    monkeypatch.setitem(CATALOGUE, PROBE_EVENT, "note; probe_id")
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +90,10 @@ def probe_rows(postgres, note) -> int:
         return cur.fetchone()["n"]
 
 
-def events_named(postgres, name) -> int:
+def events_named(postgres, note) -> int:
     with postgres.transaction() as cur:
-        cur.execute("SELECT count(*) AS n FROM wecoza_sidecar.outbox WHERE name = %s", (name,))
+        cur.execute("SELECT count(*) AS n FROM wecoza_sidecar.outbox WHERE name = %s AND payload->>'note' = %s",
+                    (PROBE_EVENT, note))
         return cur.fetchone()["n"]
 
 
@@ -93,7 +102,7 @@ def write(ctx, note, fail=False):
     with ctx.transaction() as unit:
         unit.cursor.execute("INSERT INTO fold_probe (note) VALUES (%s) RETURNING id", (note,))
         probe_id = unit.cursor.fetchone()["id"]
-        unit.emit(note, {"probe_id": probe_id})
+        unit.emit(PROBE_EVENT, {"probe_id": probe_id, "note": note})
         if fail:
             raise RuntimeError("the write fails after its statements")
     return probe_id
@@ -212,7 +221,7 @@ def test_a_transaction_without_answers_needed_is_one_round_trip(counted, proxy):
 
     def only_events():
         with context(counted).transaction() as unit:
-            unit.emit(note, {})
+            unit.emit(PROBE_EVENT, {"note": note})
 
     assert round_trips(proxy, only_events) == 1  # claim + event, one implicit transaction
     assert events_named(counted, note) == 1

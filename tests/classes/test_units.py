@@ -3,10 +3,10 @@ import datetime
 
 import pytest
 
-from sidecar.classes import form, qa, text
+from sidecar.classes import form, qa
 from sidecar.classes.form import FormInvalid
 from sidecar.phpform import parse_body
-from tests.classes import pages
+from devstack import class_pages as pages
 
 
 def parsed(fields, files=()):
@@ -73,15 +73,6 @@ def test_same_schedule_ignores_save_metadata():
 ])
 def test_csv_cells_are_formula_safe(cell, expected):
     assert qa.csv_cell(cell) == expected
-
-
-def test_text_cleaning_keeps_what_was_typed():
-    assert text.clean_line("  Deliver learner's  packs\n ") == "Deliver learner's packs"
-    assert text.clean_line('He said "no" \\ <b>really</b><script>x</script>') == 'He said "no" \\ really'
-    assert text.clean_line("a < b") == "a &lt; b"
-    assert text.clean_text("line 1\r\n  line 2  \n\n<i>x</i>") == "line 1\nline 2\n\nx"
-    assert text.php_intval(" 12abc") == 12 and text.php_intval("abc") == 0
-    assert text.strict_id("12") == 12 and text.strict_id("12abc") is None and text.strict_id("0") is None
 
 
 def test_qa_report_paths_are_only_our_own():
