@@ -7,6 +7,7 @@ not valid, and uid 0 for a logged-out caller. Any error means "not logged in", n
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -116,7 +117,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     for scheme in sent:
         try:
             check = validate_auth_cookie(values[scheme], scheme, now, kind, lookup=data.users.get if data else {}.get,
-                                         salt=lambda scheme=scheme: site.salt(scheme), rule=site.pass_frag_rule)
+                                         salt=functools.partial(site.salt, scheme), rule=site.pass_frag_rule)
         except SaltMissing as exc:
             log.error("cannot check the %s cookie: %s", scheme, exc)
             check = CookieCheck("salt_missing")
@@ -126,6 +127,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     else:
         return None, check.reason, token
     record = check.user
+    assert record is not None and check.cookie is not None and data is not None  # a valid check found its user
     roles, allcaps = capabilities(record, wp.tables, data)
     user = WPUser(record.id, record.login, roles, allcaps, check.cookie.token.decode("latin-1"),
                   is_super_admin(record, wp.tables, data))

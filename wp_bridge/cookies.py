@@ -140,7 +140,7 @@ def present(value: bytes | PHPArray | None) -> bool:
 
 
 def parse_auth_cookie(value: bytes | PHPArray | None) -> AuthCookie | None:
-    if not present(value) or value is PHP_ARRAY:
+    if not isinstance(value, bytes) or not present(value):
         return None
     parts = value.split(b"|")
     return AuthCookie(*parts) if len(parts) == 4 else None

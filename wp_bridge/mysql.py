@@ -93,10 +93,12 @@ class MySQL:
         if held is not None and held[0] == os.getpid():
             return held[1]
         p = self.params
+        # pymysql's stubs type a converter as taking str; with use_unicode=False it gets bytes.
         connection = pymysql.connect(
             host=p.host, port=p.port, unix_socket=p.socket or None, user=p.user, password=p.password,
-            database=p.database, charset=p.connection_charset, use_unicode=False, conv=CONVERSIONS, autocommit=True,
-            connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout)
+            database=p.database, charset=p.connection_charset, use_unicode=False, autocommit=True,
+            connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout,
+            conv=CONVERSIONS)  # type: ignore[arg-type]
         self._local.held = (os.getpid(), connection)
         with self._lock:
             self.connects += 1

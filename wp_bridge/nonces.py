@@ -50,7 +50,7 @@ def find_nonce(params: Mapping[str, object], query_arg: str | None = None) -> st
         name, is_array = php.variable_name(key)
         if name:
             request[name] = value if isinstance(value, str) and not is_array else "Array"
-    for name in ((query_arg,) if php.truthy(query_arg) else ()) + FALLBACK_FIELDS:
-        if name in request:
-            return request[name]
+    for field in ((query_arg,) if query_arg is not None and php.truthy(query_arg) else ()) + FALLBACK_FIELDS:
+        if field in request:
+            return request[field]
     return ""

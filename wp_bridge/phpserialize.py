@@ -7,6 +7,7 @@ bytes keys. Objects, enums, ``Serializable`` payloads and references are refused
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 from . import php
 from .errors import PHPSerializeError
@@ -46,7 +47,7 @@ class _Reader:
         self.pos = 0
         self.max_depth = max_depth
 
-    def fail(self, what: str):
+    def fail(self, what: str) -> NoReturn:
         raise PHPSerializeError(f"{what} at byte {self.pos}")
 
     def match(self, pattern: re.Pattern) -> re.Match:

@@ -63,7 +63,7 @@ class WordPress:
         """Several raw option values in one query; None for the missing ones."""
         names = list(dict.fromkeys(names))
         found = self._values([self._option(name) for name in names])
-        return {name: None if found.get(name) is None else found[name].decode(self.db.encoding, "surrogateescape")
+        return {name: None if (value := found.get(name)) is None else value.decode(self.db.encoding, "surrogateescape")
                 for name in names}
 
     def ping(self) -> None:
@@ -116,7 +116,7 @@ class WordPress:
         rule = pass_frag_rule(self.wp_version, int(db_version) if known else None)
         cookiehash = cookie_hash(network.get("siteurl"), self.constants, tables.multisite)
         return SiteData(cookiehash, cookie_names(cookiehash, self.constants), rule, self.constants,
-                        {name: network[name] for name in SALT_OPTIONS if network.get(name) is not None})
+                        {name: value for name in SALT_OPTIONS if (value := network.get(name)) is not None})
 
     def _option(self, name: str) -> tuple[str, str]:
         return f"SELECT option_value FROM {self.tables.options} WHERE option_name = %s", name

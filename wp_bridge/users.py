@@ -72,7 +72,8 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
     capabilities, user level and session tokens, plus the roles option (and on multisite the
     network's super admins), in one round trip."""
     meta_keys = (tables.capabilities_key, tables.user_level_key, SESSION_TOKENS)
-    parts, args = [], []
+    parts: list[str] = []
+    args: list[object] = []
     for index, login in enumerate(logins):
         parts.append(
             f"SELECT {index} AS q, u.ID, u.user_login, u.user_pass, m.umeta_id, m.meta_key, m.meta_value "
@@ -105,7 +106,7 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
             meta = metas.setdefault(q, {})
             if meta_key in wanted and (meta_key not in meta or meta_id < meta[meta_key][0]):
                 meta[meta_key] = (meta_id, meta_value or b"")
-    users = {}
+    users: dict[str, UserRecord | None] = {}
     for index, login in enumerate(logins):
         if index in found:
             user_id, stored_login, user_pass = found[index]

@@ -183,6 +183,7 @@ def _tokenize(source: str, path: Path) -> list[_Token]:
         tokens.append(_Token("open", opened.group(), line))
         while pos < len(source):
             found = _TOKENS.match(source, pos)
+            assert found is not None and found.lastgroup is not None  # ws and op match any character
             kind = found.lastgroup
             if kind == "op" and found.group() in "'\"":
                 raise WPConfigError(f"{path}: unterminated string on line {line}")
