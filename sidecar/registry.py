@@ -39,14 +39,6 @@ MVC_DENIALS = Denials(
     nonce=responses.message_error("Invalid security token.", 403),
 )
 
-# check_ajax_referer() dying with -1/403 before any capability check.
-REFERER_DENIALS = Denials(
-    capability=responses.message_error("Insufficient permissions.", 403),
-    nonce=responses.AJAX_REFERER_FAILED,
-    order=("nonce", "capability"),
-)
-
-
 @dataclass(frozen=True)
 class Action:
     name: str

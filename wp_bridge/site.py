@@ -12,7 +12,7 @@ from .mysql import MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
 from .salts import SALT_OPTIONS, wp_salt
 from .tables import Tables
-from .users import UserData, load_users
+from .users import UserData, display_names, load_users
 
 
 class SiteData:
@@ -86,6 +86,10 @@ class WordPress:
 
     def users(self, logins: list[str]) -> UserData:
         return load_users(self.db, self.tables, logins)
+
+    def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """``{ID: display_name}`` of the users that exist (one query)."""
+        return display_names(self.db, self.tables, user_ids)
 
     def authenticate(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
                      params: Mapping[str, object] | None = None, nonce_actions: Sequence[str | int] | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import php
@@ -115,6 +115,17 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
         else:
             users[login] = None
     return UserData(users, roles, site_admins, site_admins_id is not None)
+
+
+def display_names(db: MySQL, tables: Tables, user_ids: Iterable[int]) -> dict[int, str]:
+    """``{ID: display_name}`` of the users among ``user_ids`` that exist, in one query."""
+    ids = sorted({i for i in user_ids if isinstance(i, int) and not isinstance(i, bool) and i > 0})
+    if not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    rows = db.query(f"SELECT ID, display_name FROM {tables.users} WHERE ID IN ({placeholders})", ids)
+    return {int(user_id): name.decode(db.encoding, "replace") if isinstance(name, bytes) else str(name or "")
+            for user_id, name in rows}
 
 
 @functools.lru_cache(maxsize=8)

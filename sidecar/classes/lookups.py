@@ -4,7 +4,7 @@ The cache lives in ``services.caches`` (one per worker process). An entry is ser
 ``TTL`` seconds, but at most every ``RECHECK`` seconds a fingerprint of both tables (an md5 over
 their rows, one cheap query) is compared with the one the entry was built from; a change in
 either table drops every entry, so an edit made in the database shows within ``RECHECK``
-seconds in every worker. ``invalidate(services)`` drops them at once.
+seconds in every worker. No sidecar action writes these tables.
 """
 from __future__ import annotations
 
@@ -40,11 +40,6 @@ def _cache(services) -> _Cache:
             cache = _Cache()
             services.caches[CACHE_KEY] = cache
         return cache
-
-
-def invalidate(services) -> None:
-    with _lock:
-        services.caches.pop(CACHE_KEY, None)
 
 
 def cached(services, cur, key, build, clock=time.monotonic):

@@ -1,8 +1,8 @@
 """The learner forms' dropdown data (docs/contracts/learners.md#dropdown-data), cached in the worker process.
 
 Lookup tables hold no personal data. They are cached per process for ``TTL`` seconds (the
-reference kept them 15 minutes in transients); ``invalidate`` drops the cache and is called
-by every sidecar write that could change what the dropdowns show.
+reference kept them 15 minutes in transients). No sidecar action writes these tables, so an edit
+made in the database shows within ``TTL`` seconds.
 """
 from __future__ import annotations
 
@@ -46,8 +46,3 @@ def dropdown_data(ctx, clock=time.monotonic) -> dict:
     with _lock:
         caches[CACHE_KEY] = (now + TTL, data)
     return data
-
-
-def invalidate(services) -> None:
-    with _lock:
-        services.caches.pop(CACHE_KEY, None)

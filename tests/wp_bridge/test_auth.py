@@ -326,3 +326,13 @@ def test_other_errors_are_raised(mariadb):
     with pytest.raises(pymysql.ProgrammingError):
         db.query("SELECT * FROM no_such_table_" + secrets.token_hex(3))
     db.close()
+
+
+def test_display_names_of_existing_users_only(site, sql):
+    uid = site.add_user("named", {"subscriber": True})
+    with sql.cursor() as cursor:
+        cursor.execute("UPDATE `au_users` SET display_name = %s WHERE ID = %s", ("Thandi Nkosi \u2713", uid))
+    boss = site.users["boss"].id
+    names = site.wordpress().display_names([uid, boss, uid, 999999, 0, -1, True, "7"])
+    assert names == {uid: "Thandi Nkosi \u2713", boss: ""}
+    assert site.wordpress().display_names([]) == {}
