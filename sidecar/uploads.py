@@ -24,6 +24,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import olefile
+
 log = logging.getLogger("wecoza.sidecar.uploads")
 
 MIB = 1024 * 1024
@@ -223,62 +225,18 @@ def _sniff_ooxml(data: bytes) -> str | None:
 
 
 def _sniff_ole2(data: bytes) -> str | None:
-    """doc / xls: an OLE2 compound file whose directory holds a WordDocument or Workbook stream."""
-    names = _ole2_stream_names(data)
-    if "WordDocument" in names:
+    """doc / xls: an OLE2 compound file (read by olefile) with a WordDocument or Workbook stream at its root."""
+    try:
+        # a BytesIO, never the bytes: olefile takes short bytes for a file name
+        with olefile.OleFileIO(io.BytesIO(data)) as compound:
+            streams = {entry[0] for entry in compound.listdir(streams=True, storages=False) if len(entry) == 1}
+    except Exception:  # noqa: BLE001 - olefile raises assorted errors on a malformed file: it is not a document
+        return None
+    if "WordDocument" in streams:
         return DOC
-    if "Workbook" in names or "Book" in names:
+    if "Workbook" in streams or "Book" in streams:
         return XLS
     return None
-
-
-_FREESECT, _ENDOFCHAIN = 0xFFFFFFFF, 0xFFFFFFFE
-
-
-def _ole2_stream_names(data: bytes) -> set[str]:
-    """Directory entry names of a compound file (MS-CFB); an empty set when it does not parse."""
-    try:
-        if len(data) < 512:
-            return set()
-        sector_shift = struct.unpack_from("<H", data, 30)[0]
-        if sector_shift not in (9, 12):
-            return set()
-        size = 1 << sector_shift
-        num_fat, first_dir, _, _, _, _, first_difat, num_difat = struct.unpack_from("<8I", data, 44)
-
-        def sector(index: int) -> bytes:
-            start = (index + 1) * size
-            if start + size > len(data) + size:  # a short last sector is tolerated
-                raise ValueError("sector out of range")
-            return data[start:start + size]
-
-        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s not in (_FREESECT, _ENDOFCHAIN)]
-        difat, seen = first_difat, 0
-        while difat not in (_FREESECT, _ENDOFCHAIN) and seen < num_difat and seen < 1000:
-            block = sector(difat)
-            entries = struct.unpack_from(f"<{size // 4}I", block)
-            fat_sectors += [s for s in entries[:-1] if s not in (_FREESECT, _ENDOFCHAIN)]
-            difat, seen = entries[-1], seen + 1
-        fat_sectors = fat_sectors[:max(num_fat, 0) or len(fat_sectors)]
-        fat: list[int] = []
-        for index in fat_sectors:
-            block = sector(index)
-            fat.extend(struct.unpack_from(f"<{len(block) // 4}I", block))
-
-        names: set[str] = set()
-        current, steps = first_dir, 0
-        while current not in (_FREESECT, _ENDOFCHAIN) and steps < 10000:
-            block = sector(current)
-            for offset in range(0, len(block) - 127, 128):
-                name_len = struct.unpack_from("<H", block, offset + 64)[0]
-                if 2 <= name_len <= 64:
-                    names.add(block[offset:offset + name_len - 2].decode("utf-16-le", "replace"))
-            if current >= len(fat):
-                break
-            current, steps = fat[current], steps + 1
-        return names
-    except (struct.error, ValueError, IndexError):
-        return set()
 
 
 # --- checks ------------------------------------------------------------------------------
