@@ -9,7 +9,8 @@ def _rows(registry):
         who = "anyone" if a.public else (a.capability or "logged in")
         yield a.name, "/".join(a.methods), who, nonce, a.response, a.summary
     for f in sorted(registry.forms.values(), key=lambda f: f.form):
-        yield f"form post: {f.form}", "POST", f.capability, f"{f.nonce_action} (field {f.nonce_field})", "303 redirect", f.summary
+        nonce = f"{f.nonce_action} (field {f.nonce_field})"
+        yield f"form post: {f.form}", "POST", f.capability, nonce, "303 redirect", f.summary
 
 
 HEADERS = ("action", "methods", "who", "nonce", "response", "what it does")

@@ -56,7 +56,8 @@ def cmd_check_config(args) -> int:
     rows = []
     for setting in SETTINGS:
         value = config.values[setting.key]
-        shown = mask(value.value) if setting.secret and value.value else (value.value if value.value is not None else "")
+        shown = mask(value.value) if setting.secret and value.value else (
+            value.value if value.value is not None else "")
         rows.append({"setting": describe(setting.key), "value": shown,
                      "source": source_label(setting.key, value.source, options_unread)})
     if args.json:

@@ -6,7 +6,7 @@ action table of docs/admins.md are all generated from these declarations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from . import responses
 from .responses import Reply

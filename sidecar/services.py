@@ -23,7 +23,7 @@ class Services:
     caches: dict = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: Config, registry: Registry, clock=None) -> "Services":
+    def from_config(cls, config: Config, registry: Registry, clock=None) -> Services:
         wordpress = config.wordpress(clock=clock)
         postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=config.int("postgres.pool_max"))
         secret = config.get("sidecar.shared_secret")

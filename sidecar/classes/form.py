@@ -104,7 +104,7 @@ def filled_rows(post: dict, *names: str, preset: tuple = (), chosen: str | None 
     key = names.index(chosen) if chosen is not None else None
     for i in range(count):
         row = tuple(column[i].strip() if i < len(column) else "" for column in columns)
-        if not any(value for value, preset_column in zip(row, blank_ok) if not preset_column):
+        if not any(value for value, preset_column in zip(row, blank_ok, strict=True) if not preset_column):
             continue
         if key is not None and i == count - 1 and not row[key]:
             continue

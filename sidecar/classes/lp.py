@@ -117,7 +117,8 @@ def create_for_new_learners(unit, class_id: int, class_type, class_subject, new_
         if product is None:
             level = (learner.get("level") or "").strip()
             if level not in by_level:
-                by_level[level] = resolve_product(cur, level, class_type) if level else (None, "the learner has no level")
+                by_level[level] = (resolve_product(cur, level, class_type) if level
+                                   else (None, "the learner has no level"))
             product, reason = by_level[level]
             if product is None:
                 failed[learner_id] = f"No learning programme for level '{level}' ({reason})"

@@ -116,7 +116,8 @@ def clean_attachments(raw, uploads_base: str, previous: list | None = None) -> l
         entry = {"url": url, "name": name, "filename": name}
         for key in ("id", "size"):
             value = item.get(key, before.get(key))
-            if isinstance(value, (int, str)) and not isinstance(value, bool) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", str(value)):
+            if (isinstance(value, (int, str)) and not isinstance(value, bool)
+                    and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", str(value))):
                 entry[key] = str(value)
         mime = item.get("type", before.get("type"))
         if isinstance(mime, str) and re.fullmatch(r"[a-z]+/[a-z0-9.+-]{1,100}", mime.strip().lower()):

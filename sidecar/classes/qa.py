@@ -176,7 +176,7 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
         if visit.existing is not None:
             key = _doc_key(visit.existing)
             if any(key):
-                row = claim(lambda r: _doc_key(r["latest_document"]) == key
+                row = claim(lambda r, key=key: _doc_key(r["latest_document"]) == key
                             or bool(key[0]) and _doc_key(r["latest_document"])[0] == key[0])
         if row is None:
             row = claim(same_key(visit))
@@ -192,8 +192,9 @@ def sync_visits(unit, class_id: int, qa: QAInput, uploader: str) -> dict:
     for visit, row, document in plan:
         doc_value = Json(document, dumps=php_json_encode) if document is not None else None
         if row is None:
-            cur.execute("INSERT INTO public.qa_visits (class_id, visit_date, visit_type, officer_name, latest_document, "
-                        "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, now(), now()) RETURNING id",
+            cur.execute("INSERT INTO public.qa_visits (class_id, visit_date, visit_type, officer_name, "
+                        "latest_document, created_at, updated_at) "
+                        "VALUES (%s, %s, %s, %s, %s, now(), now()) RETURNING id",
                         (class_id, visit.date, visit.type, visit.officer, doc_value))
             visit_id = cur.fetchone()["id"]
             counts["created"] += 1

@@ -221,7 +221,8 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
 
     if result.created:
         unit.emit(events.CLASS_CREATED,
-                  {"class_id": class_id, "fields": result.fields, "learner_count": len(values.get("learner_ids") or [])})
+                  {"class_id": class_id, "fields": result.fields,
+                   "learner_count": len(values.get("learner_ids") or [])})
     else:
         payload = {"class_id": class_id, "fields": result.fields}
         if "learner_ids" in values:

@@ -65,7 +65,7 @@ class SessionTime:
         return max(0, minutes_of(self.end) - minutes_of(self.start)) * 60 / 3600  # as PHP: seconds / 3600
 
     @classmethod
-    def read(cls, entry) -> "SessionTime | None":
+    def read(cls, entry) -> SessionTime | None:
         if not isinstance(entry, dict):
             return None
         start = parse_time(_first(entry, "start_time", "startTime", "start"))
