@@ -21,7 +21,8 @@ IGNORE = re.compile(r"\s+(?P<sniffs>[\w.]+(?:\s*,\s*[\w.]+)*)\s+--\s+\S")
 
 def findings() -> set[tuple[str, int, str]]:
     run = subprocess.run(
-        ["phpcs", "-q", "--no-colors", "--ignore-annotations", "--report=json", f"--standard={SHIM / 'phpcs.xml.dist'}"],
+        ["phpcs", "-q", "--no-colors", "--ignore-annotations", "--report=json",
+         f"--standard={SHIM / 'phpcs.xml.dist'}"],
         capture_output=True, text=True, cwd=SHIM,
     )
     if run.returncode not in (0, 1, 2):  # 1 and 2: findings; above: phpcs itself failed
@@ -53,7 +54,8 @@ def problems() -> list[str]:
             covered = number if match["code"].strip() else number + 1
             for sniff in re.split(r"\s*,\s*", named["sniffs"]):
                 if not any(
-                    file == str(path.resolve()) and line_no == covered and (source == sniff or source.startswith(sniff + "."))
+                    file == str(path.resolve()) and line_no == covered
+                    and (source == sniff or source.startswith(sniff + "."))
                     for file, line_no, source in found
                 ):
                     out.append(f"{where}: phpcs:ignore {sniff} silences nothing on line {covered}")

@@ -19,7 +19,8 @@ def test_capture_form_reads_into_columns():
     learners = [pages.learner_entry(12, "Thabo M Nkosi"), pages.learner_entry("15", "Second", status="DRO - Drop Out")]
     post = parsed(pages.capture_form("n", learners=learners + [learners[0]], backups=[("5", "2026-03-10")],
                                      stops=[("2026-04-10", "2026-04-20")], schedule=pages.schedule_fields(
-                                         pattern="monthly", day_of_month="last", per_day={}, single=("08:00", "10:30"))))
+                                         pattern="monthly", day_of_month="last", per_day={},
+                                         single=("08:00", "10:30"))))
     result = form.parse_class_form(post, now=datetime.datetime(2026, 2, 1, 10, 0, 0))
     assert result.class_id is None
     values = result.values

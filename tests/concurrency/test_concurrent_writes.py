@@ -57,7 +57,7 @@ def race_notes(race, ajax, db, class_id):
 def check_kept(db, class_id, contents, outcomes, stored):
     """The notes stored are exactly those whose request succeeded, each once, as that request answered."""
     saved = [o.json()["data"]["note"] for o in outcomes if o.json()["success"]]
-    for o, text in zip(outcomes, contents):
+    for o, text in zip(outcomes, contents, strict=True):
         if o.json()["success"]:
             assert o.json()["data"]["note"]["content"] == text          # each answered with its own note
     assert sorted(n["content"] for n in stored) == sorted(n["content"] for n in saved)   # none lost or doubled

@@ -21,7 +21,7 @@ def body(*parts: bytes) -> bytes:
 
 
 def test_the_field_count_is_php_max_input_vars():
-    fields, _ = parse_multipart(body(*(part(f"a[]") for _ in range(phpform.MAX_INPUT_VARS))), CONTENT_TYPE)
+    fields, _ = parse_multipart(body(*(part("a[]") for _ in range(phpform.MAX_INPUT_VARS))), CONTENT_TYPE)
     assert len(fields["a"]) == phpform.MAX_INPUT_VARS and list(fields["a"])[-1] == phpform.MAX_INPUT_VARS - 1
     with pytest.raises(FormError, match="form fields"):
         parse_multipart(body(*(part("a[]") for _ in range(phpform.MAX_INPUT_VARS + 1))), CONTENT_TYPE)

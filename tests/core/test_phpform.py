@@ -32,7 +32,7 @@ CASES = [
 
 def test_known_cases_match_php():
     expected = php_parse_str(CASES)
-    for query, php_result in zip(CASES, expected):
+    for query, php_result in zip(CASES, expected, strict=True):
         assert json.loads(json.dumps(as_php_json(parse_urlencoded(query)))) == php_result, query
 
 
@@ -51,7 +51,7 @@ def test_random_forms_match_php(forms):
     from urllib.parse import quote
     queries = ["&".join(quote(n, safe="[]") + "=" + quote(v) for n, v in pairs).encode() for pairs in forms]
     expected = php_parse_str(queries)
-    for query, php_result in zip(queries, expected):
+    for query, php_result in zip(queries, expected, strict=True):
         assert json.loads(json.dumps(as_php_json(parse_urlencoded(query)))) == php_result, query
 
 

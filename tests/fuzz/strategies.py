@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -69,7 +69,7 @@ def vector_files() -> list[Path]:
     return sorted(VECTOR_DIR.glob("*.json")) if VECTOR_DIR.is_dir() else []
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vector(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -87,7 +87,7 @@ FALLBACK_SERIALIZED = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def serialized_seeds() -> tuple[bytes, ...]:
     """Every ``serialize.cases[].serialize`` of ``../shared/vectors/*.json`` (plus the invalid inputs and
     the real WordPress data samples there); a small built-in set when ../shared is absent."""

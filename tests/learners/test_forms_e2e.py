@@ -92,7 +92,8 @@ def test_create_with_portfolios(ajax, db, wordpress_site, page, uploads_root, le
     assert len(portfolios) == 2
     new_files = portfolio_files(uploads_root) - before_files
     assert {p["file_path"] for p in portfolios} == {f for f in new_files if f.endswith(".pdf")}
-    assert {(uploads_root / p["file_path"]).read_bytes() for p in portfolios} == {samples.pdf("one"), samples.pdf("two")}
+    stored = {(uploads_root / p["file_path"]).read_bytes() for p in portfolios}
+    assert stored == {samples.pdf("one"), samples.pdf("two")}
     assert set(row["scanned_portfolio"].split(", ")) == {p["file_path"] for p in portfolios}
     assert not any(".part" in f for f in files_under(uploads_root))
     created = db.one("SELECT payload FROM wecoza_sidecar.outbox WHERE name = 'wecoza_learner_created' "
@@ -159,7 +160,9 @@ def test_create_by_a_visitor_goes_to_the_login_page_and_saves_nothing(ajax, db, 
 def test_create_with_a_bad_nonce(ajax, db, wordpress_site, page):
     admin = ajax.sessions["admin"]
     address = email()
-    for nonce in ("0123456789", ajax.nonce("admin", "submit_learners_update_form"), ajax.nonce("editor", "submit_learners_form")):
+    wrong_nonces = ("0123456789", ajax.nonce("admin", "submit_learners_update_form"),
+                    ajax.nonce("editor", "submit_learners_form"))
+    for nonce in wrong_nonces:
         post_form(admin, page, capture_fields(nonce, address))
     assert by_email(db, address) is None
 

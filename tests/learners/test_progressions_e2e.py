@@ -160,4 +160,5 @@ def test_upload_progression_portfolio(ajax, db, lp, uploads_root, wordpress_site
     row = db.one("SELECT * FROM learner_progression_portfolios WHERE file_id = %s", (data["file_id"],))
     assert (row["file_name"], row["file_type"]) == ("week1.doc", "application/msword")
     assert db.scalar("SELECT count(*) FROM wecoza_sidecar.outbox WHERE name = "
-                     "'wecoza_progression_portfolio_uploaded' AND payload->>'file_id' = %s", (str(data["file_id"]),)) == 1
+                     "'wecoza_progression_portfolio_uploaded' AND payload->>'file_id' = %s",
+                     (str(data["file_id"]),)) == 1

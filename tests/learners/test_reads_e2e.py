@@ -150,13 +150,15 @@ def test_post_parameters_are_ignored_as_the_reference_read_get_only(ajax, paged)
 @pytest.mark.parametrize("who", ["editor", "subscriber"])
 def test_get_learners_capability(ajax, who):
     response = ajax.get("wecoza_get_learners", who=who, nonce_action="learners_nonce_action")
-    assert (response.status_code, response.text) == (403, '{"success":false,"data":{"message":"Insufficient permissions."}}')
+    assert (response.status_code, response.text) == (
+        403, '{"success":false,"data":{"message":"Insufficient permissions."}}')
 
 
 @pytest.mark.parametrize("nonce_action", [None, "learners_nonce"])
 def test_get_learners_nonce(ajax, nonce_action):
     response = ajax.get("wecoza_get_learners", nonce_action=nonce_action)
-    assert (response.status_code, response.text) == (403, '{"success":false,"data":{"message":"Invalid security token."}}')
+    assert (response.status_code, response.text) == (
+        403, '{"success":false,"data":{"message":"Invalid security token."}}')
 
 
 def test_get_learners_logged_out(ajax):

@@ -105,8 +105,10 @@ def test_row_template_byte_for_byte():
         f"{i16}<td>Mr. John Smith</td>\n{i16}<td>Smith</td>\n{i16}<td>Male</td>\n{i16}<td>White</td>\n"
         f"{i16}<td>0110000000</td>\n{i16}<td>j@example.test</td>\n{i16}<td>Testville</td>\n{i16}<td>Employed</td>\n"
         f'{i16}<td class="text-nowrap text-center"><div class="btn-group btn-group-sm" role="group">\n'
-        f'{i16}<a href="https://site.example/app/view-learner/?learner_id=12" class="btn bg-discovery-subtle">View</a>\n'
-        f'{i16}<a href="https://site.example/app/update-learners/?learner_id=12" class="btn bg-warning-subtle">Edit</a>\n'
+        f'{i16}<a href="https://site.example/app/view-learner/?learner_id=12" '
+        'class="btn bg-discovery-subtle">View</a>\n'
+        f'{i16}<a href="https://site.example/app/update-learners/?learner_id=12" '
+        'class="btn bg-warning-subtle">Edit</a>\n'
         f'{i16}<button class="btn btn-sm bg-danger-subtle delete-learner-btn" data-id="12">Delete</button>\n'
         f"{i12}</div></td>\n{i12}</tr>")
 

@@ -138,7 +138,8 @@ def files_under(root: Path):
 
 def test_stage_then_commit_moves_file_into_place(tmp_path):
     unit = FakeUnit(tmp_path)
-    stored = uploads.stage(unit, samples.upload("../../x.pdf", samples.pdf()), PORTFOLIO_PDF, "portfolios", "portfolio_")
+    upload = samples.upload("../../x.pdf", samples.pdf())
+    stored = uploads.stage(unit, upload, PORTFOLIO_PDF, "portfolios", "portfolio_")
     assert stored.relative_path.startswith("portfolios/portfolio_") and stored.relative_path.endswith(".pdf")
     assert stored.url == "https://example.test/wp-content/uploads/" + stored.relative_path
     assert stored.extension == "pdf" and stored.size == len(samples.pdf()) and stored.mime == uploads.PDF

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pymysql
@@ -24,7 +24,7 @@ def vector_files() -> list[Path]:
     return sorted(VECTOR_DIR.glob("*.json"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vector(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 

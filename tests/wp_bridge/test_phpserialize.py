@@ -82,6 +82,6 @@ def test_agrees_with_php():
     run = subprocess.run(["php", "-r", script], input=json.dumps([p.hex() for p in payloads]),
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    for ours, theirs in zip(payloads, json.loads(run.stdout)):
+    for ours, theirs in zip(payloads, json.loads(run.stdout), strict=True):
         assert bytes.fromhex(theirs) == ours
         assert serialize(unserialize(ours)) == ours
