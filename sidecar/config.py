@@ -81,6 +81,8 @@ SETTINGS = (
     Setting("dispatch.interval", None, "2", "Seconds the dispatcher sleeps when the outbox is empty."),
     Setting("dispatch.events_url", None, None,
             "Shim REST route for events; default <WordPress siteurl>/wp-json/wecoza-sidecar/v1/events."),
+    Setting("outbox.retention_days", "WECOZA_OUTBOX_RETENTION_DAYS", "30",
+            "Days a delivered event stays in the outbox before the dispatcher deletes it; 0 keeps every one."),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 POSTGRES_OPTIONS = ("host", "port", "dbname", "user", "password")
@@ -295,11 +297,14 @@ def _check_values(config: Config) -> None:
         raise ConfigError("WECOZA_WP_DB_SOCKET and WECOZA_WP_DB_PORT are both set: give a socket or a host and port")
     for key in ("wordpress.db_port", "postgres.port", "postgres.pool_max", "postgres.statement_timeout",
                 "sidecar.signature_window", "sidecar.max_body_bytes",
-                "wordpress.nonce_life", "wordpress.blog_id", "dispatch.delay", "dispatch.max_attempts"):
+                "wordpress.nonce_life", "wordpress.blog_id", "dispatch.delay", "dispatch.max_attempts",
+                "outbox.retention_days"):
         if config.get(key) is not None:
             config.int(key)
     if config.int("sidecar.max_body_bytes") <= 0:
         raise ConfigError(f"{describe('sidecar.max_body_bytes')} must be a positive number of bytes")
+    if config.int("outbox.retention_days") < 0:
+        raise ConfigError(f"{describe('outbox.retention_days')} must be 0 (keep every event) or more days")
     if config.get("postgres.sslmode") not in PG_SSLMODES:
         raise ConfigError(f"{describe('postgres.sslmode')} must be one of {', '.join(PG_SSLMODES)}")
     if config.get("sidecar.log_level").lower() not in LOG_LEVELS:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import g, request
-from werkzeug.exceptions import RequestEntityTooLarge
-
 from . import refusals, responses
-from .guard import TOO_LARGE, Incoming, Outcome, identify, parse, run_action
+from .guard import identify, parse, run_action
+from .handling import TOO_LARGE, Incoming, Outcome
 from .phpform import FormError, parse_urlencoded, scalar
 from .refusals import Refusal
 
@@ -70,29 +68,3 @@ def route(services, incoming: Incoming) -> Outcome:
     if action is None:
         return not_routed()
     return run_action(services, action, incoming)
-
-
-def register_direct(app, services) -> None:
-    from .app import to_response
-
-    @app.route("/wp-admin/admin-ajax.php", methods=["GET", "POST"])
-    def direct_admin_ajax():
-        incoming = Incoming(
-            request_id=g.request_id,  # ours: a client-chosen id never reaches the log
-            method=request.method,
-            query=request.query_string.decode("latin-1"),
-            content_type=request.headers.get("Content-Type", ""),
-            body=b"",
-            cookie=request.headers.get("Cookie", ""),
-            https=request.headers.get("X-Forwarded-Proto", request.scheme) == "https",
-            client_ip=request.headers.get("X-Real-IP", request.remote_addr or ""),
-            user_agent=request.headers.get("User-Agent", ""),
-            inline_events=False,
-        )
-        try:
-            incoming.body = request.get_data(cache=False)
-            outcome = route(services, incoming)
-        except RequestEntityTooLarge:
-            outcome = too_large(services, incoming)
-        g.outcome = outcome
-        return to_response(services, outcome, incoming.request_id, "", direct=True)

@@ -1,9 +1,9 @@
 """``wecoza-sidecar dispatch``: delivers outbox events the shim did not acknowledge.
 
-Each round claims due events with ``FOR UPDATE SKIP LOCKED`` (so any number of
-dispatchers on any number of hosts never deliver one event concurrently), POSTs them
-signed to the shim's REST route, and marks them delivered, or schedules a retry with
-exponential backoff, or parks them after the last attempt.
+Each round claims due events with a lease (``outbox.claim``: any number of dispatchers on any number of
+hosts never deliver one event concurrently), POSTs them signed to the shim's REST route with no
+transaction open, and marks them delivered, or schedules a retry with exponential backoff, or parks them
+after the last attempt. Delivered events older than ``[outbox] retention_days`` are deleted.
 """
 from __future__ import annotations
 
@@ -20,13 +20,17 @@ import requests
 
 from wp_bridge.channel import ChannelSigner
 
+from . import outbox
 from .db import DatabaseUnavailable, Postgres
 from .phpjson import php_json_encode
 
 log = logging.getLogger("wecoza.sidecar.dispatch")
 
 BATCH = 50
-MAX_BACKOFF = 3600
+# How long a claimed batch is the claimer's: longer than a delivery takes (``timeout`` per read, 10 s by
+# default). A delivery that outlasts it may be sent again by another dispatcher; the shim fires an event once.
+LEASE_SECONDS = 120
+PRUNE_EVERY = 3600  # seconds between deletions of old delivered events
 REST_ROUTE = "/wecoza-sidecar/v1/events"
 
 
@@ -49,37 +53,22 @@ class Dispatcher:
         self.http = session or requests.Session()
 
     def deliver_due(self) -> Round:
-        result = Round()
+        rows = outbox.claim(self.postgres, BATCH, LEASE_SECONDS)
+        result = Round(claimed=len(rows))
+        if not rows:
+            return result
+        acknowledged, error = self._post(rows)  # no transaction is open: the lease keeps the batch ours
         with self.postgres.transaction() as cur:
-            cur.execute(
-                "SELECT id::text AS id, name, payload, attempts FROM wecoza_sidecar.outbox "
-                "WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now() "
-                "ORDER BY created_at, id LIMIT %s FOR UPDATE SKIP LOCKED",
-                (BATCH,))
-            rows = cur.fetchall()
-            result.claimed = len(rows)
-            if not rows:
-                return result
-            acknowledged, error = self._post(rows)
-            for row in rows:
-                if row["id"] in acknowledged:
-                    cur.execute("UPDATE wecoza_sidecar.outbox SET delivered_at = now(), delivered_via = 'dispatch', "
-                                "attempts = attempts + 1, last_error = NULL WHERE id = %s", (row["id"],))
-                    result.delivered += 1
-                    continue
-                attempts = row["attempts"] + 1
-                if attempts >= self.max_attempts:
-                    cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = %s, parked_at = now(), last_error = %s "
-                                "WHERE id = %s", (attempts, error or "not acknowledged", row["id"]))
-                    result.parked += 1
-                    log.error("[WeCoza Core] event %s (%s) parked after %s attempts: %s",
-                              row["id"], row["name"], attempts, error)
-                else:
-                    backoff = min(MAX_BACKOFF, 2 ** attempts)
-                    cur.execute("UPDATE wecoza_sidecar.outbox SET attempts = %s, last_error = %s, "
-                                "next_attempt_at = now() + make_interval(secs => %s) WHERE id = %s",
-                                (attempts, error or "not acknowledged", backoff, row["id"]))
-                    result.failed += 1
+            result.delivered = outbox.delivered(cur, [r["id"] for r in rows if r["id"] in acknowledged])
+            settled = outbox.failed(cur, [r["id"] for r in rows if r["id"] not in acknowledged],
+                                    error or "not acknowledged", self.max_attempts)
+        for row in settled:
+            if row["parked"]:
+                result.parked += 1
+                log.error("[WeCoza Core] event %s (%s) parked after %s attempts: %s",
+                          row["id"], row["name"], row["attempts"], error)
+            else:
+                result.failed += 1
         return result
 
     def _post(self, rows) -> tuple[set, str | None]:
@@ -104,19 +93,6 @@ class Dispatcher:
         except ValueError:
             return set(), "WordPress answered something that is not JSON"
         return {str(i) for i in acked}, None
-
-
-def retry_parked(postgres: Postgres, ids: list[str] | None = None) -> int:
-    """Give parked events a fresh set of attempts."""
-    with postgres.transaction() as cur:
-        sql = ("UPDATE wecoza_sidecar.outbox SET parked_at = NULL, attempts = 0, next_attempt_at = now() "
-               "WHERE parked_at IS NOT NULL AND delivered_at IS NULL")
-        args: tuple = ()
-        if ids:
-            sql += " AND id = ANY(%s::uuid[])"
-            args = (ids,)
-        cur.execute(sql, args)
-        return cur.rowcount
 
 
 def events_url(config, wordpress) -> str:
@@ -147,7 +123,12 @@ def run_forever(config, once: bool = False) -> int:
         signal.signal(sig, lambda *_: stopping.set())
     interval = float(config.get("dispatch.interval"))
     log.info("dispatcher delivering to %s", dispatcher.events_url)
+    retention_days = config.int("outbox.retention_days")
+    pruned_at = None
     while not stopping.is_set():
+        if pruned_at is None or time.monotonic() - pruned_at >= PRUNE_EVERY:
+            pruned_at = time.monotonic()
+            prune(dispatcher.postgres, retention_days)
         try:
             result = dispatcher.deliver_due()
         except DatabaseUnavailable as exc:
@@ -164,6 +145,19 @@ def run_forever(config, once: bool = False) -> int:
             stopping.wait(interval)
     dispatcher.postgres.close()
     return 0
+
+
+def prune(postgres, retention_days: int) -> int:
+    """Delete old delivered events; a failure is logged and waits for the next turn."""
+    try:
+        deleted = outbox.prune(postgres, retention_days)
+    except Exception:  # noqa: BLE001 - pruning never stops delivery
+        log.exception("[WeCoza Core] dispatcher: deleting delivered events failed")
+        return 0
+    if deleted:
+        log.info("pruned", extra={"fields": {"message": "pruned", "deleted": deleted,
+                                             "retention_days": retention_days}})
+    return deleted
 
 
 def start_in_background(config) -> subprocess.Popen:

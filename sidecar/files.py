@@ -15,13 +15,11 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, g, request
-
-from . import refusals, uploads
+from . import access, refusals, uploads
 from .actions.classes import ATTACHMENT_DIR
 from .actions.qa import QUESTION_DIR
 from .classes.qa import REPORT_DIR
-from .guard import Outcome
+from .handling import Outcome
 from .learners.portfolios import DIRECTORY as PORTFOLIO_DIR
 from .refusals import Refusal
 from .responses import Reply
@@ -71,8 +69,9 @@ def empty(status: int) -> Reply:
     return Reply(status, b"", "")
 
 
-def authorize(services) -> Outcome:
-    found = private_file(request.headers.get("X-Original-URI", ""), uploads_path(services))
+def authorize(services, headers, scheme: str) -> Outcome:
+    """The answer to the web server's question about one request (its ``headers``, our ``scheme``)."""
+    found = private_file(headers.get("X-Original-URI", ""), uploads_path(services))
     if found is None:
         return Outcome(empty(403), "files", auth="not_private",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "not a private document path"))
@@ -80,21 +79,25 @@ def authorize(services) -> Outcome:
     label = f"files:{folder}"
     action = services.registry.actions[PRIVATE_FOLDERS[folder]]
     auth = services.wordpress.authenticate(
-        cookie_header=request.headers.get("Cookie", ""), method="GET", ajax=False,
-        https=request.headers.get("X-Forwarded-Proto", request.scheme) == "https")
-    user = auth.user
-    if user is None and auth.reason == "db_error":
-        return Outcome(empty(503), label, 0, "db_error",
+        cookie_header=headers.get("Cookie", ""), method="GET", ajax=False,
+        https=headers.get("X-Forwarded-Proto", scheme) == "https")
+    gate = access.Gate(label=label, capability=action.capability, key=action.name)
+    denial = access.decide(services, gate, auth)
+    user_id = auth.user.id if auth.user else 0
+    if denial is not None:
+        return refused(label, denial, user_id)
+    if headers.get(SENDFILE_REQUEST, "").lower() != "on":
+        return Outcome(empty(204), label, user_id, "ok")
+    return Outcome(sendfile_reply(services, relative), label, user_id, "ok")
+
+
+def refused(label: str, denial: access.Denial, user_id: int) -> Outcome:
+    if denial.check == access.UNAVAILABLE:
+        return Outcome(empty(503), label, 0, denial.reason,
                        refusal=Refusal(refusals.UNAVAILABLE, (), "WordPress database unavailable"))
-    if user is None:
-        return Outcome(empty(401), label, 0, auth.reason or "logged_out", refusal=refusals.auth("logged_out"))
-    capability = services.config.capability_for(action.name, action.capability)
-    if capability and not user.has_cap(capability):
-        services.metrics.auth_rejected(label, "capability")
-        return Outcome(empty(403), label, user.id, "capability", refusal=refusals.auth("capability"))
-    if request.headers.get(SENDFILE_REQUEST, "").lower() != "on":
-        return Outcome(empty(204), label, user.id, "ok")
-    return Outcome(sendfile_reply(services, relative), label, user.id, "ok")
+    if denial.check == access.LOGGED_OUT:
+        return Outcome(empty(401), label, 0, denial.reason, refusal=refusals.auth("logged_out"))
+    return Outcome(empty(403), label, user_id, denial.reason, refusal=refusals.auth(denial.reason))
 
 
 def sendfile_reply(services, relative: str) -> Reply:
@@ -108,18 +111,3 @@ def sendfile_reply(services, relative: str) -> Reply:
     extension = uploads.client_extension(target.name)
     content_type = uploads.EXTENSION_MIME.get(extension, "application/octet-stream")
     return Reply(200, b"", content_type, {"X-Sendfile": str(target), **DOCUMENT_HEADERS})
-
-
-def register_files(app, services) -> None:
-    @app.get("/files/authorize")
-    def authorize_file():
-        g.outcome = authorize(services)
-        reply = g.outcome.reply
-        response = Response(reply.body, status=reply.status)
-        if reply.content_type:
-            response.headers["Content-Type"] = reply.content_type
-        else:
-            del response.headers["Content-Type"]
-        for name, value in reply.headers.items():
-            response.headers[name] = value
-        return response

@@ -2,44 +2,49 @@
 the sidecar answers ``{"success", "message"}`` and the shim redirects (303) and shows it."""
 from __future__ import annotations
 
-from . import refusals, responses
+from . import access, refusals
 from .context import ActionContext
-from .guard import Incoming, Outcome, authenticate, identify, parse, run_handler
+from .guard import authenticate, identify, parse, run_handler
+from .handling import Incoming, Outcome
 from .phpform import FormError
 from .refusals import Refusal
+from .responses import form_reply
+
+# The form's answer to each denial (access.decide); a caller nobody knows is told to log in.
+DENIED = {
+    access.LOGGED_OUT: "You must be logged in to do this.",
+    access.UNAVAILABLE: "You must be logged in to do this.",
+    access.CAPABILITY: "You do not have permission to do this.",
+    access.NONCE: "Security check failed. Please reload the page and try again.",
+}
 
 
-def form_reply(success: bool, message: str, status: int = 200, **extra):
-    body = {"success": success, "message": message}
-    body.update(extra)
-    return responses.json_reply(body, status)
+def refused_form(name: str, denial: access.Denial, user_id: int) -> Outcome:
+    return Outcome(form_reply(False, DENIED[denial.check], 403), name, user_id, denial.reason,
+                   refusal=refusals.auth(denial.reason))
 
 
 def run_form(services, form, incoming: Incoming) -> Outcome:
     if form is None:
         return Outcome(form_reply(False, "Unknown form.", 404), "form:?",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "unknown form"))
-    name = f"form:{form.form}"
-    caller = identify(services, incoming)
-    if caller.user is None:  # answered before the body is read: an anonymous post never costs a parse
-        reason = caller.reason or "logged_out"
-        return Outcome(form_reply(False, "You must be logged in to do this.", 403), name, auth=reason,
-                       refusal=refusals.auth(reason))
+    gate = access.form_gate(form)
+    name = gate.label
+    # answered before the body is read: an anonymous post never costs a parse
+    denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+    if denial is not None:
+        return refused_form(name, denial, 0)
     try:
         get, post, files = parse(incoming)
     except FormError:
-        return Outcome(form_reply(False, "The form could not be read.", 400), name, caller.user.id, "bad_request",
+        return Outcome(form_reply(False, "The form could not be read.", 400), name, incoming.caller.user.id,
+                       "bad_request",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "The request body could not be read as a form."))
     auth = authenticate(services, incoming, post, (form.nonce_action,), form.nonce_field)
     user = auth.user
-    if not user.has_cap(services.config.capability_for(form.form, form.capability)):
-        services.metrics.auth_rejected(name, "capability")
-        return Outcome(form_reply(False, "You do not have permission to do this.", 403), name, user.id, "capability",
-                       refusal=refusals.auth("capability"))
-    if not auth.nonce_ok:
-        services.metrics.auth_rejected(name, "nonce")
-        return Outcome(form_reply(False, "Security check failed. Please reload the page and try again.", 403),
-                       name, user.id, "nonce_invalid", refusal=refusals.auth("nonce_invalid"))
+    denial = access.decide(services, gate, auth)
+    if denial is not None:
+        return refused_form(name, denial, user.id)
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id, method=incoming.method,
                         get=get, post=post, files=files, user=user, claim=incoming.claim)
     reply, refusal = run_handler(form.handler, ctx, lambda message, status: form_reply(False, message, status or 500),

@@ -8,69 +8,21 @@ and without personal data. Every refusal, the guard's own or a handler's, is kep
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
-from . import refusals, responses
+from . import access, refusals, responses
+from .classes.save import SaveRefused
 from .context import ActionContext
 from .db import DatabaseUnavailable
+from .handling import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE, HandlerError, Incoming, Outcome
+from .learners.records import DeleteBlocked, LearnerMissing
 from .phpform import FormError, parse_body, parse_urlencoded
 from .refusals import Refusal
 from .registry import READS, WRITES, Action
 from .replays import ReplayedRequest
 from .responses import Reply
+from .uploads import UploadRejected
 
 log = logging.getLogger("wecoza.sidecar")
-
-SERVICE_UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
-TOO_LARGE = "The request is too large. Nothing was saved."
-FILE_STORAGE_FAILED = ("The uploaded file could not be stored on the server (disk full or not writable). "
-                       "Nothing was saved.")
-
-
-@dataclass
-class Incoming:
-    """A browser's admin-ajax request as the sidecar sees it (forwarded or direct)."""
-
-    request_id: str
-    method: str
-    query: str
-    content_type: str
-    body: bytes
-    cookie: str
-    https: bool
-    client_ip: str = ""
-    user_agent: str = ""
-    inline_events: bool = True  # False in direct mode: no shim fires them, the dispatcher does
-    parsed: tuple | None = field(default=None, repr=False)
-    caller: object | None = field(default=None, repr=False)  # wp_bridge's AuthResult from the cookies alone
-    claim: object | None = field(default=None, repr=False)  # the signed request id's replays.Claim (forwarded)
-
-
-@dataclass
-class Outcome:
-    reply: Reply
-    action: str
-    user_id: int = 0
-    auth: str = ""
-    events: tuple = ()
-    refusal: Refusal | None = None
-
-
-class HandlerError(Exception):
-    """A handler's refusal that carries its own reply (validation, not found, blocked).
-
-    Why, for the log: ``refusal`` when given; else what the exception being handled when it was raised
-    describes (``raise HandlerError(reply) from None`` inside ``except FormInvalid`` keeps it as
-    ``__context__``); else a refusal of no stated reason (the reply's text may hold values, it is not logged).
-    """
-
-    def __init__(self, reply: Reply, refusal: Refusal | None = None):
-        super().__init__(reply.status)
-        self.reply = reply
-        self.refusal = refusal
-
-    def reason(self) -> Refusal:
-        return self.refusal or refusals.described_by(self.__context__) or Refusal(refusals.REFUSED)
 
 
 def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
@@ -110,9 +62,10 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     if action is None:
         return Outcome(responses.UNKNOWN_ACTION, name, auth="unknown_action",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "unknown_action"))
-    refused_early = refuse_unknown_caller(services, action, identify(services, incoming), incoming.request_id)
-    if refused_early is not None:
-        return refused_early
+    gate = access.action_gate(action)
+    denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+    if denial is not None:
+        return refused_action(action, denial, 0, incoming.request_id)
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
@@ -122,10 +75,9 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     auth = authenticate(services, incoming, {**get, **post}, action.nonce_actions, action.nonce_field)
     user = auth.user
     auth_label = "ok" if user else (auth.reason or "anonymous")
-    denial = check_access(services, action, auth)
+    denial = access.decide(services, gate, auth)
     if denial is not None:
-        services.metrics.auth_rejected(action.name, denial[1])
-        return Outcome(denial[0], name, user.id if user else 0, denial[1], refusal=refusals.auth(denial[1]))
+        return refused_action(action, denial, user.id if user else 0, incoming.request_id)
     if incoming.method not in action.methods:
         # admin-ajax.php runs a handler whatever the method; the handler then finds no POST field: a bad request.
         return Outcome(bad_request(action, WRONG_METHOD), name, user.id if user else 0, auth_label,
@@ -140,19 +92,16 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events), refusal)
 
 
-def refuse_unknown_caller(services, action: Action, caller, request_id: str) -> Outcome | None:
-    """The answer to a caller the cookies do not log in, for an action that needs a login: given before the
-    body is read, so an anonymous request never costs a parse. None when the action may go on."""
-    if caller.user is not None or action.public:
-        return None
-    if caller.reason == "db_error":
+def refused_action(action: Action, denial: access.Denial, user_id: int, request_id: str) -> Outcome:
+    """A denied call, answered in the shape the action declares for it."""
+    if denial.check == access.UNAVAILABLE:
         # WordPress's database did not answer: nobody is logged in, but "logged out" would be a lie to the user.
         log.error("[WeCoza Core] request %s: %s: WordPress database unavailable", request_id, action.name)
         return Outcome(responses.with_status(action.denials.generic(SERVICE_UNAVAILABLE), 503), action.name, 0,
-                       "db_error", refusal=Refusal(refusals.UNAVAILABLE, (), "WordPress database unavailable"))
-    reason = caller.reason or "logged_out"
-    services.metrics.auth_rejected(action.name, reason)
-    return Outcome(action.denials.logged_out, action.name, 0, reason, refusal=refusals.auth(reason))
+                       denial.reason, refusal=Refusal(refusals.UNAVAILABLE, (), "WordPress database unavailable"))
+    reply = {access.LOGGED_OUT: action.denials.logged_out, access.CAPABILITY: action.denials.capability,
+             access.NONCE: action.denials.nonce}[denial.check]
+    return Outcome(reply, action.name, user_id, denial.reason, refusal=refusals.auth(denial.reason))
 
 
 def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tuple[Reply, Refusal | None]:
@@ -161,7 +110,7 @@ def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tu
     try:
         reply = handler(ctx)
     except HandlerError as exc:
-        return exc.reply, exc.reason()
+        return exc.reply, reason_of(exc)
     except ReplayedRequest:
         raise  # found by the first statement: the request is refused as a whole (sidecar.replays)
     except DatabaseUnavailable as exc:
@@ -181,16 +130,25 @@ def refused(reply: Reply) -> bool:
     return reply.body.startswith(b'{"success":false')
 
 
-def check_access(services, action: Action, auth) -> tuple[Reply, str] | None:
-    """None when the caller may run the action, else (reply, reason)."""
-    user = auth.user
-    if user is None and not action.public:
-        return action.denials.logged_out, auth.reason or "logged_out"
-    capability = services.config.capability_for(action.name, action.capability)
-    for check in action.denials.order:
-        if check == "capability" and capability and not action.public:
-            if not user.has_cap(capability):
-                return action.denials.capability, "capability"
-        if check == "nonce" and action.nonce_actions is not None and not auth.nonce_ok:
-            return action.denials.nonce, auth.reason if auth.reason and "nonce" in auth.reason else "nonce_invalid"
+def reason_of(exc: HandlerError) -> Refusal:
+    return exc.refusal or described_by(exc.__context__) or Refusal(refusals.REFUSED)
+
+
+def described_by(exc: BaseException | None) -> Refusal | None:
+    """The refusal an exception stands for, or None when it is not one the sidecar knows."""
+    if exc is None:
+        return None
+    own = getattr(exc, "refusal", None)
+    if isinstance(own, Refusal):
+        return own
+    if isinstance(exc, UploadRejected):
+        return Refusal(refusals.UPLOAD, (), f"{exc.reason}: {exc.message}")  # upload messages are fixed texts
+    if isinstance(exc, LearnerMissing):
+        return Refusal(refusals.NOT_FOUND, (), "The learner does not exist.")
+    if isinstance(exc, DeleteBlocked):
+        return Refusal(refusals.CONFLICT, (), exc.message)  # record kinds and counts only
+    if isinstance(exc, SaveRefused):
+        # its message may list the unknown ids that were submitted
+        return Refusal(refusals.CONFLICT, (),
+                       "The stored records refused the save (an unknown reference or a missing class).")
     return None

@@ -7,6 +7,8 @@ import os
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import multiprocess
 
+from . import outbox
+
 REQUESTS = Counter("wecoza_sidecar_requests_total", "Requests by action and HTTP status", ["action", "status"])
 LATENCY = Histogram("wecoza_sidecar_request_seconds", "Request duration by action", ["action"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
@@ -14,8 +16,9 @@ AUTH_REJECTIONS = Counter("wecoza_sidecar_auth_rejections_total", "Refused calle
 CHANNEL_REJECTIONS = Counter("wecoza_sidecar_channel_rejections_total", "Refused shim messages by reason", ["reason"])
 POOL_IN_USE = Gauge("wecoza_sidecar_pg_pool_in_use", "PostgreSQL connections in use", multiprocess_mode="livesum")
 POOL_OPEN = Gauge("wecoza_sidecar_pg_pool_open", "PostgreSQL connections open", multiprocess_mode="livesum")
-OUTBOX_BACKLOG = Gauge("wecoza_sidecar_outbox_backlog", "Events not yet delivered", multiprocess_mode="max")
-OUTBOX_OLDEST = Gauge("wecoza_sidecar_outbox_oldest_pending_seconds", "Age of the oldest undelivered event",
+OUTBOX_BACKLOG = Gauge("wecoza_sidecar_outbox_backlog", "Events waiting for delivery (not parked)",
+                       multiprocess_mode="max")
+OUTBOX_OLDEST = Gauge("wecoza_sidecar_outbox_oldest_pending_seconds", "Age of the oldest event waiting for delivery",
                       multiprocess_mode="max")
 OUTBOX_PARKED = Gauge("wecoza_sidecar_outbox_parked", "Events parked after too many attempts",
                       multiprocess_mode="max")
@@ -37,18 +40,11 @@ class Metrics:
         in_use, opened = postgres.pool_usage()
         POOL_IN_USE.set(in_use)
         POOL_OPEN.set(opened)
-        try:
-            with postgres.transaction() as cur:
-                cur.execute("SELECT count(*) FILTER (WHERE parked_at IS NULL) AS backlog, "
-                            "count(*) FILTER (WHERE parked_at IS NOT NULL) AS parked, "
-                            "coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE parked_at IS NULL)), 0) AS oldest "
-                            "FROM wecoza_sidecar.outbox WHERE delivered_at IS NULL")
-                row = cur.fetchone()
-            OUTBOX_BACKLOG.set(row["backlog"])
-            OUTBOX_PARKED.set(row["parked"])
-            OUTBOX_OLDEST.set(float(row["oldest"]))
-        except Exception:  # metrics must answer even while PostgreSQL is down
-            pass
+        backlog = outbox.read_backlog(postgres)
+        if backlog is not None:  # metrics answer even while PostgreSQL is down
+            OUTBOX_BACKLOG.set(backlog.pending)
+            OUTBOX_PARKED.set(backlog.parked)
+            OUTBOX_OLDEST.set(backlog.oldest_pending_seconds)
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)

@@ -40,26 +40,3 @@ def fixed(message: str, *fields: str, kind: str = REFUSED) -> Refusal | None:
 
 def auth(reason: str) -> Refusal:
     return Refusal(AUTH, (), reason)
-
-
-def described_by(exc: BaseException | None) -> Refusal | None:
-    """The refusal an exception stands for, or None when it is not one the sidecar knows."""
-    if exc is None:
-        return None
-    own = getattr(exc, "refusal", None)
-    if isinstance(own, Refusal):
-        return own
-    # Exceptions of modules that do not describe themselves (imported here, not at the top: no import cycle).
-    from .classes.save import SaveRefused
-    from .learners.records import DeleteBlocked, LearnerMissing
-    from .uploads import UploadRejected
-    if isinstance(exc, UploadRejected):
-        return Refusal(UPLOAD, (), f"{exc.reason}: {exc.message}")  # upload messages are fixed texts
-    if isinstance(exc, LearnerMissing):
-        return Refusal(NOT_FOUND, (), "The learner does not exist.")
-    if isinstance(exc, DeleteBlocked):
-        return Refusal(CONFLICT, (), exc.message)  # record kinds and counts only
-    if isinstance(exc, SaveRefused):
-        # its message may list the unknown ids that were submitted
-        return Refusal(CONFLICT, (), "The stored records refused the save (an unknown reference or a missing class).")
-    return None

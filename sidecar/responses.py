@@ -58,6 +58,13 @@ def message_error(message: str, status: int = 200) -> Reply:
     return error({"message": message}, status)
 
 
+def form_reply(success: bool, message: str, status: int = 200, **extra) -> Reply:
+    """A form post's answer, ``{"success", "message", ...}``: the shim redirects (303) and shows it."""
+    body = {"success": success, "message": message}
+    body.update(extra)
+    return json_reply(body, status)
+
+
 def html(text: str, status: int = 200) -> Reply:
     return Reply(status, text.encode("utf-8"), HTML_TYPE)
 

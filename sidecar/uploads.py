@@ -26,6 +26,10 @@ from pathlib import Path
 
 import olefile
 
+from wp_bridge.auth import AuthResult
+
+from . import access
+
 log = logging.getLogger("wecoza.sidecar.uploads")
 
 MIB = 1024 * 1024
@@ -312,6 +316,16 @@ def resolve_inside(root: Path, relative_path: str) -> Path | None:
     if candidate == root or root not in candidate.parents:
         return None
     return candidate
+
+
+# WordPress's capability to upload files, which storing an attachment needs besides the action's own.
+STORE_FILES = "upload_files"
+
+
+def may_store_files(ctx) -> bool:
+    """Whether the handler's caller may store a file (``access.decide`` on the request's user)."""
+    gate = access.Gate(label=ctx.action, capability=STORE_FILES)
+    return access.decide(ctx.services, gate, AuthResult(ctx.user, None if ctx.user else "logged_out")) is None
 
 
 def _config_of(unit):

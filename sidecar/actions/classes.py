@@ -13,7 +13,7 @@ from dataclasses import replace
 import psycopg2
 
 from .. import refusals, responses, uploads
-from ..guard import HandlerError
+from ..handling import HandlerError
 from ..registry import READS, WRITES, Denials, registry
 from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, removal, save
 from ..classes.form import FormInvalid

@@ -17,8 +17,8 @@ import logging
 import psycopg2
 
 from .. import responses, uploads
-from ..forms import form_reply
-from ..guard import HandlerError
+from ..handling import HandlerError
+from ..responses import form_reply
 from ..learners import events, lookups, portfolios, progressions, queries, records, rows_html, shapes
 from ..inputs import php_bool, strict_id, strict_int
 from ..learners.validation import ID_REQUIRED, ValidationFailed

@@ -11,7 +11,7 @@ import datetime
 import secrets
 
 from .. import refusals, responses, uploads
-from ..guard import HandlerError
+from ..handling import HandlerError
 from ..registry import MVC_DENIALS, READS, WRITES, registry
 from ..classes import events, people, qa
 from ..classes.form import FormInvalid, mysql_utc

@@ -8,8 +8,9 @@ import pytest
 import requests
 
 from sidecar import outbox
+from sidecar.config import load_config
 from sidecar.context import ActionContext
-from sidecar.dispatcher import REST_ROUTE, Dispatcher, events_url, retry_parked
+from sidecar.dispatcher import REST_ROUTE, Dispatcher, events_url
 from sidecar.event_catalogue import CATALOGUE
 from sidecar.services import Services
 from sidecar.registry import Registry
@@ -132,7 +133,8 @@ def test_events_are_parked_after_the_last_attempt_and_can_be_retried(sidecar_con
         broken.deliver_due()
     [row] = pending(postgres)
     assert row["parked_at"] is not None and row["attempts"] == 2 and "HTTP 40" in row["last_error"]
-    assert retry_parked(postgres) == 1
+    with postgres.transaction() as cur:
+        assert outbox.retry_parked(cur) == 1
     assert dispatcher_for(sidecar_config, postgres).deliver_due().delivered == 1
 
 
@@ -221,3 +223,99 @@ def test_an_acknowledgement_signature_is_refused_on_status_and_retry(sidecar_pro
         assert refused.status_code == 401 and refused.json()["error"] == "bad_signature"
     refused = signed_message(sidecar_process, "/events/ack", {"ids": []}, signed_for="/events/status")
     assert refused.status_code == 401 and refused.json()["error"] == "bad_signature"
+
+
+class InspectingSession(requests.Session):
+    """While a delivery is in flight, looks at the claimed rows from another connection."""
+
+    def __init__(self, postgres):
+        super().__init__()
+        self.postgres, self.seen = postgres, []
+
+    def post(self, url, data=None, **kwargs):
+        import json
+        ids = [e["id"] for e in json.loads(data)["events"]]
+        with self.postgres.transaction() as cur:
+            # NOWAIT fails at once on a row another transaction holds locked
+            cur.execute("SELECT id FROM wecoza_sidecar.outbox WHERE id = ANY(%s::uuid[]) FOR UPDATE NOWAIT", (ids,))
+            locked_free = len(cur.fetchall())
+            cur.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND state LIKE 'idle in transaction%%'")
+            idle_in_transaction = cur.fetchone()["n"]
+            cur.execute("SELECT count(*) AS n FROM wecoza_sidecar.outbox "
+                        "WHERE id = ANY(%s::uuid[]) AND leased_until > now()", (ids,))
+            leased = cur.fetchone()["n"]
+        self.seen.append((len(ids), locked_free, idle_in_transaction, leased))
+        return super().post(url, data=data, **kwargs)
+
+
+def test_no_transaction_is_open_while_a_delivery_is_in_flight(sidecar_config, postgres, recorder, clean_outbox):
+    ids = write_events(sidecar_config, postgres, 3)
+    session = InspectingSession(postgres)
+    assert dispatcher_for(sidecar_config, postgres, session).deliver_due().delivered == 3
+    # the rows are free to lock, no session idles inside a transaction, and the lease is what keeps them ours
+    assert session.seen == [(3, 3, 0, 3)]
+    rows = pending(postgres)
+    assert sorted(r["id"] for r in rows) == sorted(ids) and all(r["delivered_at"] for r in rows)
+
+
+def test_a_lease_keeps_a_batch_from_other_dispatchers_until_it_ends(sidecar_config, postgres, clean_outbox):
+    ids = write_events(sidecar_config, postgres, 2)
+    first = outbox.claim(postgres, 50, 1)
+    assert sorted(r["id"] for r in first) == sorted(ids)
+    assert outbox.claim(postgres, 50, 1) == [], "leased to the first claimer"
+    time.sleep(1.2)  # the claimer died: its lease ends and the events are due again
+    assert sorted(r["id"] for r in outbox.claim(postgres, 50, 60)) == sorted(ids)
+
+
+def test_a_failed_delivery_releases_the_lease_and_backs_off(sidecar_config, postgres, clean_outbox):
+    [event_id] = write_events(sidecar_config, postgres, 1)
+    outbox.claim(postgres, 50, 60)
+    with postgres.transaction() as cur:
+        [row] = outbox.failed(cur, [event_id], "WordPress answered HTTP 500", max_attempts=3)
+        assert (row["attempts"], row["parked"]) == (1, False)
+        cur.execute("SELECT leased_until, extract(epoch FROM next_attempt_at - now()) AS wait "
+                    "FROM wecoza_sidecar.outbox WHERE id = %s", (event_id,))
+        state = cur.fetchone()
+    assert state["leased_until"] is None and 1 <= state["wait"] <= 2
+
+
+def test_delivered_events_are_deleted_after_the_retention(sidecar_config, postgres, clean_outbox):
+    old, recent, waiting = write_events(sidecar_config, postgres, 3)
+    with postgres.transaction() as cur:
+        cur.execute("UPDATE wecoza_sidecar.outbox SET delivered_at = now() - interval '31 days', "
+                    "created_at = now() - interval '40 days' WHERE id = %s", (old,))
+        cur.execute("UPDATE wecoza_sidecar.outbox SET delivered_at = now() - interval '29 days' WHERE id = %s",
+                    (recent,))
+        cur.execute("UPDATE wecoza_sidecar.outbox SET created_at = now() - interval '60 days' WHERE id = %s",
+                    (waiting,))
+    assert outbox.prune(postgres, 0) == 0, "0 keeps every event"
+    assert outbox.prune(postgres, 30) == 1
+    assert sorted(r["id"] for r in pending(postgres)) == sorted([recent, waiting])
+
+
+def test_the_retention_setting(sidecar_process):
+    from sidecar.config import ConfigError
+    assert load_config({**sidecar_process.env}).int("outbox.retention_days") == 30
+    assert load_config({**sidecar_process.env, "WECOZA_OUTBOX_RETENTION_DAYS": "7"}).int("outbox.retention_days") == 7
+    with pytest.raises(ConfigError):
+        load_config({**sidecar_process.env, "WECOZA_OUTBOX_RETENTION_DAYS": "-1"})
+
+
+def metric(text: str, name: str) -> float:
+    [line] = [line for line in text.splitlines() if line.startswith(name + " ")]
+    return float(line.split()[1])
+
+
+def test_readyz_metrics_and_status_count_the_same_backlog(sidecar_config, postgres, sidecar_process, clean_outbox):
+    """The backlog is the events still to be delivered: a parked or a delivered event is not in it."""
+    waiting, parked, delivered = write_events(sidecar_config, postgres, 3)
+    park(postgres, parked)
+    with postgres.transaction() as cur:
+        outbox.mark_delivered(cur, [delivered], "inline")
+    ready = requests.get(f"{sidecar_process.url}/readyz", timeout=10).json()
+    metrics = requests.get(f"{sidecar_process.url}/metrics", timeout=10).text
+    status = signed_message(sidecar_process, "/events/status", {}).json()
+    assert (ready["outbox_backlog"], ready["outbox_parked"]) == (1, 1)
+    assert (metric(metrics, "wecoza_sidecar_outbox_backlog"), metric(metrics, "wecoza_sidecar_outbox_parked")) == (1, 1)
+    assert (status["pending"], status["parked"]) == (1, 1)
