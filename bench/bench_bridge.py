@@ -16,8 +16,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from tests.support.ajax import ajax_url, create_nonce  # noqa: E402
-from tests.support.signed import cookie_header, forward  # noqa: E402
+from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack.signed import cookie_header, forward  # noqa: E402
 
 REQUESTS = 200
 PLUGIN = Path(__file__).resolve().parent / "plugins"

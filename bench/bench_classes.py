@@ -4,7 +4,7 @@ stop period from 1900 to 2200 against a normal one) and of save_class with 100 l
 Runs standalone (``python bench/bench_classes.py``) and exposes ``measure() -> list[dict]`` rows
 ``{name, value, unit, note}``. In process: the Flask app's signed /ajax endpoint through its test
 client, a throwaway PostgreSQL database loaded with the production schema and seed rows
-(tests/support/postgres.py), and a stand-in for WordPress that accepts the caller (the cookie and
+(devstack/postgres.py), and a stand-in for WordPress that accepts the caller (the cookie and
 nonce checks are measured by the bridge benchmarks, not here).
 
 save_class with 100 learners needs the operator's trigger fix (sidecar/classes/notify_trigger_fix.sql):
@@ -14,117 +14,26 @@ own throwaway database and also reports how fast the unfixed trigger's refusal i
 from __future__ import annotations
 
 import json
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.classes import pages  # noqa: E402
-from wp_bridge.auth import AuthResult  # noqa: E402
-from wp_bridge.channel import ChannelSigner, ForwardedRequest, forward_path  # noqa: E402
-from wp_bridge.users import WPUser  # noqa: E402
-
-ADMIN_CAPS = {"manage_learners": True, "manage_options": True, "upload_files": True, "read": True}
-
-
-class StandInWordPress:
-    """Accepts every caller as one administrator; answers options and display names without MySQL."""
-
-    def __init__(self, user_id: int = 1):
-        self.user = WPUser(id=user_id, login="admin", roles=("administrator",), allcaps=ADMIN_CAPS)
-
-    def authenticate(self, cookie_header=None, https=False, method="POST", params=None, nonce_actions=None,
-                     nonce_field="nonce", ajax=True):
-        return AuthResult(user=self.user, reason=None, nonce_ok=True if nonce_actions is not None else None)
-
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True):
-        return AuthResult(user=self.user, reason=None, token=b"")
-
-    def check_nonce(self, caller, params, nonce_actions, nonce_field="nonce"):
-        return self.authenticate(params=params, nonce_actions=nonce_actions)
-
-    def get_option(self, name):
-        return {"home": "https://example.test", "permalink_structure": "/%postname%/"}.get(name)
-
-    def get_options(self, names):
-        return {name: self.get_option(name) for name in names}
-
-    def display_names(self, ids):
-        return {i: f"User {i}" for i in ids}
-
-    def ping(self):
-        return None
-
-    def close(self):
-        return None
+from devstack import class_pages as pages  # noqa: E402
+from devstack.class_rows import add_learners, add_product_for_subject, apply_trigger_fix  # noqa: E402
+from devstack.inprocess import InProcessSidecar, StandInWordPress, migrate, sidecar_env  # noqa: E402
+from devstack.postgres import create_pg_database, drop_pg_database  # noqa: E402
+from devstack.servers import machine_postgres  # noqa: E402
 
 
-class InProcessSidecar:
-    """The Flask app over a given PostgreSQL database, called as the shim calls it."""
-
-    def __init__(self, pg, uploads_dir: Path):
-        from sidecar.app import create_app
-        from sidecar.config import load_config
-        from sidecar.registry import registry
-        from sidecar.services import Services
-        from sidecar.db import Postgres
-        import sidecar.actions  # noqa: F401
-
-        self.secret = secrets.token_hex(32)
-        env = {"WECOZA_PG_HOST": pg.host, "WECOZA_PG_PORT": str(pg.port), "WECOZA_PG_DBNAME": pg.dbname,
-               "WECOZA_PG_USER": pg.user, "WECOZA_PG_PASSWORD": pg.password, "WECOZA_SHARED_SECRET": self.secret,
-               "WECOZA_UPLOADS_DIR": str(uploads_dir), "WECOZA_UPLOADS_URL": "https://example.test/wp-content/uploads",
-               "WECOZA_LOG_LEVEL": "warning"}
-        config = load_config(env)
-        config.values["sidecar.site_url"].value = "https://example.test"
-        self.services = Services(config=config, wordpress=StandInWordPress(),
-                                 postgres=Postgres(lambda: config.postgres_params(None), pool_max=4),
-                                 signer=ChannelSigner(self.secret), registry=registry)
-        self.app = create_app(services=self.services)
-        self.client = self.app.test_client()
-
-    def call(self, action: str, fields=(), files=(), method="POST", query=""):
-        if files or any(isinstance(v, bytes) for _, v in fields):
-            body, content_type = pages.encode_multipart(fields, files)
-        else:
-            body, content_type = urlencode(list(fields)).encode(), "application/x-www-form-urlencoded"
-        if method == "GET":
-            query, body, content_type = urlencode(list(fields)), b"", ""
-        stamp, request_id = str(int(time.time())), secrets.token_hex(16)
-        forwarded = ForwardedRequest(stamp, request_id, method, forward_path("ajax", action), query, content_type,
-                                     "1", "127.0.0.1", "bench", body, "")
-        headers = {"X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
-                   "X-WeCoza-Https": "1", "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": "bench",
-                   "X-WeCoza-Cookie": "", "X-WeCoza-Query": query,
-                   "X-WeCoza-Signature": self.services.signer.sign(forwarded.canonical())}
-        if content_type:
-            headers["Content-Type"] = content_type
-        return self.client.post(forward_path("ajax", action), data=body, headers=headers)
-
-    def close(self):
-        self.services.close()
-
-
-def migrate(sidecar: InProcessSidecar):
-    from sidecar.migrate import migrate as run
-    run(sidecar.services.postgres)
-
-
-def add_learners(pg, count: int) -> list[int]:
-    with pg.connect() as conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO public.learners (first_name, surname, created_at, updated_at) "
-                    "SELECT 'Bench', 'Learner ' || i, now(), now() FROM generate_series(1, %s) AS i RETURNING id",
-                    (count,))
-        ids = [r[0] for r in cur.fetchall()]
-        conn.commit()
-    return ids
+def bench_env(pg, uploads_dir):
+    return sidecar_env(pg, uploads_dir, WECOZA_UPLOADS_URL="https://example.test/wp-content/uploads",
+                       WECOZA_LOG_LEVEL="warning")
 
 
 def daily_class(pg) -> int:
@@ -184,21 +93,6 @@ def stop_period_rows(sidecar, pg, repeat: int) -> list[dict]:
     ]
 
 
-def add_product_for_subject(pg):
-    """A learning programme named like the COMM subject, so LP rows are created (lp.resolve_product)."""
-    with pg.connect() as conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO public.products (product_name, product_duration) "
-                    "SELECT subject_name, subject_duration FROM public.class_type_subjects WHERE subject_code = 'COMM'")
-        conn.commit()
-
-
-def apply_trigger_fix(pg):
-    sql = (ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql").read_text()
-    with pg.connect() as conn, conn.cursor() as cur:
-        cur.execute(sql)
-        conn.commit()
-
-
 def median_ms(fn, repeat: int) -> tuple[float, list[float]]:
     samples = []
     for _ in range(repeat):
@@ -209,14 +103,12 @@ def median_ms(fn, repeat: int) -> tuple[float, list[float]]:
 
 
 def measure(repeat: int = 15) -> list[dict]:
-    from tests.support.postgres import create_pg_database, drop_pg_database
-    from tests.support.servers import machine_postgres
     rows = []
     pg = create_pg_database(machine_postgres())
     uploads_dir = Path(tempfile.mkdtemp(prefix="wecoza-bench-uploads-"))
-    sidecar = InProcessSidecar(pg, uploads_dir)
+    sidecar = InProcessSidecar(bench_env(pg, uploads_dir), wordpress=StandInWordPress())
     try:
-        migrate(sidecar)
+        migrate(pg)
         add_product_for_subject(pg)
         class_id = daily_class(pg)
         first = sidecar.call("get_calendar_events", [("class_id", str(class_id)), ("nonce", "x")])

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from tests.support.ajax import ajax_url, create_nonce  # noqa: E402
-from tests.support.nginx import Nginx  # noqa: E402
-from tests.support.sidecar_server import SidecarServer, connect_shim  # noqa: E402
-from tests.support.signed import cookie_header  # noqa: E402
-from tests.support.tcp_proxy import CountingProxy  # noqa: E402
+from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack.nginx import Nginx  # noqa: E402
+from devstack.sidecar_server import SidecarServer, connect_shim  # noqa: E402
+from devstack.signed import cookie_header  # noqa: E402
+from devstack.tcp_proxy import CountingProxy  # noqa: E402
 
 ROUND_TRIPS_MS = (0, 2, 10)
 REQUESTS = {0: 200, 2: 100, 10: 60}

@@ -21,13 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.learners.inprocess import InProcessSidecar, migrate, sidecar_env, wire_cookie  # noqa: E402
-from tests.support.ajax import create_nonce  # noqa: E402
-from tests.support.mariadb import create_mysql_database, drop_mysql_database  # noqa: E402
-from tests.support.postgres import create_pg_database, drop_pg_database  # noqa: E402
-from tests.support.servers import machine_mariadb, machine_postgres  # noqa: E402
-from tests.support.system import check_system  # noqa: E402
-from tests.support.wordpress import WordPressSite  # noqa: E402
+from devstack.ajax import create_nonce  # noqa: E402
+from devstack.inprocess import InProcessSidecar, migrate, sidecar_env  # noqa: E402
+from devstack.mariadb import create_mysql_database, drop_mysql_database  # noqa: E402
+from devstack.postgres import create_pg_database, drop_pg_database  # noqa: E402
+from devstack.servers import machine_mariadb, machine_postgres  # noqa: E402
+from devstack.signed import wire_cookie  # noqa: E402
+from devstack.system import check_system  # noqa: E402
+from devstack.wordpress import WordPressSite  # noqa: E402
 
 SIZES = (1_000, 10_000)
 REQUESTS = {"fetch_learners_data": 15, "wecoza_get_learners": 60}
@@ -91,14 +92,15 @@ def measure_on(site, pg, uploads_dir: Path) -> list[dict]:
     cookie = wire_cookie(admin)
     list_nonce = create_nonce(site, admin, "learners_nonce")
     mvc_nonce = create_nonce(site, admin, "learners_nonce_action")
-    sidecar = InProcessSidecar(sidecar_env(site, pg, uploads_dir))
+    sidecar = InProcessSidecar(sidecar_env(pg, uploads_dir, site=site))
     calls = {
         "fetch_learners_data (all rows as HTML)":
-            lambda: sidecar.call("fetch_learners_data", cookie, fields={"nonce": list_nonce}),
+            lambda: sidecar.call("fetch_learners_data", cookie=cookie, fields={"nonce": list_nonce}),
         "wecoza_get_learners limit=50 raw":
-            lambda: sidecar.call("wecoza_get_learners", cookie, "GET", query={"limit": "50", "nonce": mvc_nonce}),
+            lambda: sidecar.call("wecoza_get_learners", cookie=cookie, method="GET",
+                                 query={"limit": "50", "nonce": mvc_nonce}),
         "wecoza_get_learners limit=50 mappings=1":
-            lambda: sidecar.call("wecoza_get_learners", cookie, "GET",
+            lambda: sidecar.call("wecoza_get_learners", cookie=cookie, method="GET",
                                  query={"limit": "50", "mappings": "1", "nonce": mvc_nonce}),
         "wecoza_get_learners limit=50 mappings=1 last page":
             None,   # filled per size: offset = size - 50
@@ -117,7 +119,7 @@ def measure_on(site, pg, uploads_dir: Path) -> list[dict]:
             done = size
             calls["wecoza_get_learners limit=50 mappings=1 last page"] = (
                 lambda offset=str(size - 50): sidecar.call(
-                    "wecoza_get_learners", cookie, "GET",
+                    "wecoza_get_learners", cookie=cookie, method="GET",
                     query={"limit": "50", "mappings": "1", "offset": offset, "nonce": mvc_nonce}))
             for label, call in calls.items():
                 count = REQUESTS["fetch_learners_data" if label.startswith("fetch") else "wecoza_get_learners"]

@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import seed_learner  # noqa: E402
 from bench.stack import median_ms, percentile_ms, running_stack, throughput  # noqa: E402
-from tests.support.ajax import ajax_url, create_nonce  # noqa: E402
-from tests.support.signed import cookie_header, forward  # noqa: E402
+from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack.signed import cookie_header, forward  # noqa: E402
 
 LEVELS = (1, 4, 16)
 SECONDS = 8

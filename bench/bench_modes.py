@@ -12,10 +12,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, REQUESTS, seed_learner  # noqa: E402
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from tests.support.ajax import ajax_url, create_nonce  # noqa: E402
-from tests.support.nginx import Nginx  # noqa: E402
-from tests.support.sidecar_server import SidecarServer  # noqa: E402
-from tests.support.signed import cookie_header  # noqa: E402
+from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack.nginx import Nginx  # noqa: E402
+from devstack.sidecar_server import SidecarServer  # noqa: E402
+from devstack.signed import cookie_header  # noqa: E402
 
 
 def measure_on(site, server, pg) -> list[dict]:

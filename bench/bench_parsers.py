@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import print_table  # noqa: E402
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from tests.support.sidecar_server import SidecarServer  # noqa: E402
-from tests.support.signed import cookie_header  # noqa: E402
+from devstack.sidecar_server import SidecarServer  # noqa: E402
+from devstack.signed import cookie_header  # noqa: E402
 
 REQUESTS = 30
 BOUNDARY = "bench"

@@ -1,6 +1,6 @@
 """The real stack for benchmarks: PostgreSQL, MariaDB, WordPress with the shim, the sidecar.
 
-Built from the same pieces as the test fixtures (tests/support), in the machine's PostgreSQL and MariaDB (started by
+Built from the same pieces as the test fixtures (devstack/), in the machine's PostgreSQL and MariaDB (started by
 scripts/install-system-deps.sh --demo), torn down at the end.
 """
 from __future__ import annotations
@@ -12,12 +12,12 @@ import threading
 import time
 from pathlib import Path
 
-from tests.support.mariadb import create_mysql_database, drop_mysql_database
-from tests.support.postgres import create_pg_database, drop_pg_database
-from tests.support.sidecar_server import SidecarServer, connect_shim
-from tests.support.servers import machine_mariadb, machine_postgres
-from tests.support.system import check_system
-from tests.support.wordpress import WordPressSite
+from devstack.mariadb import create_mysql_database, drop_mysql_database
+from devstack.postgres import create_pg_database, drop_pg_database
+from devstack.sidecar_server import SidecarServer, connect_shim
+from devstack.servers import machine_mariadb, machine_postgres
+from devstack.system import check_system
+from devstack.wordpress import WordPressSite
 
 
 @contextlib.contextmanager

@@ -3,8 +3,8 @@ v2 schedules, and the lookup rows they refer to. Nothing here is real; it is gen
 bring-up of the demo holds the same people and classes (dates are relative to the day of the bring-up).
 
 ``load(conn, uploads_dir, today)`` writes it all into a database that holds the production schema and
-``seed_minimal.sql``; the pure functions (``sa_id_number``, ``learners``, ``classes``) are what the
-tests look at.
+``seed_minimal.sql``; the pure functions (``learners``, ``classes``; ID numbers from devstack/sa_id.py) are what
+the tests look at.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sidecar.learners.validation import luhn_valid
+from devstack.sa_id import sa_id_number
 
 SEED = 20260202
 LEARNER_COUNT = 60
@@ -77,17 +77,6 @@ EMPLOYERS = ["Ubuntu Freight Demo (Pty) Ltd", "Karoo Fresh Produce Demo CC", "Ms
 CLIENTS = [("Ubuntu Freight Demo (Pty) Ltd", "TETA"), ("Highveld Retail Demo Group", "W&RSETA")]
 SITES = [(0, "Ubuntu Freight Durban Depot", 3), (0, "Ubuntu Freight Training Centre", 3),
          (1, "Highveld Retail Head Office", 0)]
-
-
-def sa_id_number(born: dt.date, female: bool, sequence: int, citizen: bool = True) -> str:
-    """YYMMDD SSSS C A Z: sequence below 5000 for women, 5000+ for men; C 0 citizen, 1 permanent resident;
-    A 8; Z the Luhn check digit."""
-    gender_digits = sequence % 5000 + (0 if female else 5000)
-    body = f"{born:%y%m%d}{gender_digits:04d}{0 if citizen else 1}8"
-    for check in "0123456789":
-        if luhn_valid(body + check):
-            return body + check
-    raise AssertionError("unreachable: one check digit always fits")
 
 
 # --------------------------------------------------------------------------------------------------- learners

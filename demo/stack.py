@@ -18,7 +18,7 @@ The class-change trigger (``public.log_class_change()``) runs with the operator'
 (``sidecar/classes/notify_trigger_fix.sql``) applied.
 
 PostgreSQL and MariaDB must answer on 127.0.0.1 (``scripts/install-system-deps.sh`` starts them; ``scripts/demo.sh``
-runs it first). Database administration is done as for the bench (``tests/support/servers.py``, the machine's
+runs it first). Database administration is done as for the bench (``devstack/servers.py``, the machine's
 servers): ``psql`` as the ``postgres`` OS user when root, ``mariadb -uroot`` over the local socket.
 """
 from __future__ import annotations
@@ -39,16 +39,19 @@ from pathlib import Path
 
 from demo import data as demo_data
 from devstack import legacy_plugin
-from tests.support.ports import LOOPBACK, free_port, port_open, spawn, tail, wait_for_http
-from tests.support.postgres import SCHEMA_DIR
-from tests.support.servers import machine_mariadb, machine_postgres
-from tests.support.system import REPO_ROOT, WORDPRESS_TREE, shared_dir
+from devstack.mariadb import MysqlDatabase, create_mysql_database, drop_mysql_database
+from devstack.ports import LOOPBACK, free_port, port_open, wait_for_http
+from devstack.postgres import PgDatabase, create_pg_database, drop_pg_database
+from devstack.processes import group_members, proc_stat, spawn
+from devstack.servers import machine_mariadb, machine_postgres
+from devstack.system import REPO_ROOT
+from devstack.wordpress import (DEBIAN_VERSION, SALT_NAMES, PhpError, copy_wordpress, install_wordpress,
+                                php_server_command, run_php, wp_config_text)
 
 PG_SERVER, MYSQL_SERVER = machine_postgres(), machine_mariadb()
-PG_HOST, PG_PORT, psql_admin = PG_SERVER.host, PG_SERVER.port, PG_SERVER.psql
-MYSQL_HOST, MYSQL_PORT, mysql_admin = MYSQL_SERVER.host, MYSQL_SERVER.port, MYSQL_SERVER.admin
+PG_HOST, PG_PORT = PG_SERVER.host, PG_SERVER.port
+MYSQL_HOST, MYSQL_PORT = MYSQL_SERVER.host, MYSQL_SERVER.port
 
-PHP_HELPERS = REPO_ROOT / "tests" / "support" / "php"
 SHIM_DIR = REPO_ROOT / "wp-plugin-shim"
 DEMO_PLUGIN_DIR = Path(__file__).resolve().parent / "wecoza-demo"
 TRIGGER_FIX = REPO_ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql"
@@ -57,8 +60,6 @@ DEFAULT_PORT = 8080
 ROOT_MARKER = ".wecoza-demo-root"     # down --purge removes only a folder that carries it
 ADMIN_LOGIN = "demo-admin"
 STATE_VERSION = 1
-SALT_NAMES = ("AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY",
-              "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT")
 NAME_RE = re.compile(r"^[a-z0-9_]{0,20}$")
 
 
@@ -97,29 +98,8 @@ def save_state(state: dict) -> None:
 
 
 # --------------------------------------------------------------------------------------------------- processes
-def _proc_stat(pid: int) -> tuple[str, int, int] | None:
-    """(state letter, process group, start time in clock ticks after boot) of a process; None when there is none."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2:].split()  # fields after the command name, from field 3 (state) on
-    return fields[0], int(fields[2]), int(fields[19])
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of a process group."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            stat = _proc_stat(int(entry.name))
-            if stat and stat[1] == pgid and stat[0] != "Z":
-                members.append(int(entry.name))
-    return members
-
-
 def record_process(service: dict, pid: int) -> None:
-    stat = _proc_stat(pid)
+    stat = proc_stat(pid)
     service["pid"], service["started"] = pid, stat[2] if stat else None
 
 
@@ -129,7 +109,7 @@ def service_alive(service: dict) -> bool:
     pid = service.get("pid")
     if not pid:
         return False
-    stat = _proc_stat(pid)
+    stat = proc_stat(pid)
     return bool(stat and stat[0] != "Z" and stat[1] == pid and stat[2] == service.get("started"))
 
 
@@ -155,21 +135,14 @@ def stop_service(service: dict, timeout: float = 25.0) -> bool:
 
 # --------------------------------------------------------------------------------------------------- WordPress
 def wp_php(site_path: Path, url: str, code: str, *args, timeout: int = 120) -> str:
-    """Run PHP code inside the loaded site (tests/support/php/run.php); return what it prints."""
-    run = subprocess.run(["php", str(PHP_HELPERS / "run.php"), str(site_path), url, "-", *map(str, args)],
-                         input=code, capture_output=True, text=True, timeout=timeout, cwd=site_path)
-    if run.returncode != 0:
-        raise DemoError(f"PHP inside the demo WordPress failed (exit {run.returncode}):\n{run.stderr}{run.stdout}")
-    return run.stdout
+    """Run PHP code inside the loaded site (devstack/wordpress.py run_php); return what it prints."""
+    try:
+        return run_php(site_path, url, code, *args, timeout=timeout)
+    except PhpError as exc:
+        raise DemoError(f"PHP inside the demo WordPress failed: {exc}") from None
 
 
-def _php_literal(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def wp_config_text(state: dict) -> str:
+def demo_wp_config(state: dict) -> str:
     wp, my = state["wordpress"], state["mysql"]
     defines = {
         "DB_NAME": my["dbname"], "DB_USER": my["user"], "DB_PASSWORD": my["password"],
@@ -183,12 +156,8 @@ def wp_config_text(state: dict) -> str:
         # every start (`wecoza-sidecar actions --format json`), as an operator generates routes.json.
         "WECOZA_SIDECAR_ROUTES_FILE": str(routes_path(state)),
     }
-    lines = ["<?php", "// The WeCoza demo site, written by demo/stack.py; removed by `demo.sh down --purge`."]
-    lines += [f"define( '{name}', {_php_literal(value)} );" for name, value in defines.items()]
-    lines += ["$table_prefix = 'wp_';", "",
-              "if ( ! defined( 'ABSPATH' ) ) {", "\tdefine( 'ABSPATH', __DIR__ . '/' );", "}",
-              "require_once ABSPATH . 'wp-settings.php';", ""]
-    return "\n".join(lines)
+    return wp_config_text(defines, "The WeCoza demo site, written by demo/stack.py; removed by "
+                                   "`demo.sh down --purge`.")
 
 
 ACTIVATE_PLUGINS = """
@@ -205,20 +174,16 @@ def build_site(state: dict) -> None:
     site = Path(state["wordpress"]["path"])
     url = state["wordpress"]["url"]
     site.mkdir(parents=True)
-    copy = subprocess.run(["rsync", "-rtL", "--exclude=/wp-config.php", "--exclude=/.htaccess",
-                           "--exclude=/wp-content/languages/", f"{WORDPRESS_TREE}/", f"{site}/"],
-                          capture_output=True, text=True, timeout=600)
-    if copy.returncode != 0:
-        raise DemoError(f"copying {WORDPRESS_TREE} failed (rsync exit {copy.returncode}): {copy.stderr}")
+    copy_wordpress(DEBIAN_VERSION, site)
     (site / "wp-content" / "uploads").mkdir(exist_ok=True)
-    (site / "wp-config.php").write_text(wp_config_text(state))
+    (site / "wp-config.php").write_text(demo_wp_config(state))
     admin = state["admin"]
     users = [{"login": admin["login"], "password": admin["password"], "role": "administrator",
               "email": "demo-admin@example.org"}]
-    run = subprocess.run(["php", str(PHP_HELPERS / "install.php"), str(site), url, json.dumps(users)],
-                         capture_output=True, text=True, timeout=300, cwd=site)
-    if run.returncode != 0:
-        raise DemoError(f"installing WordPress failed (exit {run.returncode}):\n{run.stderr}{run.stdout}")
+    try:
+        install_wordpress(site, url, users)
+    except PhpError as exc:
+        raise DemoError(f"installing WordPress failed: {exc}") from None
     plugins = site / "wp-content" / "plugins"
     (plugins / "wecoza-sidecar-shim").symlink_to(SHIM_DIR, target_is_directory=True)
     (plugins / "wecoza-demo").symlink_to(DEMO_PLUGIN_DIR, target_is_directory=True)
@@ -288,9 +253,7 @@ def start_wordpress(state: dict) -> None:
     wp = state["wordpress"]
     logs = Path(state["root"]) / "logs"
     env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
-    cmd = ["php", "-d", "upload_max_filesize=64M", "-d", "post_max_size=80M",
-           "-S", f"{LOOPBACK}:{wp['port']}", "-t", wp["path"], str(PHP_HELPERS / "router.php")]
-    proc = spawn(cmd, logs / "php-server.log", env=env, cwd=wp["path"])
+    proc = spawn(php_server_command(LOOPBACK, wp["port"], wp["path"]), logs / "php-server.log", env=env, cwd=wp["path"])
     record_process(wp, proc.pid)
     save_state(state)
     wait_for_http(f"{wp['url']}/wp-login.php", "php -S serving the demo WordPress", timeout=60, proc=proc,
@@ -364,56 +327,21 @@ def start_sidecar(state: dict) -> None:
 # --------------------------------------------------------------------------------------------------- databases
 def create_mysql(state: dict) -> None:
     my = state["mysql"]
-    accounts = f"'{my['user']}'@'127.0.0.1', '{my['user']}'@'localhost'"
-    mysql_admin(f"CREATE DATABASE `{my['dbname']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;\n"
-                f"CREATE USER '{my['user']}'@'127.0.0.1' IDENTIFIED BY '{my['password']}';\n"
-                f"CREATE USER '{my['user']}'@'localhost' IDENTIFIED BY '{my['password']}';\n"
-                f"GRANT ALL PRIVILEGES ON `{my['dbname']}`.* TO {accounts};\n")
+    create_mysql_database(MYSQL_SERVER, name=my["dbname"], user=my["user"], password=my["password"])
 
 
 def drop_mysql(dbname: str, user: str) -> None:
-    mysql_admin(f"DROP DATABASE IF EXISTS `{dbname}`;\n"
-                f"DROP USER IF EXISTS '{user}'@'127.0.0.1', '{user}'@'localhost';\n")
-
-
-def mysql_database_exists(dbname: str) -> bool:
-    out = mysql_admin(f"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{dbname}';\n")
-    return out.strip().splitlines()[-1].strip() == "1"
+    drop_mysql_database(MysqlDatabase(MYSQL_HOST, MYSQL_PORT, dbname, user, "", server=MYSQL_SERVER))
 
 
 def pg_connect(state: dict):
-    import psycopg2
-    pg = state["postgres"]
-    return psycopg2.connect(host=pg["host"], port=pg["port"], dbname=pg["dbname"], user=pg["user"],
-                            password=pg["password"])
+    return PgDatabase(**state["postgres"]).connect()
 
 
 def create_postgres(state: dict) -> str:
-    """The production dump + seed (../shared/reference), or tests/schema without ../shared. Returns the source."""
+    """The production dump + seed (../shared/reference), or devstack/schema without ../shared. Returns the source."""
     pg = state["postgres"]
-    shared = shared_dir()
-    if shared:
-        env = {**os.environ, "DB_OWNER": pg["user"], "DB_OWNER_PASSWORD": pg["password"]}
-        run = subprocess.run(["bash", str(shared / "reference" / "load_schema.sh"), pg["dbname"]], env=env,
-                             capture_output=True, text=True, timeout=600)
-        if run.returncode != 0:
-            raise DemoError(f"load_schema.sh {pg['dbname']} failed (exit {run.returncode}):\n{run.stdout}{run.stderr}")
-        files, source = [shared / "reference" / "seed_minimal.sql"], "production dump (../shared/reference)"
-    else:
-        psql_admin(
-            "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'pw') \\gexec\n"
-            "SELECT format('CREATE DATABASE %I OWNER %I TEMPLATE template0 ENCODING ''UTF8''', :'db', :'role') "
-            "\\gexec\n", role=pg["user"], pw=pg["password"], db=pg["dbname"])
-        files, source = [SCHEMA_DIR / "production_subset.sql", SCHEMA_DIR / "seed.sql"], "tests/schema"
-    conn = pg_connect(state)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for path in files:
-                cur.execute(path.read_text(encoding="utf-8"))
-    finally:
-        conn.close()
-    return source
+    return create_pg_database(PG_SERVER, name=pg["dbname"], owner=pg["user"], password=pg["password"]).schema_source
 
 
 def apply_class_trigger_fix(state: dict) -> str:
@@ -448,12 +376,7 @@ def class_form_lookups(state: dict) -> dict:
 
 
 def drop_postgres(dbname: str, owner: str) -> None:
-    psql_admin("SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec\n"
-               "SELECT format('DROP ROLE IF EXISTS %I', :'role') \\gexec\n", db=dbname, role=owner)
-
-
-def pg_database_exists(dbname: str) -> bool:
-    return psql_admin("SELECT count(*) FROM pg_database WHERE datname = :'db';\n", db=dbname).strip() == "1"
+    drop_pg_database(PgDatabase(PG_HOST, PG_PORT, dbname, owner, "", server=PG_SERVER))
 
 
 def require_database_servers() -> None:
@@ -491,8 +414,8 @@ def new_state(root: Path, name: str, port: int, sidecar_port: int) -> dict:
 
 def create(root: Path, name: str, port: int, sidecar_port: int | None, legacy_dir: str | None) -> dict:
     names = database_names(name)
-    leftovers = [n for n, exists in ((names["pg_db"], pg_database_exists(names["pg_db"])),
-                                     (names["mysql_db"], mysql_database_exists(names["mysql_db"]))) if exists]
+    leftovers = [n for n, exists in ((names["pg_db"], PG_SERVER.database_exists(names["pg_db"])),
+                                     (names["mysql_db"], MYSQL_SERVER.database_exists(names["mysql_db"]))) if exists]
     if leftovers:
         flag = f" --name {name}" if name else ""
         raise DemoError(f"database(s) {', '.join(leftovers)} exist but {state_path(root)} does not: they are left "
@@ -843,7 +766,7 @@ def main(argv=None) -> int:
     except DemoError as exc:
         print(f"demo: {exc}", file=sys.stderr)
         return 1
-    except RuntimeError as exc:  # a helper from tests/support: service did not start, psql failed...
+    except RuntimeError as exc:  # a devstack helper: service did not start, psql failed...
         print(f"demo: {exc}", file=sys.stderr)
         return 1
 

@@ -13,9 +13,11 @@ holding the arguments), `get_option(name, default)`, `set_options(dict)` and
 `install_plugin(folder, slug=, main_file=)` (put the folder into wp-content/plugins, activate it, return the basename).
 """
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ENV_VAR = "WECOZA_LEGACY_PLUGIN"  # names a copy of the plugin for the optional legacy-page tests
 SLUG = "wecoza-core"
 MAIN_FILE = "wecoza-core.php"
 PERMALINKS = "/%postname%/"
@@ -88,6 +90,12 @@ class LegacyPlugin:
     basename: str                                    # as WordPress knows it: wecoza-core/wecoza-core.php
     pages: dict = field(default_factory=dict)        # page slug -> absolute URL
     previous_permalinks: str = ""
+
+
+def plugin_dir_from_env():
+    """The folder named by WECOZA_LEGACY_PLUGIN, or None when unset."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    return Path(value) if value else None
 
 
 def check_plugin_dir(plugin_dir, named_by="the folder "):

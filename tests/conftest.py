@@ -1,6 +1,6 @@
 """Session fixtures: real PostgreSQL, MariaDB, WordPress and sidecar, created fresh per test session and removed at
-its end (helpers in tests/support). Nothing is mocked; a service that cannot start fails the tests that need it,
-with the reason.
+its end (helpers in devstack/). Nothing is mocked; a service that cannot start fails the tests that need it,
+with the reason. Every test is marked `e2e` when it uses one of SERVICE_FIXTURES (through any fixture), else `unit`.
 
     system_services  the Debian packages are present (checked; scripts/install-system-deps.sh installs them)
     pg_server        the session's own PostgreSQL (PrivatePostgres: host, port, psql(), stop(), restart()), in a temp
@@ -23,19 +23,28 @@ with the reason.
 """
 import pytest
 
-from tests.support.mariadb import create_mysql_database, drop_mysql_database
-from tests.support.postgres import create_pg_database, drop_pg_database
-from tests.support.servers import PrivateMariadb, PrivatePostgres
-from tests.support.sidecar_server import SidecarServer, connect_shim
-from tests.support.system import check_system
-from tests.support.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, WordPressSite, versions
+from devstack.mariadb import create_mysql_database, drop_mysql_database
+from devstack.postgres import create_pg_database, drop_pg_database
+from devstack.servers import PrivateMariadb, PrivatePostgres
+from devstack.sidecar_server import SidecarServer, connect_shim
+from devstack.system import check_system
+from devstack.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, WordPressSite, versions
 
 EVERY_WORDPRESS = "every_wordpress"
+# A test that uses one of these (directly or through another fixture) needs a service started: it is e2e; every
+# other test is unit and runs with no PostgreSQL, MariaDB, WordPress, sidecar or chromium (`pytest -m unit`).
+SERVICE_FIXTURES = frozenset({"system_services", "pg_server", "mysql_server", "wordpress_site", "browser"})
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", f"{EVERY_WORDPRESS}: run the module's WordPress tests on every version of "
-                                       "tests/support/wordpress.py versions(), not only Debian's")
+                                       "devstack/wordpress.py versions(), not only Debian's")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        uses_service = not SERVICE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        item.add_marker(pytest.mark.e2e if uses_service else pytest.mark.unit)
 
 
 def pytest_report_header(config):
@@ -140,7 +149,7 @@ def routed(sidecar_server):
 
     from sidecar import __version__
     from sidecar.actions import registry
-    from tests.support.sidecar_server import SHIM_DIR
+    from devstack.sidecar_server import SHIM_DIR
     shipped = json.loads((SHIM_DIR / "routes.json").read_text())
     assert shipped == registry.routes(__version__), "run .venv/bin/python scripts/regenerate.py"
     return sidecar_server
@@ -164,7 +173,7 @@ def uploads_root(wordpress_site):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    from tests.support.browser import launch_chromium
+    from devstack.browser import launch_chromium
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         try:

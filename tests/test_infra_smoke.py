@@ -6,8 +6,8 @@ import urllib.parse
 import pytest
 import requests
 
-from tests.support.postgres import create_pg_database, drop_pg_database
-from tests.support.wordpress import PhpError
+from devstack.postgres import create_pg_database, drop_pg_database
+from devstack.wordpress import PhpError
 
 SIDECAR_TABLES = ("learners", "learner_portfolios", "learner_progression_portfolios", "learner_lp_tracking",
                   "learner_hours_log", "classes", "class_types", "class_type_subjects", "agent_replacements",
@@ -62,7 +62,7 @@ def catalog(db, tables):
 def test_project_schema_loads_and_matches_the_tables_the_sidecar_uses(pg_database):
     subset = create_pg_database(pg_database.server, project_schema=True)
     try:
-        assert subset.schema_source == "tests/schema"
+        assert subset.schema_source == "devstack/schema"
         tables = [r[0] for r in query(subset, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
         assert set(SIDECAR_TABLES) <= set(tables)
         assert catalog(subset, tables) == catalog(pg_database, tables)

@@ -6,8 +6,8 @@ import time
 import pytest
 import requests
 
-from tests.support.ajax import call, create_nonce
-from tests.support.signed import forward
+from devstack.ajax import call, create_nonce
+from devstack.signed import forward
 
 pytestmark = pytest.mark.every_wordpress
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import logged_in_context
-from tests.support.rows import Db
+from devstack.browser import logged_in_context
+from devstack.rows import Db
 
 TEST_PAGES = Path(__file__).resolve().parent / "plugins" / "wecoza-test-pages"
 EMAIL_DOMAIN = "browser-tests.example"

@@ -74,7 +74,7 @@ def new_code():
 @pytest.fixture(scope="module")
 def created(browser, wordpress_site, admin_session, pages, db, learner_ids):
     """One class created through the page; its code."""
-    from tests.support.browser import logged_in_context
+    from devstack.browser import logged_in_context
     context = logged_in_context(browser, wordpress_site, admin_session)
     try:
         page = context.new_page()

@@ -6,7 +6,7 @@ shim, PostgreSQL rows made with SQL and removed at the end of each module.
     made           Made (module): learners(), lp(), class_row(); everything (and every class the
                    sidecar created meanwhile) removed at module end
     sessions       {"admin", "editor", "subscriber"} -> logged-in requests.Session
-    page           Page: the class pages' requests (form posts with repeated keys and files)
+    page           ClassPages (devstack.ajax.AdminAjax): the class pages' requests, and class_form()
     uploads_root   the site's wp-content/uploads (the sidecar's uploads root)
 """
 from __future__ import annotations
@@ -15,9 +15,8 @@ import json
 
 import pytest
 
-from tests.support.ajax import ajax_url, create_nonce
-from tests.support.rows import Db
-
+from devstack.ajax import AdminAjax
+from devstack.rows import Db
 
 
 @pytest.fixture(scope="session")
@@ -96,35 +95,8 @@ def made(db):
         factory.cleanup()
 
 
-class Page:
-    """The class pages' requests to admin-ajax.php, with nonces made by WordPress for the session."""
-
-    def __init__(self, site, sessions):
-        self.site = site
-        self.sessions = sessions
-        self._nonces = {}
-
-    def http(self, who):
-        import requests
-        return requests.Session() if who is None else self.sessions[who]
-
-    def nonce(self, who, action):
-        key = (who, action)
-        if key not in self._nonces:
-            self._nonces[key] = create_nonce(self.site, None if who is None else self.sessions[who], action)
-        return self._nonces[key]
-
-    def post(self, action, fields, who="admin", files=None, query=None):
-        """A POST whose body is ``fields`` as given (a list of pairs, repeated names kept, ``action`` included
-        when missing); multipart when ``files`` is given."""
-        fields = list(fields.items()) if isinstance(fields, dict) else list(fields)
-        if not any(name == "action" for name, _ in fields):
-            fields = [("action", action)] + fields
-        params = {"action": action, **(query or {})}
-        return self.http(who).post(ajax_url(self.site), params=params, data=fields, files=files, timeout=60)
-
-    def get(self, action, params=None, who="admin"):
-        return self.http(who).get(ajax_url(self.site), params={"action": action, **(params or {})}, timeout=60)
+class ClassPages(AdminAjax):
+    """admin-ajax.php as the class pages call it."""
 
     def class_form(self, fields, who="admin", files=None):
         """save_class as class-capture.js sends it: always multipart (FormData)."""
@@ -134,4 +106,4 @@ class Page:
 
 @pytest.fixture(scope="module")
 def page(wordpress_site, sessions):
-    return Page(wordpress_site, sessions)
+    return ClassPages(wordpress_site, sessions)

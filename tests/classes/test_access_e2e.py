@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.classes import pages
+from devstack import class_pages as pages
 
 pytestmark = pytest.mark.every_wordpress
 
@@ -103,7 +103,7 @@ def test_logged_out_gets_what_wordpress_gives(action, page, target, db):
 
 @pytest.fixture(scope="module")
 def bad_nonces(wordpress_site, sessions, page):
-    from tests.support.ajax import create_nonce
+    from devstack.ajax import create_nonce
     foreign = {action: create_nonce(wordpress_site, wordpress_site.login("admin"), action)
                for action in (CLASS, CALENDAR, DASHBOARD)}
     stale = {action: wordpress_site.php(

@@ -10,7 +10,7 @@ from sidecar.classes import calendar, form
 from sidecar.classes import schedule as sched
 from sidecar.classes.form import FormInvalid
 from sidecar.phpform import parse_body
-from tests.classes import pages
+from devstack import class_pages as pages
 
 D = datetime.date
 FOREVER = {"stop_date": "1900-01-01", "restart_date": "2200-12-31"}

@@ -4,7 +4,7 @@ stored directly in PostgreSQL, answers a small calendar to the list view (no sta
 import pytest
 
 from sidecar.classes.calendar import MAX_EVENTS
-from tests.classes import pages
+from devstack import class_pages as pages
 
 pytestmark = pytest.mark.every_wordpress
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.classes import pages
+from devstack import class_pages as pages
 
 pytestmark = pytest.mark.every_wordpress
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.classes import pages
+from devstack import class_pages as pages
 
 pytestmark = pytest.mark.every_wordpress
 

@@ -2,7 +2,7 @@
 with the production dump: before it a 100-learner class is refused with a clear message, after it the class
 saves, the change log keeps the whole row and listeners get a small notification naming the log row.
 
-The sidecar runs in process with a stand-in for WordPress (bench/bench_classes.py): this test is about the
+The sidecar runs in process with a stand-in for WordPress (devstack/inprocess.py): this test is about the
 database, and it must not alter the trigger of the session's shared database."""
 import json
 import select
@@ -11,18 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from bench.bench_classes import InProcessSidecar, add_learners, add_product_for_subject, apply_trigger_fix, migrate
-from tests.classes import pages
-from tests.support.postgres import create_pg_database, drop_pg_database
+from devstack import class_pages as pages
+from devstack.class_rows import add_learners, add_product_for_subject, apply_trigger_fix
+from devstack.inprocess import InProcessSidecar, StandInWordPress, migrate, sidecar_env
+from devstack.postgres import create_pg_database, drop_pg_database
 
 
 @pytest.fixture(scope="module")
 def own_database(pg_server):
     pg = create_pg_database(pg_server)
     uploads = Path(tempfile.mkdtemp(prefix="wecoza-trigger-test-"))
-    sidecar = InProcessSidecar(pg, uploads)
+    sidecar = InProcessSidecar(sidecar_env(pg, uploads, WECOZA_UPLOADS_URL="https://example.test/wp-content/uploads"),
+                               wordpress=StandInWordPress())
     try:
-        migrate(sidecar)
+        migrate(pg)
         add_product_for_subject(pg)
         yield pg, sidecar
     finally:

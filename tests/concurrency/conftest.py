@@ -20,7 +20,7 @@ import requests
 
 # the learner tests' fixtures (routed comes from tests/conftest.py)
 from tests.learners.conftest import ajax, db, learners  # noqa: F401
-from tests.support.ajax import ajax_url
+from devstack.ajax import ajax_url
 
 TIMEOUT = 180          # seconds per request: the machine may be busy with another test run
 

@@ -10,8 +10,8 @@ import requests
 
 from sidecar import phpform
 from tests.direct.test_direct_mode import browser_cookies, direct_stack  # noqa: F401  (module fixture)
-from tests.support.ajax import create_nonce
-from tests.support.sidecar_server import SidecarServer
+from devstack.ajax import create_nonce
+from devstack.sidecar_server import SidecarServer
 
 BOUNDARY = "bounded-work"
 

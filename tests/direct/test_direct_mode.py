@@ -7,10 +7,10 @@ import requests
 
 from sidecar.config import load_config
 from sidecar.dispatcher import build as build_dispatcher
-from tests.support.ajax import create_nonce
-from tests.support.nginx import Nginx
-from tests.support.sidecar_server import SidecarServer
-from tests.support.signed import cookie_header
+from devstack.ajax import create_nonce
+from devstack.nginx import Nginx
+from devstack.sidecar_server import SidecarServer
+from devstack.signed import cookie_header
 
 
 @pytest.fixture(scope="module")

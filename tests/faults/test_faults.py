@@ -16,8 +16,8 @@ import requests
 from sidecar.guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE
 from tests.learners import samples
 from tests.learners.test_forms_e2e import capture_fields, email, post_form
-from tests.support.sidecar_server import SidecarServer
-from tests.support.signed import cookie_header, forward
+from devstack.sidecar_server import SidecarServer
+from devstack.signed import cookie_header, forward
 
 from .tcp_proxy import TcpProxy
 

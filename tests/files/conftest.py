@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.nginx import Nginx
-from tests.support.sidecar_server import SidecarServer
-from tests.support.system import REPO_ROOT
+from devstack.nginx import Nginx
+from devstack.sidecar_server import SidecarServer
+from devstack.system import REPO_ROOT
 
 PRIVATE_FILES_CONF = REPO_ROOT / "config" / "nginx-private-files.conf"
 

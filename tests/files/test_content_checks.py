@@ -9,9 +9,9 @@ import pytest
 
 from sidecar import uploads
 from sidecar.uploads import ATTACHMENT, PORTFOLIO_PDF, UploadRejected
-from tests.classes import pages
+from devstack import class_pages as pages
 from tests.learners import samples
-from tests.support.ajax import call, create_nonce
+from devstack.ajax import call, create_nonce
 
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 

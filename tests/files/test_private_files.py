@@ -9,8 +9,8 @@ import requests
 
 from sidecar.files import PRIVATE_FOLDERS
 from tests.learners import samples
-from tests.support.ajax import call, create_nonce
-from tests.support.system import REPO_ROOT
+from devstack.ajax import call, create_nonce
+from devstack.system import REPO_ROOT
 
 # One document in each private folder, named as the sidecar names them.
 DOCUMENTS = {

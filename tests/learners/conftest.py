@@ -6,7 +6,7 @@ shim, PostgreSQL rows inserted with SQL and removed afterwards.
     learners        LearnerFactory (module scoped): .make(**columns) -> id; all rows removed at module end
     sessions        {"admin", "editor", "subscriber"} -> logged-in requests.Session (module scoped)
     uploads_root    Path of the site's wp-content/uploads (the sidecar's uploads root)
-    ajax(...)       helper: call admin-ajax.php as the pages do
+    ajax            devstack.ajax.AdminAjax: admin-ajax.php as the pages call it (module scoped)
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.ajax import call, create_nonce
-from tests.support.rows import Db
+from devstack.ajax import AdminAjax
+from devstack.rows import Db
 
 FUTURE = datetime.datetime(2099, 1, 1, 12, 0, 0)   # our learners sort first (newest) in every list
 
@@ -87,39 +87,9 @@ def learners(db):
         factory.cleanup()
 
 
-class Ajax:
-    """admin-ajax.php as the pages call it, with nonces WordPress makes for the session."""
-
-    def __init__(self, site, sessions):
-        self.site = site
-        self.sessions = sessions
-        self._nonces = {}
-
-    def session(self, who):
-        return None if who is None else self.sessions[who]
-
-    def nonce(self, who, action):
-        key = (who, action)
-        if key not in self._nonces:
-            self._nonces[key] = create_nonce(self.site, self.session(who), action)
-        return self._nonces[key]
-
-    def post(self, action, who="admin", data=None, nonce_action=None, files=None, params=None):
-        fields = dict(data or {})
-        if nonce_action:
-            fields["nonce"] = self.nonce(who, nonce_action)
-        return call(self.site, self.session(who), action, fields, files=files, params=params)
-
-    def get(self, action, who="admin", params=None, nonce_action=None):
-        query = dict(params or {})
-        if nonce_action:
-            query["nonce"] = self.nonce(who, nonce_action)
-        return call(self.site, self.session(who), action, method="GET", params=query)
-
-
 @pytest.fixture(scope="module")
 def ajax(wordpress_site, sessions):
-    return Ajax(wordpress_site, sessions)
+    return AdminAjax(wordpress_site, sessions)
 
 
 def outbox_events(db, name, since):

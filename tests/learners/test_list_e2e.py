@@ -120,7 +120,7 @@ def test_users_without_manage_learners_are_refused(ajax, listed, who):
 
 
 def test_logged_out_visitors_get_zero_400(ajax, listed, wordpress_site):
-    from tests.support.ajax import call, create_nonce
+    from devstack.ajax import call, create_nonce
     nonce = create_nonce(wordpress_site, None, "learners_nonce")   # the nonce every visitor shares
     response = call(wordpress_site, None, ACTION, {"nonce": nonce})
     assert (response.status_code, response.text) == (400, "0")

@@ -10,10 +10,11 @@ import socket
 
 import pytest
 
-from tests.support.ajax import create_nonce
-from tests.support.postgres import create_pg_database, drop_pg_database
+from devstack.ajax import create_nonce
+from devstack.postgres import create_pg_database, drop_pg_database
 
-from .inprocess import InProcessSidecar, migrate, sidecar_env, wire_cookie
+from devstack.inprocess import InProcessSidecar, migrate, sidecar_env
+from devstack.signed import wire_cookie
 
 UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
 
@@ -36,12 +37,12 @@ def admin(wordpress_site, sidecar_server):
 
 def test_no_learners_found(wordpress_site, admin, empty_pg, tmp_path):
     session, cookie = admin
-    sidecar = InProcessSidecar(sidecar_env(wordpress_site, empty_pg, tmp_path))
+    sidecar = InProcessSidecar(sidecar_env(empty_pg, tmp_path, site=wordpress_site))
     try:
-        response = sidecar.call("fetch_learners_data", cookie,
+        response = sidecar.call("fetch_learners_data", cookie=cookie,
                                 fields={"nonce": create_nonce(wordpress_site, session, "learners_nonce")})
         assert (response.status_code, response.data) == (200, b'{"success":false,"data":"No learners found."}')
-        listed = sidecar.call("wecoza_get_learners", cookie,
+        listed = sidecar.call("wecoza_get_learners", cookie=cookie,
                               fields={"nonce": create_nonce(wordpress_site, session, "learners_nonce_action")})
         assert listed.data == b'{"success":true,"data":{"learners":[],"total":0,"limit":50,"offset":0}}'
     finally:
@@ -53,19 +54,19 @@ def test_postgres_unreachable_answers_503_in_each_actions_shape(wordpress_site, 
     with socket.socket() as probe:                       # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
-    sidecar = InProcessSidecar(sidecar_env(wordpress_site, empty_pg, tmp_path, WECOZA_PG_PORT=str(dead_port)))
+    sidecar = InProcessSidecar(sidecar_env(empty_pg, tmp_path, site=wordpress_site, WECOZA_PG_PORT=str(dead_port)))
     try:
-        old = sidecar.call("fetch_learners_data", cookie,
+        old = sidecar.call("fetch_learners_data", cookie=cookie,
                            fields={"nonce": create_nonce(wordpress_site, session, "learners_nonce")})
         assert (old.status_code, old.get_json()) == (503, {"success": False, "data": {"message": UNAVAILABLE}})
-        progression = sidecar.call("mark_progression_complete", cookie, fields={
+        progression = sidecar.call("mark_progression_complete", cookie=cookie, fields={
             "tracking_id": "1", "nonce": create_nonce(wordpress_site, session, "learners_nonce")})
         # no file: refused before any database work
         assert progression.get_json()["success"] is False
-        mvc = sidecar.call("wecoza_delete_learner", cookie, fields={
+        mvc = sidecar.call("wecoza_delete_learner", cookie=cookie, fields={
             "id": "1", "nonce": create_nonce(wordpress_site, session, "learners_nonce_action")})
         assert (mvc.status_code, mvc.get_json()) == (503, {"success": False, "data": {"message": UNAVAILABLE}})
-        dropdown = sidecar.call("fetch_learners_dropdown_data", cookie, fields={})
+        dropdown = sidecar.call("fetch_learners_dropdown_data", cookie=cookie, fields={})
         assert dropdown.status_code == 503 and dropdown.get_json()["data"]["message"] == UNAVAILABLE
     finally:
         sidecar.close()

@@ -12,10 +12,10 @@ import secrets
 
 import pytest
 
-from tests.support.browser import logged_in_context
-from tests.support.legacy_plugin import (ENV_VAR, check_plugin_dir, install_legacy_plugin, plugin_dir_from_env,
-                                         remove_legacy_plugin)
-from tests.support.rows import Db
+from devstack.browser import logged_in_context
+from devstack.legacy_plugin import (ENV_VAR, check_plugin_dir, install_legacy_plugin, plugin_dir_from_env,
+                                    remove_legacy_plugin)
+from devstack.rows import Db
 
 requires_legacy_plugin = pytest.mark.skipif(
     plugin_dir_from_env() is None,
@@ -37,7 +37,7 @@ FORGET_LEGACY_CACHES = ("delete_transient('wecoza_class_learners_with_progressio
 
 @pytest.fixture(scope="package")
 def legacy_plugin(wordpress_site, routed):
-    folder = check_plugin_dir(plugin_dir_from_env())
+    folder = check_plugin_dir(plugin_dir_from_env(), named_by=f"{ENV_VAR}=")
     stand_in_was_active = wordpress_site.php(SWITCH_OFF, STAND_IN_PAGES) == "was-active"
     plugin = install_legacy_plugin(wordpress_site, folder)  # connect_shim already stored its PostgreSQL options
     try:

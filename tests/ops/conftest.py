@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from demo.data import sa_id_number
+from devstack.sa_id import sa_id_number
 
 
 @pytest.fixture(scope="module")

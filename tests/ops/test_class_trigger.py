@@ -15,9 +15,9 @@ import pytest
 import requests
 
 from tests.ops.test_site_health import shim_test
-from tests.support.postgres import create_pg_database, drop_pg_database
-from tests.support.sidecar_server import SidecarServer
-from tests.support.system import REPO_ROOT
+from devstack.postgres import create_pg_database, drop_pg_database
+from devstack.sidecar_server import SidecarServer
+from devstack.system import REPO_ROOT
 
 FIX_MARKER = "wecoza-sidecar notify_trigger_fix"
 TRIGGER_LABEL = "Big WeCoza classes cannot be saved until the class-change trigger is fixed"

@@ -19,16 +19,18 @@ import pytest
 import requests
 
 from sidecar.learners.validation import luhn_valid
-from demo.stack import (group_members, mysql_admin, mysql_database_exists, pg_connect, pg_database_exists, psql_admin,
-                        wp_php)
-from tests.support.ajax import call, create_nonce
-from tests.support.browser import logged_in_context
-from tests.support.legacy_plugin import plugin_dir_from_env
-from tests.support.ports import free_port, port_open
-from tests.support.system import REPO_ROOT
-from tests.support.wordpress import WordPressSite
+from devstack.ajax import call, create_nonce
+from devstack.browser import logged_in_context
+from devstack.legacy_plugin import plugin_dir_from_env
+from devstack.ports import free_port, port_open
+from devstack.postgres import PgDatabase
+from devstack.processes import group_members
+from devstack.servers import machine_mariadb, machine_postgres
+from devstack.system import REPO_ROOT
+from devstack.wordpress import WordPressSite, run_php
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MACHINE_PG, MACHINE_MYSQL = machine_postgres(), machine_mariadb()  # the demo's servers
 TRIGGER_FIX = REPO_ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql"
 # docs/contracts/learners.md#validation
 SA_ID = re.compile(r"^([0-9]{2})((?:0[1-9])|(?:1[0-2]))((?:[0-2][0-9])|(?:3[0-1]))[0-9]{7}$")
@@ -46,7 +48,7 @@ def up(root, name, port, *more):
 
 
 class DemoSite:
-    """Just enough of tests.support.wordpress.WordPressSite for login() and create_nonce() on the demo's site."""
+    """Just enough of devstack.wordpress.WordPressSite for login() and create_nonce() on the demo's site."""
 
     login = WordPressSite.login
 
@@ -56,11 +58,11 @@ class DemoSite:
         self.users = {info["admin_login"]: info["admin_password"]}
 
     def php(self, code, *args):
-        return wp_php(self.path, self.url, code, *args)
+        return run_php(self.path, self.url, code, *args)
 
 
 def pg_query(state, sql, args=()):
-    conn = pg_connect(state)
+    conn = PgDatabase(**state["postgres"]).connect()
     try:
         with conn.cursor() as cur:
             cur.execute(sql, args)
@@ -464,17 +466,17 @@ def test_up_again_restart_down_and_purge(demo):
     assert down.returncode == 0, down.stderr
     assert not any(group_alive(pid) for pid in pids)
     assert not port_open("127.0.0.1", port) and not port_open("127.0.0.1", info["sidecar"]["port"])
-    assert pg_database_exists(state["postgres"]["dbname"]) and (root / "state.json").exists()
+    assert MACHINE_PG.database_exists(state["postgres"]["dbname"]) and (root / "state.json").exists()
 
     # ------------------------------------------------------------ purge: nothing left
     purge = stack("down", "--purge", "--root", root)
     assert purge.returncode == 0, purge.stderr
     assert not root.exists()
-    assert not pg_database_exists(state["postgres"]["dbname"])
-    assert not mysql_database_exists(state["mysql"]["dbname"])
-    assert psql_admin("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"]).strip() \
+    assert not MACHINE_PG.database_exists(state["postgres"]["dbname"])
+    assert not MACHINE_MYSQL.database_exists(state["mysql"]["dbname"])
+    assert MACHINE_PG.psql("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"]).strip() \
         == "0"
-    assert mysql_admin(f"SELECT COUNT(*) FROM mysql.user WHERE user = '{state['mysql']['user']}';\n"
+    assert MACHINE_MYSQL.admin(f"SELECT COUNT(*) FROM mysql.user WHERE user = '{state['mysql']['user']}';\n"
                        ).strip().splitlines()[-1].strip() == "0"
     assert not any(group_alive(pid) for pid in pids + [info[k]["pid"] for k in ("wordpress", "sidecar")])
 
@@ -482,7 +484,7 @@ def test_up_again_restart_down_and_purge(demo):
 def test_up_refuses_leftover_databases_and_purge_without_state_removes_them(system_services, tmp_path):
     """A lost .demo/ does not make `up` overwrite databases it did not record; `down --purge --name` drops them."""
     name = f"t{secrets.token_hex(4)}"
-    psql_admin("SELECT format('CREATE DATABASE %I', :'db') \\gexec\n", db=f"wecoza_demo_{name}")
+    MACHINE_PG.psql("SELECT format('CREATE DATABASE %I', :'db') \\gexec\n", db=f"wecoza_demo_{name}")
     try:
         run = stack("up", "--root", tmp_path / "demo", "--name", name, "--port", free_port())
         assert run.returncode == 1
@@ -491,4 +493,4 @@ def test_up_refuses_leftover_databases_and_purge_without_state_removes_them(syst
     finally:
         purge = stack("down", "--purge", "--root", tmp_path / "demo", "--name", name)
     assert purge.returncode == 0, purge.stderr
-    assert not pg_database_exists(f"wecoza_demo_{name}")
+    assert not MACHINE_PG.database_exists(f"wecoza_demo_{name}")

@@ -7,7 +7,7 @@ import urllib.parse
 
 import requests
 
-from tests.support.ajax import call, create_nonce, logged_in_cookie
+from devstack.ajax import call, create_nonce, logged_in_cookie
 
 ACTION = "wecoza_get_learner"
 REQUEST_LINE_KEYS = {"request_id", "action", "user_id", "status", "duration_ms", "auth"}

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support.ajax import call, create_nonce
+from devstack.ajax import call, create_nonce
 
 ACTION = "wecoza_get_learner"
 N = 24

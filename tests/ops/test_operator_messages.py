@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from tests.support.system import REPO_ROOT
+from devstack.system import REPO_ROOT
 
 
 def run_cli(*args, env=None):

@@ -8,7 +8,7 @@ import pytest
 
 from tests.ops.test_log_privacy import json_lines
 from tests.replay import recording
-from tests.support.ajax import ajax_url, create_nonce
+from devstack.ajax import ajax_url, create_nonce
 
 RECORDED = {(r["flow"], r["action"]): r for r in recording.load()}
 

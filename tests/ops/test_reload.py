@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.ajax import call
-from tests.support.mariadb import create_mysql_database, drop_mysql_database
-from tests.support.sidecar_server import SidecarServer, connect_shim
-from tests.support.wordpress import SALT_NAMES, WordPressSite
+from devstack.ajax import call
+from devstack.mariadb import create_mysql_database, drop_mysql_database
+from devstack.sidecar_server import SidecarServer, connect_shim
+from devstack.wordpress import SALT_NAMES, WordPressSite
 
 ACTION = "fetch_learners_dropdown_data"  # needs manage_learners, no nonce: the cookie alone decides
 LOGGED_OUT = (400, "0")

@@ -14,8 +14,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.support.ajax import ajax_url, create_nonce
-from tests.support.rows import Db
+from devstack.ajax import ajax_url, create_nonce
+from devstack.rows import Db
 
 from . import recording
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sidecar.actions import registry
 from tests.learners import samples
-from tests.support.system import shared_dir
+from devstack.system import shared_dir
 
 RECORDED_REQUESTS = 16
 MASKED_NONCE = "<nonce>"

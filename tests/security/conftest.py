@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from tests.support.ajax import create_nonce
+from devstack.ajax import create_nonce
 
 NONCE_ACTIONS_PROBED = ("learners_nonce", "learners_nonce_action", "wecoza_class_nonce", "wecoza_calendar_nonce",
                         "submit_learners_form", "wecoza_classes_nonce")
@@ -64,7 +64,7 @@ def nonces_for(site, caller, other_caller, action):
 
 def expired_nonce(site, session, action):
     """A nonce WordPress made two ticks (24-36 hours) ago: wp_verify_nonce refuses it."""
-    from tests.support.ajax import logged_in_cookie
+    from devstack.ajax import logged_in_cookie
     cookie = logged_in_cookie(session) if session is not None else None
     name, value = cookie if cookie else ("", "")
     return site.php(
@@ -79,7 +79,7 @@ def cookie_variants(site, caller):
     """valid, tampered hmac, expired, destroyed session, another site's cookie."""
     if not caller.cookies:
         return {"none": ""}
-    from tests.support.signed import cookie_header
+    from devstack.signed import cookie_header
     cookies = caller.cookies
     name, value = logged_in(cookies)
     raw = urllib.parse.unquote(value)

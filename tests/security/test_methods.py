@@ -9,7 +9,7 @@ import pytest
 
 from sidecar.actions import registry
 from sidecar.registry import WRITES
-from tests.support.ajax import call, create_nonce
+from devstack.ajax import call, create_nonce
 
 DASHBOARD = "qa_dashboard_nonce"
 

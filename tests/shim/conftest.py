@@ -2,7 +2,7 @@
 scripted fake sidecar (fake_sidecar.py) the shim is pointed at.
 
 The shim tests change the shim's options, activate and deactivate plugins and point the shim at a fake, so they
-run against their own site (built with tests/support/wordpress.py, on its own MariaDB database) instead of the
+run against their own site (built with devstack/wordpress.py, on its own MariaDB database) instead of the
 session's wordpress_site, which the end-to-end tests use with the real sidecar.
 
     shim_site       WordPressSite (of wp_version) with the shim, the listener and the legacy-handler test plugins
@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.shim.fake_sidecar import FakeSidecar
-from tests.support.mariadb import create_mysql_database, drop_mysql_database
-from tests.support.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
-from tests.support.wordpress import WordPressSite
+from devstack.mariadb import create_mysql_database, drop_mysql_database
+from devstack.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
+from devstack.wordpress import WordPressSite
 
 HERE = Path(__file__).resolve().parent
 ROUTES_FILE = HERE / "routes.test.json"

@@ -1,12 +1,13 @@
-"""A real subdirectory multisite WordPress: the single site of tests/support/wordpress.py turned into a network
+"""A real subdirectory multisite WordPress: the single site of devstack/wordpress.py turned into a network
 (install_network, populate_network, the MULTISITE constants), with one sub-site and its own administrator."""
 import json
 import os
 import re
 from pathlib import Path
 
-from tests.support.ports import spawn, wait_for_http
-from tests.support.wordpress import WordPressSite
+from devstack.ports import wait_for_http
+from devstack.processes import spawn
+from devstack.wordpress import WordPressSite
 
 ROUTER = Path(__file__).resolve().parent / "php" / "multisite_router.php"
 SUB_PATH = "/sub/"

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import requests
 
-from tests.support.sidecar_server import SHIM_MAIN, SHIM_SLUG
+from devstack.sidecar_server import SHIM_MAIN, SHIM_SLUG
 
 pytestmark = pytest.mark.every_wordpress
 

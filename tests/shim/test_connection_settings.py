@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from tests.shim.multisite import SUB_ADMIN, MultisiteSite
-from tests.support.mariadb import create_mysql_database, drop_mysql_database
-from tests.support.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
+from devstack.mariadb import create_mysql_database, drop_mysql_database
+from devstack.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
 
 pytestmark = pytest.mark.every_wordpress
 

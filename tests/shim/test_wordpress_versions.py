@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.support.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
-from tests.support.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, verify_sha256
+from devstack.sidecar_server import SHIM_DIR, SHIM_MAIN, SHIM_SLUG
+from devstack.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, verify_sha256
 
 pytestmark = pytest.mark.every_wordpress
 

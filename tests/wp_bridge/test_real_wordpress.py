@@ -7,8 +7,8 @@ import time
 import pytest
 
 from sidecar.config import load_config
-from tests.support.ajax import create_nonce, logged_in_cookie
-from tests.support.signed import cookie_header
+from devstack.ajax import create_nonce, logged_in_cookie
+from devstack.signed import cookie_header
 from wp_bridge.nonces import create_nonce as python_create_nonce
 
 pytestmark = pytest.mark.every_wordpress

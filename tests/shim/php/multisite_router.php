@@ -1,6 +1,6 @@
 <?php
 // Router for a subdirectory multisite under `php -S`: /SITE/wp-admin/..., /SITE/wp-includes/... and /SITE/x.php run
-// WordPress's own files, as the network's rewrite rules do; every other path as tests/support/php/router.php.
+// WordPress's own files, as the network's rewrite rules do; every other path as devstack/php/router.php.
 $root = rtrim($_SERVER['DOCUMENT_ROOT'], '/');
 $path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '/');
 if (!is_file($root . $path)

@@ -1,8 +1,8 @@
 """A throwaway PostgreSQL database owned by a fresh login role, with the production schema and seed rows, in a given
-server (tests/support/servers.py: the suite's own, or the machine's for the bench).
+server (devstack/servers.py: the suite's own, or the machine's for the demo and the bench).
 
 The schema is the production dump loaded by ../shared/reference/load_schema.sh (given the server's psql as PSQL);
-without ../shared it is tests/schema/production_subset.sql + seed.sql.
+without ../shared it is devstack/schema/production_subset.sql + seed.sql.
 """
 import contextlib
 import os
@@ -15,9 +15,9 @@ from pathlib import Path
 import psycopg2
 
 from .servers import PostgresServer
-from .system import REPO_ROOT, shared_dir
+from .system import shared_dir
 
-SCHEMA_DIR = REPO_ROOT / "tests" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 
 
 @dataclass
@@ -45,11 +45,12 @@ class PgDatabase:
                 cur.execute(Path(path).read_text(encoding="utf-8"))
 
 
-def create_pg_database(server, project_schema=False):
-    """A fresh database in server, loaded from the production dump, or from tests/schema when asked or without
-    ../shared."""
-    name = f"wecoza_t_{secrets.token_hex(5)}"
-    db = PgDatabase(server.host, server.port, name, f"{name}_owner", secrets.token_hex(16), server=server)
+def create_pg_database(server, project_schema=False, name=None, owner=None, password=None):
+    """A fresh database in server owned by a new login role (`<name>_owner` unless told; random names and password
+    when not given), loaded from the production dump, or from devstack/schema when asked or without ../shared."""
+    name = name or f"wecoza_t_{secrets.token_hex(5)}"
+    db = PgDatabase(server.host, server.port, name, owner or f"{name}_owner", password or secrets.token_hex(16),
+                    server=server)
     try:
         shared = shared_dir()
         if shared and not project_schema:
@@ -80,7 +81,7 @@ def _load_project_schema(db):
         role=db.user, pw=db.password, db=db.dbname)
     db.run_sql_file(SCHEMA_DIR / "production_subset.sql")
     db.run_sql_file(SCHEMA_DIR / "seed.sql")
-    db.schema_source = "tests/schema"
+    db.schema_source = "devstack/schema"
 
 
 def drop_pg_database(db):

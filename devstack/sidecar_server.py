@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .ports import LOOPBACK, free_port, spawn, stop_group, tail, wait_for_http
+from .ports import LOOPBACK, free_port, wait_for_http
+from .processes import spawn, stop_group, tail
 from .system import REPO_ROOT
 
 SHIM_DIR = REPO_ROOT / "wp-plugin-shim"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .servers import PG_BIN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 INSTALL_SCRIPT = REPO_ROOT / "scripts" / "install-system-deps.sh"
 WORDPRESS_TREE = Path("/usr/share/wordpress")
 PHP_MODULES = ("mysqli", "pgsql", "curl", "xml", "mbstring")

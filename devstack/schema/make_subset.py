@@ -1,6 +1,6 @@
 """Regenerate production_subset.sql from the production dump.
 
-    python tests/schema/make_subset.py [DUMP]   (default: ../shared/reference/wecoza_db_schema_bu_jan_29.sql)
+    python devstack/schema/make_subset.py [DUMP]   (default: ../shared/reference/wecoza_db_schema_bu_jan_29.sql)
 
 The dump is split into its pg_dump TOC entries. An entry is kept when every relation it names belongs to a
 table in TABLES (a sequence counts as the table that owns it), plus the public trigger functions, the comment on
@@ -53,7 +53,7 @@ def build(dump_text):
     seq_owner = dict(OWNED_BY.findall(dump_text))
     out = [
         "-- production_subset.sql: the production tables the sidecar uses, taken verbatim from",
-        "-- ../shared/reference/wecoza_db_schema_bu_jan_29.sql by tests/schema/make_subset.py (do not edit by hand).",
+        "-- ../shared/reference/wecoza_db_schema_bu_jan_29.sql by devstack/schema/make_subset.py (do not edit by hand).",
         "-- Load it as the role that owns the database; every object then belongs to that role.",
         "",
         body(preamble),

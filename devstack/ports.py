@@ -1,12 +1,10 @@
-"""Free loopback ports, waiting for a service to answer, and stopping process groups."""
-import os
-import signal
+"""Free loopback ports, and waiting for a service to answer on one."""
 import socket
-import subprocess
 import time
-from pathlib import Path
 
 import requests
+
+from .processes import tail
 
 LOOPBACK = "127.0.0.1"
 
@@ -24,14 +22,6 @@ def port_open(host, port, timeout=0.5):
             return True
     except OSError:
         return False
-
-
-def tail(path, lines=40):
-    """The last lines of a log file, for error messages ('' when there is none)."""
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
 
 
 def wait_for_http(url, what, timeout=30.0, proc=None, log_path=None, status=None):
@@ -53,30 +43,3 @@ def wait_for_http(url, what, timeout=30.0, proc=None, log_path=None, status=None
             last_error = type(exc).__name__
         time.sleep(0.1)
     raise RuntimeError(f"{what} did not answer {url} within {timeout:.0f}s ({last_error})\n{tail(log_path)}")
-
-
-def spawn(cmd, log_path, env=None, cwd=None):
-    """Start cmd in its own session (its own process group), stdout and stderr to log_path."""
-    with open(log_path, "ab") as log:
-        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                env=env, cwd=cwd, start_new_session=True)
-
-
-def stop_group(proc, timeout=10.0, first=signal.SIGTERM):
-    """Signal the process group of proc (SIGTERM unless told), SIGKILL it when it does not go within timeout."""
-    if proc is None:
-        return
-    for sig in (first, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=timeout)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    try:  # reap workers that outlived their parent
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

@@ -1,8 +1,10 @@
-"""A real WordPress in a temp dir, on its own MariaDB database, served by `php -S`.
+"""A real WordPress in a folder, on its own MariaDB database, served by `php -S`: `WordPressSite` for the tests and
+the bench; the module functions (copy, wp-config.php, install, PHP inside a site, the `php -S` command) also build
+the demo's site.
 
 Two versions: 6.1 is Debian's package (/usr/share/wordpress), 7.1 the release tarball in ../shared/wordpress (its
 README), checked against that folder's SHA256SUMS and extracted into the site's folder. Without ../shared only
-Debian's version exists (`versions()`), as the schema falls back to tests/schema.
+Debian's version exists (`versions()`), as the schema falls back to devstack/schema.
 """
 import hashlib
 import json
@@ -15,7 +17,8 @@ from pathlib import Path
 import requests
 
 from .mariadb import MysqlDatabase
-from .ports import LOOPBACK, free_port, spawn, stop_group, wait_for_http
+from .ports import LOOPBACK, free_port, wait_for_http
+from .processes import spawn, stop_group
 from .system import WORDPRESS_TREE, shared_dir
 
 PHP_DIR = Path(__file__).resolve().parent / "php"
@@ -110,6 +113,55 @@ def verify_sha256(path: Path, sums_file: Path):
         raise RuntimeError(f"{path} does not match its SHA-256 in {sums_file}: damaged or replaced")
 
 
+def php_literal(value):
+    """A PHP literal for a wp-config.php define: true/false or a single-quoted string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def wp_config_text(defines, written_by, table_prefix="wp_"):
+    """wp-config.php defining every name: value of `defines`, with a comment naming who wrote it."""
+    lines = ["<?php", f"// {written_by}"]
+    lines += [f"define( '{name}', {php_literal(value)} );" for name, value in defines.items()]
+    lines += [f"$table_prefix = '{table_prefix}';", "",
+              "if ( ! defined( 'ABSPATH' ) ) {", "\tdefine( 'ABSPATH', __DIR__ . '/' );", "}",
+              "require_once ABSPATH . 'wp-settings.php';", ""]
+    return "\n".join(lines)
+
+
+def _php_cli(site_path, script, *args, stdin=None, timeout=120):
+    run = subprocess.run(["php", str(script), *map(str, args)], input=stdin, capture_output=True,
+                         text=True, timeout=timeout, cwd=site_path)
+    if run.returncode != 0:
+        raise PhpError(f"php {Path(script).name} failed (exit {run.returncode}):\n{run.stderr}{run.stdout}")
+    return run.stdout
+
+
+def install_wordpress(site_path, url, users, timeout=300):
+    """wp_install() in a site whose wp-config.php is written, then the users ({login, password, role, email});
+    returns {login: user id}. The first user is the administrator wp_install() creates."""
+    return json.loads(_php_cli(site_path, PHP_DIR / "install.php", site_path, url, json.dumps(users), timeout=timeout))
+
+
+def run_php(site_path, url, code_or_script, *args, timeout=120):
+    """Run PHP inside the loaded site at site_path and return what it prints.
+
+    code_or_script is PHP code (with or without a leading <?php) or the path of a .php file; the code sees
+    its arguments (as strings) in $args. A PHP error or a non-zero exit raises PhpError.
+    """
+    if isinstance(code_or_script, Path) or (code_or_script.endswith(".php") and Path(code_or_script).is_file()):
+        return _php_cli(site_path, PHP_DIR / "run.php", site_path, url, code_or_script, *args, timeout=timeout)
+    return _php_cli(site_path, PHP_DIR / "run.php", site_path, url, "-", *args, stdin=code_or_script,
+                    timeout=timeout)
+
+
+def php_server_command(host, port, site_path):
+    """`php -S` serving the site at site_path through devstack/php/router.php (run it with cwd=site_path)."""
+    return ["php", "-d", "upload_max_filesize=64M", "-d", "post_max_size=80M",
+            "-S", f"{host}:{port}", "-t", str(site_path), str(PHP_DIR / "router.php")]
+
+
 class WordPressSite:
     def __init__(self, root: Path, db: MysqlDatabase, version=DEBIAN_VERSION):
         self.root = root                      # the session's folder: site/ and logs/
@@ -137,15 +189,12 @@ class WordPressSite:
         self.wp_config_path.write_text(self._wp_config())
         users = [{"login": login, "password": password, "role": role, "email": f"{login}@example.test"}
                  for login, (role, password) in USERS.items()]
-        out = self._php_cli(PHP_DIR / "install.php", self.path, self.url, json.dumps(users))
-        self.user_ids = json.loads(out)
+        self.user_ids = install_wordpress(self.path, self.url, users)
         return self
 
     def start(self):
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
-        cmd = ["php", "-d", "upload_max_filesize=64M", "-d", "post_max_size=80M",
-               "-S", f"{self.host}:{self.port}", "-t", str(self.path), str(PHP_DIR / "router.php")]
-        self.proc = spawn(cmd, self.server_log_path, env=env, cwd=self.path)
+        self.proc = spawn(php_server_command(self.host, self.port, self.path), self.server_log_path, env=env, cwd=self.path)
         wait_for_http(f"{self.url}/wp-login.php", "php -S serving WordPress", proc=self.proc,
                       log_path=self.server_log_path)
         return self
@@ -167,36 +216,13 @@ class WordPressSite:
             "DISABLE_WP_CRON": True, "WP_HTTP_BLOCK_EXTERNAL": True, "AUTOMATIC_UPDATER_DISABLED": True,
             "WP_DEBUG": True, "WP_DEBUG_LOG": str(self.debug_log_path), "WP_DEBUG_DISPLAY": False,
         }
-        lines = ["<?php", "// Test site written by tests/support/wordpress.py; removed at the end of the session."]
-        for name, value in defines.items():
-            if isinstance(value, bool):
-                literal = "true" if value else "false"
-            else:
-                literal = "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
-            lines.append(f"define( '{name}', {literal} );")
-        lines += [f"$table_prefix = '{self.table_prefix}';", "",
-                  "if ( ! defined( 'ABSPATH' ) ) {", "\tdefine( 'ABSPATH', __DIR__ . '/' );", "}",
-                  "require_once ABSPATH . 'wp-settings.php';", ""]
-        return "\n".join(lines)
+        return wp_config_text(defines, "Test site written by devstack/wordpress.py; removed at the end of the "
+                                       "session.", self.table_prefix)
 
     # ------------------------------------------------------------------ PHP inside the site
-    def _php_cli(self, script, *args, stdin=None, timeout=120):
-        run = subprocess.run(["php", str(script), *map(str, args)], input=stdin, capture_output=True,
-                             text=True, timeout=timeout, cwd=self.path)
-        if run.returncode != 0:
-            raise PhpError(f"php {Path(script).name} failed (exit {run.returncode}):\n{run.stderr}{run.stdout}")
-        return run.stdout
-
     def php(self, code_or_script, *args, timeout=120):
-        """Run PHP inside the loaded site and return what it prints.
-
-        code_or_script is PHP code (with or without a leading <?php) or the path of a .php file; the code sees
-        its arguments (as strings) in $args. A PHP error or a non-zero exit raises PhpError.
-        """
-        if isinstance(code_or_script, Path) or (code_or_script.endswith(".php") and Path(code_or_script).is_file()):
-            return self._php_cli(PHP_DIR / "run.php", self.path, self.url, code_or_script, *args, timeout=timeout)
-        return self._php_cli(PHP_DIR / "run.php", self.path, self.url, "-", *args, stdin=code_or_script,
-                             timeout=timeout)
+        """run_php() inside this site."""
+        return run_php(self.path, self.url, code_or_script, *args, timeout=timeout)
 
     def get_option(self, name, default=None):
         out = self.php("echo json_encode(get_option($args[0], json_decode($args[1], true)));",

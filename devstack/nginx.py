@@ -7,7 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from .ports import LOOPBACK, free_port, spawn, stop_group, wait_for_http
+from .ports import LOOPBACK, free_port, wait_for_http
+from .processes import spawn, stop_group
 
 CONFIG = """{user}
 worker_processes 1;

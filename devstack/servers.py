@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ports import LOOPBACK, free_port, port_open, tail
+from .ports import LOOPBACK, free_port, port_open
+from .processes import tail
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 # Durability is not wanted from a throwaway cluster; speed is.
@@ -84,6 +85,9 @@ class PostgresServer:
         for name, value in variables.items():
             cmd += ["-v", f"{name}={value}"]
         return _run(cmd, f"psql as the superuser of {self.host}:{self.port}", input=sql)
+
+    def database_exists(self, name):
+        return self.psql("SELECT count(*) FROM pg_database WHERE datname = :'db';\n", db=name).strip() == "1"
 
 
 def machine_postgres():
@@ -155,6 +159,11 @@ class MariadbServer:
     def admin(self, sql):
         return _run([*self.admin_command, "--batch"], f"MariaDB administration of {self.host}:{self.port}",
                     input=sql, timeout=60)
+
+    def database_exists(self, name):
+        """Whether a database of that name exists (name: letters, digits and _ only)."""
+        out = self.admin(f"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{name}';\n")
+        return out.strip().splitlines()[-1].strip() == "1"
 
 
 def machine_mariadb():

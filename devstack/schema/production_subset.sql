@@ -1,5 +1,5 @@
 -- production_subset.sql: the production tables the sidecar uses, taken verbatim from
--- ../shared/reference/wecoza_db_schema_bu_jan_29.sql by tests/schema/make_subset.py (do not edit by hand).
+-- ../shared/reference/wecoza_db_schema_bu_jan_29.sql by devstack/schema/make_subset.py (do not edit by hand).
 -- Load it as the role that owns the database; every object then belongs to that role.
 
 SET statement_timeout = 0;

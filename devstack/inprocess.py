@@ -1,0 +1,110 @@
+"""The sidecar's Flask application in the calling process, called as the shim calls it (signed forward requests,
+devstack/signed.py): against a real WordPress (its wp-config.php in the settings), or with `StandInWordPress`, which
+accepts every caller as one administrator, when the cookie and nonce checks are not what is looked at."""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from wp_bridge.auth import AuthResult
+from wp_bridge.channel import ChannelSigner, forward_path
+from wp_bridge.users import WPUser
+
+from .class_pages import encode_multipart
+from .signed import FORM_TYPE, signed_headers
+
+ADMIN_CAPS = {"manage_learners": True, "manage_options": True, "upload_files": True, "read": True}
+
+
+class StandInWordPress:
+    """Accepts every caller as one administrator; answers options and display names without MySQL."""
+
+    def __init__(self, user_id: int = 1):
+        self.user = WPUser(id=user_id, login="admin", roles=("administrator",), allcaps=ADMIN_CAPS)
+
+    def authenticate(self, cookie_header=None, https=False, method="POST", params=None, nonce_actions=None,
+                     nonce_field="nonce", ajax=True):
+        return AuthResult(user=self.user, reason=None, nonce_ok=True if nonce_actions is not None else None)
+
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True):
+        return AuthResult(user=self.user, reason=None, token=b"")
+
+    def check_nonce(self, caller, params, nonce_actions, nonce_field="nonce"):
+        return self.authenticate(params=params, nonce_actions=nonce_actions)
+
+    def get_option(self, name):
+        return {"home": "https://example.test", "permalink_structure": "/%postname%/"}.get(name)
+
+    def get_options(self, names):
+        return {name: self.get_option(name) for name in names}
+
+    def display_names(self, ids):
+        return {i: f"User {i}" for i in ids}
+
+    def ping(self):
+        return None
+
+    def close(self):
+        return None
+
+
+class InProcessSidecar:
+    def __init__(self, env: dict, wordpress=None):
+        """``env``: WECOZA_* settings (sidecar_env()); ``wordpress``: a stand-in for the WordPress of the settings."""
+        from sidecar.app import create_app
+        from sidecar.config import load_config
+        from sidecar.db import Postgres
+        from sidecar.registry import registry
+        from sidecar.services import Services
+        self.secret = env["WECOZA_SHARED_SECRET"]
+        config = load_config(env)
+        if wordpress is None:
+            self.app = create_app(config)
+        else:
+            postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=4)
+            self.app = create_app(services=Services(config=config, wordpress=wordpress, postgres=postgres,
+                                                    signer=ChannelSigner(self.secret), registry=registry))
+        self.client = self.app.test_client()
+
+    def call(self, action: str, fields=(), cookie: str = "", method: str = "POST", files=(), query=None):
+        """A signed request for ``action``: ``fields`` (a mapping or (name, value) pairs) as the POST body, multipart
+        when there are files or bytes values; ``query`` (a mapping) in the query string after the action."""
+        fields = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if method != "POST":
+            body, content_type = b"", ""
+        elif files or any(isinstance(value, bytes) for _, value in fields):
+            body, content_type = encode_multipart(fields, files)
+        else:
+            body, content_type = urlencode(fields).encode(), FORM_TYPE
+        query_string = urlencode({"action": action, **(query or {})})
+        sent_to = forward_path("ajax", action)
+        headers = signed_headers(self.secret, sent_to, method, query_string, content_type, body, cookie,
+                                 user_agent="in-process")
+        return self.client.post(sent_to, data=body, headers=headers)
+
+    def close(self) -> None:
+        self.app.extensions["wecoza"].close()
+
+
+def sidecar_env(pg, uploads_dir, site=None, **overrides) -> dict:
+    """Settings for a sidecar on the PostgreSQL ``pg``, against ``site``'s wp-config.php when given."""
+    env = {"WECOZA_PG_HOST": pg.host, "WECOZA_PG_PORT": str(pg.port), "WECOZA_PG_DBNAME": pg.dbname,
+           "WECOZA_PG_USER": pg.user, "WECOZA_PG_PASSWORD": pg.password,
+           "WECOZA_SHARED_SECRET": secrets.token_hex(32), "WECOZA_UPLOADS_DIR": str(uploads_dir),
+           "WECOZA_LOG_LEVEL": "error"}
+    if site is not None:
+        env["WECOZA_WP_CONFIG"] = str(site.wp_config_path)
+    env.update(overrides)
+    return env
+
+
+def migrate(pg) -> None:
+    """The sidecar's own schema (outbox) in ``pg``."""
+    from sidecar.db import Postgres
+    from sidecar.migrate import migrate as apply
+    postgres = Postgres(lambda: {"host": pg.host, "port": pg.port, "dbname": pg.dbname, "user": pg.user,
+                                 "password": pg.password}, pool_max=1)
+    try:
+        apply(postgres)
+    finally:
+        postgres.close()

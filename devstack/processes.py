@@ -1,0 +1,61 @@
+"""Processes in their own process group (started, stopped as a whole, their members found), and their logs."""
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+
+def tail(path, lines=40):
+    """The last lines of a log file, for error messages ('' when there is none)."""
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def spawn(cmd, log_path, env=None, cwd=None):
+    """Start cmd in its own session (its own process group), stdout and stderr to log_path."""
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, cwd=cwd, start_new_session=True)
+
+
+def stop_group(proc, timeout=10.0, first=signal.SIGTERM):
+    """Signal the process group of proc (SIGTERM unless told), SIGKILL it when it does not go within timeout."""
+    if proc is None:
+        return
+    for sig in (first, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:  # reap workers that outlived their parent
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def proc_stat(pid: int) -> tuple[str, int, int] | None:
+    """(state letter, process group, start time in clock ticks after boot) of a process; None when there is none."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()  # fields after the command name, from field 3 (state) on
+    return fields[0], int(fields[2]), int(fields[19])
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = proc_stat(int(entry.name))
+            if stat and stat[1] == pgid and stat[0] != "Z":
+                members.append(int(entry.name))
+    return members
