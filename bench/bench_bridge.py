@@ -16,7 +16,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack import ajax  # noqa: E402
+from devstack.ajax import create_nonce  # noqa: E402
 from devstack.signed import cookie_header, forward  # noqa: E402
 
 REQUESTS = 200
@@ -50,10 +51,11 @@ def measure_on(site, server, pg) -> list[dict]:
         assert response.status_code == 200, response.text
 
     def through_wordpress():
-        assert admin.post(ajax_url(site), data=fields, timeout=30).status_code == 200
+        assert ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30).status_code == 200
 
     def legacy_php():
-        response = admin.post(ajax_url(site), data=dict(fields, action="bench_legacy_get_learner"), timeout=30)
+        response = ajax.call(site, admin, "bench_legacy_get_learner",
+                             dict(fields, action="bench_legacy_get_learner"), timeout=30)
         assert response.status_code == 200, response.text
 
     results = {}

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack import ajax  # noqa: E402
+from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.sidecar_server import SidecarServer, connect_shim  # noqa: E402
 from devstack.signed import cookie_header  # noqa: E402
@@ -80,18 +81,19 @@ def compare(site, pg, nginx, pg_proxy, mysql_proxy) -> list[dict]:
     fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
     browser = requests.Session()
     cookies = {"Cookie": cookie_header({c.name: c.value for c in admin.cookies if c.name.startswith("wordpress")})}
-    opcache = admin.post(ajax_url(site), data=dict(fields, action="bench_floor"), timeout=30).json()["data"]["opcache"]
+    floor = ajax.call(site, admin, "bench_floor", dict(fields, action="bench_floor"), timeout=30)
+    opcache = floor.json()["data"]["opcache"]
 
     def ok(response):
         assert response.status_code == 200, response.text[:300]
 
     calls = {
-        "floor": lambda: ok(admin.post(ajax_url(site), data=dict(fields, action="bench_floor"), timeout=30)),
-        "forward": lambda: ok(admin.post(ajax_url(site), data=fields, timeout=30)),
+        "floor": lambda: ok(ajax.call(site, admin, "bench_floor", dict(fields, action="bench_floor"), timeout=30)),
+        "forward": lambda: ok(ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30)),
         "direct": lambda: ok(browser.post(f"{nginx.url}/wp-admin/admin-ajax.php", data=fields, headers=cookies,
                                           timeout=30)),
-        "legacy": lambda: ok(admin.post(ajax_url(site), data=dict(fields, action="bench_legacy_get_learner"),
-                                        timeout=30)),
+        "legacy": lambda: ok(ajax.call(site, admin, "bench_legacy_get_learner",
+                                       dict(fields, action="bench_legacy_get_learner"), timeout=30)),
     }
     ssl = " (sidecars: sslmode=require)" if os.environ.get("WECOZA_BENCH_PG_SSL") == "1" else ""
     rows = [{"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",

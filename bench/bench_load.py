@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import seed_learner  # noqa: E402
 from bench.stack import median_ms, percentile_ms, running_stack, throughput  # noqa: E402
-from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack import ajax  # noqa: E402
+from devstack.ajax import create_nonce  # noqa: E402
 from devstack.signed import cookie_header, forward  # noqa: E402
 
 LEVELS = (1, 4, 16)
@@ -41,7 +42,7 @@ def measure_on(site, server, pg) -> list[dict]:
 
         def call():
             try:
-                return http.post(ajax_url(site), data=fields, timeout=30).status_code == 200
+                return ajax.call(site, http, "wecoza_get_learner", fields, timeout=30).status_code == 200
             except requests.RequestException:
                 return False
         return call

@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, REQUESTS, seed_learner  # noqa: E402
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from devstack.ajax import ajax_url, create_nonce  # noqa: E402
+from devstack import ajax  # noqa: E402
+from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.sidecar_server import SidecarServer  # noqa: E402
 from devstack.signed import cookie_header  # noqa: E402
@@ -40,10 +41,11 @@ def measure_on(site, server, pg) -> list[dict]:
             assert response.status_code == 200, response.text
 
         def forward():
-            assert admin.post(ajax_url(site), data=fields, timeout=30).status_code == 200
+            assert ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30).status_code == 200
 
         def legacy():
-            response = admin.post(ajax_url(site), data=dict(fields, action="bench_legacy_get_learner"), timeout=30)
+            response = ajax.call(site, admin, "bench_legacy_get_learner",
+                                 dict(fields, action="bench_legacy_get_learner"), timeout=30)
             assert response.status_code == 200
 
         rows = []

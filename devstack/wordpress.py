@@ -194,7 +194,8 @@ class WordPressSite:
 
     def start(self):
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
-        self.proc = spawn(php_server_command(self.host, self.port, self.path), self.server_log_path, env=env, cwd=self.path)
+        self.proc = spawn(php_server_command(self.host, self.port, self.path), self.server_log_path, env=env,
+                          cwd=self.path)
         wait_for_http(f"{self.url}/wp-login.php", "php -S serving WordPress", proc=self.proc,
                       log_path=self.server_log_path)
         return self
