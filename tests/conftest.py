@@ -1,6 +1,7 @@
 """Session fixtures: real PostgreSQL, MariaDB, WordPress and sidecar, created fresh per test session and removed at
 its end (helpers in devstack/). Nothing is mocked; a service that cannot start fails the tests that need it,
-with the reason. Every test is marked `e2e` when it uses one of SERVICE_FIXTURES (through any fixture), else `unit`.
+with the reason. A test module is marked `e2e` when one of its tests uses one of SERVICE_FIXTURES (through any
+fixture), else `unit`.
 
     system_services  the Debian packages are present (checked; scripts/install-system-deps.sh installs them)
     pg_server        the session's own PostgreSQL (PrivatePostgres: host, port, psql(), stop(), restart()), in a temp
@@ -31,8 +32,9 @@ from devstack.system import check_system
 from devstack.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, WordPressSite, versions
 
 EVERY_WORDPRESS = "every_wordpress"
-# A test that uses one of these (directly or through another fixture) needs a service started: it is e2e; every
-# other test is unit and runs with no PostgreSQL, MariaDB, WordPress, sidecar or chromium (`pytest -m unit`).
+# A test that uses one of these (directly or through another fixture) needs a service started. A test module with
+# such a test is e2e as a whole; every other module is unit and runs with no PostgreSQL, MariaDB, WordPress, sidecar
+# or chromium (`pytest -m unit`).
 SERVICE_FIXTURES = frozenset({"system_services", "pg_server", "mysql_server", "wordpress_site", "browser"})
 
 
@@ -42,9 +44,9 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    e2e_modules = {item.path for item in items if not SERVICE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))}
     for item in items:
-        uses_service = not SERVICE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
-        item.add_marker(pytest.mark.e2e if uses_service else pytest.mark.unit)
+        item.add_marker(pytest.mark.e2e if item.path in e2e_modules else pytest.mark.unit)
 
 
 def pytest_report_header(config):

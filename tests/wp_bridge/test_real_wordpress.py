@@ -1,15 +1,19 @@
-"""wp_bridge against the real WordPress of the test infrastructure: what WordPress decides, Python decides."""
+"""wp_bridge against the real WordPress of the test infrastructure: what WordPress decides, Python decides; and
+Debian's wordpress package's own wp-config.php."""
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
 from sidecar.config import load_config
 from devstack.ajax import create_nonce, logged_in_cookie
 from devstack.signed import cookie_header
+from wp_bridge.errors import WPConfigError
 from wp_bridge.nonces import create_nonce as python_create_nonce
+from wp_bridge.wpconfig import read_wp_config
 
 pytestmark = pytest.mark.every_wordpress
 
@@ -89,3 +93,11 @@ def test_capability_changes_show_at_once(wp, wordpress_site, temp_user):
     changed = user_of(wp, session).user
     assert changed.roles == ("editor",) and not changed.has_cap("list_users")
     assert changed.has_cap("edit_others_posts") and not changed.has_cap("manage_options")
+
+
+DEBIAN_DISPATCHER = Path("/usr/share/wordpress/wp-config.php")
+
+
+def test_the_real_debian_dispatcher_is_recognised(system_services):  # installs Debian's wordpress package
+    with pytest.raises(WPConfigError, match="Debian's dispatcher"):
+        read_wp_config(DEBIAN_DISPATCHER)

@@ -102,26 +102,3 @@ def test_verify_nonce(path, item):
     result = verify_nonce(check["nonce"], check["action"], nonce["user_id"], check_token(vector, nonce, check),
                           check["now"], salt=salt, life=vector["site"]["nonce_life"])
     assert result == check["expected"] and type(result) is type(check["expected"])
-
-
-@pytest.mark.parametrize("path,item", NONCE_CHECKS)
-def test_nonce_through_a_request(vector_wordpress, path, item):
-    """The same check as ``check_ajax_referer``: the caller's cookie gives uid and token."""
-    vector, nonce, check = item
-    header = ""
-    if nonce["user"] is not None:
-        valid = next(c for c in vector["cookies"] if c["id"] == f"{nonce['user']}/valid/logged_in")
-        token = check_token(vector, nonce, check)
-        value = valid["value_wire"].replace(valid["parts"]["token"], token)
-        header = f"{valid['cookie_name']}={value}"
-    result = vector_wordpress(path, check["now"]).authenticate(
-        cookie_header=header, params={"_ajax_nonce": check["nonce"]}, nonce_actions=(check["action"],),
-        nonce_field=None)
-    expected_user = nonce["user_id"] if token_is_main(nonce, check) else None
-    assert (result.user.id if result.user else None) == expected_user
-    assert result.nonce_ok is bool(check["expected"])
-    assert result.nonce_age == (check["expected"] or None)
-
-
-def token_is_main(nonce, check) -> bool:
-    return nonce["user"] is not None and check["id"] != "checked_in_other_session"

@@ -180,11 +180,3 @@ def test_parse_db_host(value, expected):
 
 def test_parse_db_host_other_default_socket():
     assert parse_db_host("localhost", default_socket="/tmp/s") == DBHost("localhost", None, "/tmp/s")
-
-
-DEBIAN_DISPATCHER = Path("/usr/share/wordpress/wp-config.php")
-
-
-def test_the_real_debian_dispatcher_is_recognised(system_services):  # installs Debian's wordpress package
-    with pytest.raises(WPConfigError, match="Debian's dispatcher"):
-        read_wp_config(DEBIAN_DISPATCHER)
