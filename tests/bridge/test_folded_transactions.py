@@ -128,7 +128,7 @@ def test_a_write_is_one_round_trip_per_answer_needed_and_keeps_row_event_and_cla
     # BEGIN + claim + INSERT ... RETURNING, then the event's insert + COMMIT
     assert round_trips(proxy, lambda: write(ctx, note)) == 2
     assert (probe_rows(counted, note), events_named(counted, note), seen(counted, ctx.request_id)) == (1, 1, True)
-    assert [e.name for e in ctx.events] == [note]
+    assert [(e.name, e.payload["note"]) for e in ctx.events] == [(PROBE_EVENT, note)]
 
 
 def test_a_failed_write_leaves_no_row_no_event_and_no_claim_so_its_resend_runs_once(counted):
