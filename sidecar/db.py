@@ -15,7 +15,6 @@ import threading
 
 import psycopg2
 import psycopg2.extras
-import psycopg2.pool
 
 log = logging.getLogger("wecoza.sidecar.db")
 
@@ -27,6 +26,68 @@ def _first_line(exc: Exception) -> str:
 
 class DatabaseUnavailable(Exception):
     """PostgreSQL could not be reached; the request fails cleanly and nothing was written."""
+
+
+class PoolExhausted(Exception):
+    """Every connection the pool may open is in use."""
+
+
+class ConnectionPool:
+    """At most ``size`` connections, opened when needed and kept when given back (the last one given back is
+    the next handed out). ``usage`` is (in use, open) for metrics."""
+
+    def __init__(self, connect, size: int):
+        self._connect = connect
+        self.size = size
+        self._idle: list = []
+        self._in_use = 0
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def checkout(self):
+        with self._lock:
+            if self._idle:
+                self._in_use += 1
+                return self._idle.pop()
+            if self._in_use >= self.size:
+                raise PoolExhausted(f"all {self.size} PostgreSQL connections of this worker are in use")
+            self._in_use += 1
+        try:
+            return self._connect()
+        except BaseException:
+            with self._lock:
+                self._in_use -= 1
+            raise
+
+    def checkin(self, conn, close: bool = False) -> None:
+        with self._lock:
+            self._in_use -= 1
+            if not (close or self._closed or conn.closed):
+                self._idle.append(conn)
+                return
+        _close_quietly(conn)
+
+    def discard_idle(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            _close_quietly(conn)
+
+    def usage(self) -> tuple[int, int]:
+        with self._lock:
+            return self._in_use, self._in_use + len(self._idle)
+
+    def close(self) -> None:
+        """Close the idle connections now and the ones in use when they are given back."""
+        self._closed = True
+        self.discard_idle()
+
+
+def _close_quietly(conn) -> None:
+    try:
+        conn.close()
+    except psycopg2.Error:
+        pass
 
 
 class QueryLoggingCursor(psycopg2.extras.RealDictCursor):
@@ -115,35 +176,30 @@ class Postgres:
                     params = dict(self._params_factory())
                     params.setdefault("connect_timeout", self._connect_timeout)
                     params.setdefault("application_name", "wecoza-sidecar")
-                    self._pool = psycopg2.pool.ThreadedConnectionPool(0, self._pool_max, **params)
-                    # psycopg2 keeps a returned connection only while fewer than `minconn` are idle, so
-                    # with 0 every transaction reconnected. Opened lazily (0 at start), kept up to the max.
-                    self._pool.minconn = self._pool_max
+                    self._pool = ConnectionPool(lambda: psycopg2.connect(**params), self._pool_max)
         return self._pool
 
     def pool_usage(self) -> tuple[int, int]:
         """(connections in use, connections open) for metrics."""
         pool = self._pool
-        if pool is None:
-            return 0, 0
-        return len(pool._used), len(pool._used) + len(pool._pool)
+        return (0, 0) if pool is None else pool.usage()
 
     def _checkout(self):
         """A pooled connection that is still alive: an idle connection has nothing to read unless the
         server has ended it (restart, terminated backend), which costs no round trip to notice."""
         pool = self._get_pool()
         for _ in range(self._pool_max + 1):
-            conn = pool.getconn()
+            conn = pool.checkout()
             if not conn.closed and not select.select([conn], [], [], 0)[0]:
                 return pool, conn
-            pool.putconn(conn, close=True)
-        return pool, pool.getconn()
+            pool.checkin(conn, close=True)
+        return pool, pool.checkout()
 
     @contextlib.contextmanager
     def connection(self):
         try:
             pool, conn = self._checkout()
-        except (psycopg2.OperationalError, psycopg2.pool.PoolError) as exc:
+        except (psycopg2.OperationalError, PoolExhausted) as exc:
             raise DatabaseUnavailable(_first_line(exc)) from exc
         broken = False
         try:
@@ -154,14 +210,14 @@ class Postgres:
             # fails cleanly; after a loss the idle connections are dropped too, so the next request reconnects.
             broken = bool(conn.closed) or isinstance(exc, psycopg2.InterfaceError)
             if broken:
-                self._discard_idle(pool)
+                pool.discard_idle()
             raise DatabaseUnavailable(_first_line(exc)) from exc
         finally:
             if conn.closed:
                 broken = True
             if not broken:
                 broken = not self._end_open_transaction(conn)
-            pool.putconn(conn, close=broken)
+            pool.checkin(conn, close=broken)
 
     @staticmethod
     def _end_open_transaction(conn) -> bool:
@@ -179,13 +235,6 @@ class Postgres:
             return True
         except psycopg2.Error:
             return False
-
-    @staticmethod
-    def _discard_idle(pool) -> None:
-        with pool._lock:
-            for idle in pool._pool:
-                idle.close()
-            pool._pool.clear()
 
     @contextlib.contextmanager
     def transaction(self, held=(), statement_by_statement: bool = False):
@@ -216,5 +265,5 @@ class Postgres:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                self._pool.closeall()
+                self._pool.close()
                 self._pool = None
