@@ -6,7 +6,7 @@
 #      boot: this script starts the databases when it is run, without systemd, and nothing else needs them running;
 #   2. starts the machine's PostgreSQL and MariaDB when they do not answer on 127.0.0.1 (no systemd needed), for the
 #      demo, its tests (tests/ops/test_demo_stack.py) and the bench. The rest of the test suite needs only the
-#      packages: it runs servers of its own (tests/support/servers.py) and never touches the machine's.
+#      packages: it runs servers of its own (devstack/servers.py) and never touches the machine's.
 # Needs root, or sudo without a password, only when there is something to do.
 set -euo pipefail
 

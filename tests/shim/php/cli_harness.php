@@ -21,7 +21,7 @@ class WP_CLI {
     public static function error($text) { self::$lines[] = ['error', $text]; throw new WeCoza_Cli_Exit('', 1); }
 }
 
-require dirname(__DIR__, 2) . '/support/php/bootstrap.php';
+require dirname(__DIR__, 3) . '/devstack/php/bootstrap.php';
 require __DIR__ . '/format_items.php';
 wecoza_cli_load($site, $url);
 

@@ -17,4 +17,4 @@ if (!is_file($root . $path)
         return true;
     }
 }
-return require __DIR__ . '/../../support/php/router.php';
+return require dirname(__DIR__, 3) . '/devstack/php/router.php';
