@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack.postgres import SCHEMA_DIR
 from sidecar.learners import portfolios, progressions, rows_html, shapes, validation
 from sidecar.learners.validation import learner_values, luhn_valid, sa_id_problem
 
@@ -74,7 +75,7 @@ def test_lengths_follow_the_schema():
     repo = Path(__file__).resolve().parents[2]
     dump = repo.parent / "shared" / "reference" / "wecoza_db_schema_bu_jan_29.sql"
     if not dump.exists():                               # CI without ../shared: the project's subset of the dump
-        dump = repo / "tests" / "schema" / "production_subset.sql"
+        dump = SCHEMA_DIR / "production_subset.sql"
     table = re.search(r"CREATE TABLE public\.learners \((.*?)\n\);", dump.read_text(), re.S).group(1)
     columns = dict(re.findall(r"\n    (\w+) character varying\((\d+)\)", table))
     for name, max_len in lengths.items():
