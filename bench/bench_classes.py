@@ -81,7 +81,7 @@ def stop_period_rows(sidecar, pg, repeat: int) -> list[dict]:
         class_id = stopped_class(pg, f"BENCH-STOP-{label}", stop, restart)
         fields = [("class_id", str(class_id)), ("nonce", "x")]
         answer = sidecar.call("get_calendar_events", fields)
-        median, _ = median_ms(lambda: sidecar.call("get_calendar_events", fields), repeat)
+        median, _ = median_ms(lambda fields=fields: sidecar.call("get_calendar_events", fields), repeat)
         measured[label] = (median, len(answer.data), len(answer.get_json()))
     (normal_ms, normal_bytes, normal_events), (long_ms, long_bytes, long_events) = measured.values()
     return [

@@ -73,7 +73,8 @@ def measure_call(call, count: int) -> dict:
     response = call()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"median_ms": statistics.median(durations) * 1000, "p90_ms": sorted(durations)[int(0.9 * (count - 1))] * 1000,
+    return {"median_ms": statistics.median(durations) * 1000,
+            "p90_ms": sorted(durations)[int(0.9 * (count - 1))] * 1000,
             "peak_mib": peak / 2**20, "bytes": len(response.data)}
 
 

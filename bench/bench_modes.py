@@ -50,7 +50,8 @@ def measure_on(site, server, pg) -> list[dict]:
 
         rows = []
         medians = {}
-        for label, call in (("direct mode (nginx -> sidecar)", direct), ("forward mode (WordPress -> shim -> sidecar)", forward),
+        for label, call in (("direct mode (nginx -> sidecar)", direct),
+                            ("forward mode (WordPress -> shim -> sidecar)", forward),
                             ("legacy-style PHP handler", legacy)):
             for _ in range(10):
                 call()

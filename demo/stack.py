@@ -590,7 +590,8 @@ def print_info(state: dict, headline: str, started: list[str], as_json: bool) ->
   log in as    {info['admin_login']}   password: {info['admin_password']}
   sidecar      {info['sidecar_url']}   (/healthz, /readyz, /metrics)
   PostgreSQL   {state['postgres']['dbname']} on {PG_HOST}:{PG_PORT}: {counts.get('learners', '?')} learners, \
-{counts.get('classes', '?')} classes ({data.get('learners', '?')} and {len(data.get('classes', []))} invented at bring-up)
+{counts.get('classes', '?')} classes ({data.get('learners', '?')} and {len(data.get('classes', []))} invented \
+at bring-up)
   trigger      {TRIGGER_NOTES.get(info['class_trigger'], 'log_class_change() as the schema has it')}
   MariaDB      {state['mysql']['dbname']} on {MYSQL_HOST}:{MYSQL_PORT}
   logs         {display_path(Path(info['logs']))}   (php-server.log, sidecar.log, wp-debug.log)

@@ -169,7 +169,8 @@ class MariadbServer:
 def machine_mariadb():
     """The machine's MariaDB on 127.0.0.1:3306 (the demo's and the bench's): `mariadb -uroot` over Debian's socket;
     WECOZA_TEST_MYSQL_ADMIN overrides the client command line."""
-    return MariadbServer(LOOPBACK, 3306, tuple(shlex.split(os.environ.get("WECOZA_TEST_MYSQL_ADMIN", "mariadb -uroot"))))
+    admin = shlex.split(os.environ.get("WECOZA_TEST_MYSQL_ADMIN", "mariadb -uroot"))
+    return MariadbServer(LOOPBACK, 3306, tuple(admin))
 
 
 class PrivateMariadb(MariadbServer):

@@ -42,7 +42,8 @@ SETTINGS = (
     Setting("wordpress.db_host", "WECOZA_WP_DB_HOST", None,
             "WordPress MySQL host; default from DB_HOST in wp-config.php."),
     Setting("wordpress.db_port", "WECOZA_WP_DB_PORT", None, "WordPress MySQL port (3306 when a host is given)."),
-    Setting("wordpress.db_socket", "WECOZA_WP_DB_SOCKET", None, "WordPress MySQL unix socket (instead of host and port)."),
+    Setting("wordpress.db_socket", "WECOZA_WP_DB_SOCKET", None,
+            "WordPress MySQL unix socket (instead of host and port)."),
     Setting("wordpress.db_name", "WECOZA_WP_DB_NAME", None, "WordPress database name; default DB_NAME."),
     Setting("wordpress.db_user", "WECOZA_WP_DB_USER", None, "WordPress database user; default DB_USER."),
     Setting("wordpress.db_password", "WECOZA_WP_DB_PASSWORD", None,
@@ -53,7 +54,8 @@ SETTINGS = (
             "WordPress version (e.g. 6.8.1); picks the auth cookie's password-fragment rule exactly. Unset: "
             "judged from the db_version option."),
     Setting("wordpress.blog_id", None, None, "Multisite: the blog whose roles and capabilities apply."),
-    Setting("postgres.host", "WECOZA_PG_HOST", None, "PostgreSQL host; default the WordPress option wecoza_postgres_host."),
+    Setting("postgres.host", "WECOZA_PG_HOST", None,
+            "PostgreSQL host; default the WordPress option wecoza_postgres_host."),
     Setting("postgres.port", "WECOZA_PG_PORT", None, "PostgreSQL port; default wecoza_postgres_port, then 5432."),
     Setting("postgres.dbname", "WECOZA_PG_DBNAME", None, "PostgreSQL database; default wecoza_postgres_dbname."),
     Setting("postgres.user", "WECOZA_PG_USER", None, "PostgreSQL user; default wecoza_postgres_user."),
@@ -261,7 +263,8 @@ def load_config(env=None) -> Config:
             raise ConfigError(f"WECOZA_WP_CONFIG ({wp_config_path}): {exc}") from None
         explicit_host = any(values[k].value for k in ("wordpress.db_host", "wordpress.db_port", "wordpress.db_socket"))
         for key, value in _from_wp_config(wp_config).items():
-            if values[key].value is None and not (explicit_host and key in ("wordpress.db_host", "wordpress.db_port", "wordpress.db_socket")):
+            host_key = key in ("wordpress.db_host", "wordpress.db_port", "wordpress.db_socket")
+            if values[key].value is None and not (explicit_host and host_key):
                 values[key] = Value(value, "wp-config.php")
 
     for setting in SETTINGS:

@@ -53,7 +53,8 @@ def build(dump_text):
     seq_owner = dict(OWNED_BY.findall(dump_text))
     out = [
         "-- production_subset.sql: the production tables the sidecar uses, taken verbatim from",
-        "-- ../shared/reference/wecoza_db_schema_bu_jan_29.sql by devstack/schema/make_subset.py (do not edit by hand).",
+        "-- ../shared/reference/wecoza_db_schema_bu_jan_29.sql by devstack/schema/make_subset.py "
+        "(do not edit by hand).",
         "-- Load it as the role that owns the database; every object then belongs to that role.",
         "",
         body(preamble),

@@ -31,7 +31,8 @@ def string_denials(nonce_message: str, capability_message: str = NO_PERMISSION) 
 
 
 def fail(message: str, *fields: str, kind: str = refusals.REFUSED) -> HandlerError:
-    """The action's ``{"success":false,"data":message}``; the log gets ``message`` and ``fields`` (see refusals.fixed)."""
+    """The action's ``{"success":false,"data":message}``; the log gets ``message`` and ``fields``
+    (see refusals.fixed)."""
     return HandlerError(responses.error(message), refusals.fixed(message, *fields, kind=kind))
 
 

@@ -127,7 +127,8 @@ def test_bad_stale_and_foreign_nonces_are_refused(action, page, target, db, bad_
 
 def test_the_other_pages_nonce_is_not_accepted(page, target):
     """A calendar nonce does not open the class actions, nor the dashboard nonce the class QA actions."""
-    response = page.post("get_class_notes", {"class_id": str(target["class_id"]), "nonce": page.nonce("admin", CALENDAR)})
+    response = page.post("get_class_notes",
+                         {"class_id": str(target["class_id"]), "nonce": page.nonce("admin", CALENDAR)})
     assert response.text == '{"success":false,"data":"Invalid nonce"}'
     response = page.post("get_class_qa_data", {"class_id": str(target["class_id"]),
                                                 "nonce": page.nonce("admin", DASHBOARD)})

@@ -90,7 +90,8 @@ def test_monthly_last_day_with_a_single_time(page):
 
 
 def test_custom_is_one_session(page):
-    schedule = pages.schedule_fields(pattern="custom", start="2026-03-03", end="", per_day={"Tuesday": ("08:00", "12:00")})
+    schedule = pages.schedule_fields(pattern="custom", start="2026-03-03", end="",
+                                     per_day={"Tuesday": ("08:00", "12:00")})
     class_id = create(page, schedule, "", start="2026-03-03")
     assert sessions(calendar(page, class_id)) == ["2026-03-03T08:00"]
 
@@ -170,7 +171,8 @@ def filter_plugin(wordpress_site):
                       "  $subjects[] = array('id' => 'EXTRA', 'name' => 'Added by a filter', 'duration' => 1);\n"
                       "  return $subjects; });\n"
                       "add_filter('wecoza_classes_get_class_types', function ($types) {\n"
-                      "  return array_values(array_filter($types, function ($t) { return $t['id'] !== 'SOFT'; })); });\n")
+                      "  return array_values(array_filter($types,\n"
+                      "                                   function ($t) { return $t['id'] !== 'SOFT'; })); });\n")
     try:
         yield
     finally:
@@ -195,8 +197,9 @@ def test_lookup_cache_notices_a_change_in_the_tables(pg_database):
     try:
         import psycopg2.extras
         cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
-        get = lambda: lookups.cached(services, cur, ("subjects", "AET"), lambda c: lookups.subjects_for(c, "AET"),
-                                     clock=lambda: clock[0])
+        def get():
+            return lookups.cached(services, cur, ("subjects", "AET"), lambda c: lookups.subjects_for(c, "AET"),
+                                  clock=lambda: clock[0])
         assert [s["id"] for s in get()] == ["COMM", "NUM"]
         cur.execute("INSERT INTO class_type_subjects (class_type_id, subject_code, subject_name, subject_duration, "
                     "display_order) VALUES (1, 'ZZZ', 'Cache test', 5, 99)")

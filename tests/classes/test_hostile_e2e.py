@@ -66,7 +66,8 @@ def without(fields, prefix):
     (lambda f: replace(f, "schedule_data[selected_days][0]", "Funday"), "Unknown day in the schedule: Funday."),
     (lambda f: replace(f, "class_learners_data", '[{"id": "1", "name": '), "The learner list could not be read. "
                                                                          "Please reload the page and try again."),
-    (lambda f: replace(f, "class_learners_data", '[{"id": "1 OR 1=1"}]'), "The learner list holds an invalid learner id."),
+    (lambda f: replace(f, "class_learners_data", '[{"id": "1 OR 1=1"}]'),
+     "The learner list holds an invalid learner id."),
     (lambda f: replace(f, "class_learners_data", '[{"id": "999999"}]'), "Unknown learner id(s): 999999."),
     (lambda f: replace(f, "client_id", "99999"), "Unknown client id(s): 99999."),
     (lambda f: replace(f, "client_id", "1; DROP TABLE classes"), "The client is not valid."),
@@ -120,8 +121,8 @@ def test_qa_document_paths_from_the_client_are_never_used(page, nonce, qa_class,
                   "file_url": "https://evil.example/x.pdf", "file_size": 1}
         qa_visits = json.dumps([{"date": "2026-03-20", "type": "Initial QA Visit", "officer": "<b>Eve</b>",
                                  "hasNewFile": False, "existingDocument": forged}])
-        fields = pages.update_form(nonce, qa_class, code="HOSTILE-QA", qa_rows=[("2026-03-20", "Initial QA Visit", "Eve")],
-                                   qa_visits_data=qa_visits)
+        fields = pages.update_form(nonce, qa_class, code="HOSTILE-QA",
+                                   qa_rows=[("2026-03-20", "Initial QA Visit", "Eve")], qa_visits_data=qa_visits)
         assert page.class_form(fields).json()["success"] is True
         visit = db.one("SELECT id, officer_name, latest_document FROM qa_visits WHERE class_id = %s", (qa_class,))
         assert visit["latest_document"] is None           # the client's document was not stored
@@ -225,7 +226,8 @@ def test_bad_qa_requests_get_the_message_shape(page, qa_class):
     )
     for action, fields, nonce_action, message in cases:
         response = page.post(action, {**fields, "nonce": page.nonce("admin", nonce_action)})
-        assert (response.status_code, response.json()) == (400, {"success": False, "data": {"message": message}}), action
+        expected = (400, {"success": False, "data": {"message": message}})
+        assert (response.status_code, response.json()) == expected, action
 
 
 def test_question_attachment_checked_before_anything_is_written(page, qa_class, db, uploads_root):

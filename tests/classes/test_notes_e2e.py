@@ -50,8 +50,8 @@ def test_add_note_with_attachment_metadata_sanitised(page, nonce, noted, db, wor
         3: {"url": f'{uploads_url}/x.pdf"><script>', "name": "quote"},
     }
     response = page.post("save_class_note", note_fields(
-        noted, nonce, id="", content="Learners behind\non module 2 <script>x</script>", category=["Learners behind schedule",
-                                                                                         "Poor attendance"],
+        noted, nonce, id="", content="Learners behind\non module 2 <script>x</script>",
+        category=["Learners behind schedule", "Poor attendance"],
         priority="high", attachments=attachments))
     note = response.json()["data"]["note"]
     assert re.fullmatch(r"note_[0-9a-f]{13}", note["id"])

@@ -36,7 +36,7 @@ def capture_post(nonce, *, start, end, pattern, schedule, days=(), day_of_month=
     fields += [("stop_dates[]", ""), ("restart_dates[]", ""), ("schedule_end_date", end)]
     for event in [*events, ("", "", "", "Pending", "")]:                                 # empty trailing row
         fields += list(zip(("event_types[]", "event_descriptions[]", "event_dates_input[]", "event_statuses[]",
-                            "event_notes[]"), event))
+                            "event_notes[]"), event, strict=True))
     fields += [("seta_funded", "No"), ("seta_id", ""), ("exam_class", "No"), ("exam_type", "")]
     fields += schedule
     fields += [("class_learners_data", json.dumps(list(learners))), ("exam_learners", "[]"),

@@ -23,8 +23,8 @@ def visits(made, db):
     last_month = (first - datetime.timedelta(days=1)).replace(day=1)
     a = made.class_row(class_code="QA-A", class_subject="COMM", class_type="AET")
     b = made.class_row(class_code="QA-B", class_subject="NUM", class_type="AET")
-    rows = [(a, first, "Initial QA Visit", "Officer One", {"filename": "r.pdf", "file_path": "qa-reports/qa_report_r.pdf",
-                                                         "original_name": "=cmd|' /C calc'!A0.pdf"}),
+    report = {"filename": "r.pdf", "file_path": "qa-reports/qa_report_r.pdf", "original_name": "=cmd|' /C calc'!A0.pdf"}
+    rows = [(a, first, "Initial QA Visit", "Officer One", report),
             (a, last_month, "Follow-up QA", "Officer Two", None),
             (b, first, "Compliance Check", "Officer One", None),
             (b, last_month + datetime.timedelta(days=3), "Initial QA Visit", "", None)]

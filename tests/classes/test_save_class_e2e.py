@@ -36,7 +36,8 @@ def subject_product(made, db):
 def created(page, made, db, subject_product):
     """One class created through the capture page with every field group."""
     ids = made.learners(4)
-    learners = [pages.learner_entry(i, f"Learner {n}", status="CIC - Currently in Class") for n, i in enumerate(ids[:3])]
+    learners = [pages.learner_entry(i, f"Learner {n}", status="CIC - Currently in Class")
+                for n, i in enumerate(ids[:3])]
     nonce = page.nonce("admin", CLASS_NONCE)
     fields = pages.capture_form(
         nonce, learners=learners, exam_learners=learners[:1], exam_class="Yes", exam_type="Final \"written\" exam",
@@ -185,7 +186,8 @@ def test_removing_a_visit_deletes_it_and_its_report_but_keeps_the_others(created
          "existingDocument": kept},
         {"date": "2026-04-22", "type": "Follow-up QA", "officer": "Ann", "hasNewFile": False}])
     fields = pages.update_form(created["nonce"], cid, learners=created["learners"], start="2026-03-16",
-                               qa_rows=[("2026-03-20", "Initial QA Visit", "Jane QA"), ("2026-04-22", "Follow-up QA", "Ann")],
+                               qa_rows=[("2026-03-20", "Initial QA Visit", "Jane QA"),
+                                        ("2026-04-22", "Follow-up QA", "Ann")],
                                qa_visits_data=qa_visits, schedule=pages.schedule_fields(start="2026-03-16"))
     data(page.class_form(fields, files=pages.qa_files(None, None)))
     after = db.all("SELECT visit_date, officer_name, latest_document FROM qa_visits WHERE class_id = %s "

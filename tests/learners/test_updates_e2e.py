@@ -75,7 +75,8 @@ def test_updated_at_is_now_in_utc(ajax, db, learner):
     ({"sa_id_no": "9001015009087"}, {"sa_id_no": "Invalid ID number checksum"}),
     ({"sa_id_no": "9013015009087"}, {"sa_id_no": "ID number must be 13 digits in format: YYMMDD + 7 digits"}),
     ({"sa_id_no": "9002305009087"}, {"sa_id_no": "Invalid date in ID number"}),
-    ({"passport_number": "A1"}, {"passport_number": "Passport number must be 6-12 characters (letters and numbers only)"}),
+    ({"passport_number": "A1"},
+     {"passport_number": "Passport number must be 6-12 characters (letters and numbers only)"}),
     ({"placement_assessment_date": "2026-02-30"},
      {"placement_assessment_date": "Placement assessment date must be a valid date (YYYY-MM-DD)"}),
     ({"first_name": "x" * 51}, {"first_name": "First name must be at most 50 characters"}),
@@ -84,7 +85,8 @@ def test_updated_at_is_now_in_utc(ajax, db, learner):
     ({"city_town_id": "999999"}, {"city_town_id": "Please choose a valid city/town"}),
     ({"employer_id": "99999999999"}, {"employer_id": "Please choose a valid employer"}),
     ({"employment_status": "maybe"}, {"employment_status": "Employment status must be yes or no"}),
-    ({"assessment_status": "Completed"}, {"assessment_status": "Assessment status must be one of: Assessed, Not Assessed"}),
+    ({"assessment_status": "Completed"},
+     {"assessment_status": "Assessment status must be one of: Assessed, Not Assessed"}),
     ({"surname[]": "x"}, {"surname": "Surname must be a single value"}),
     ({"surname": "<script>alert(1)</script>"}, {"surname": "Surname must not contain < or >"}),
     ({"address_line_1": "a\x00b"}, {"address_line_1": "Address line 1 contains characters that are not allowed"}),
@@ -125,7 +127,8 @@ def test_passport_may_replace_the_sa_id(ajax, db, learner):
 
 @pytest.mark.parametrize("action,nonce_action,missing_id", [
     ("update_learner", "learners_nonce", (200, '{"success":false,"data":{"message":"Learner ID is required"}}')),
-    ("wecoza_update_learner", "learners_nonce_action", (400, '{"success":false,"data":{"message":"Invalid learner ID"}}')),
+    ("wecoza_update_learner", "learners_nonce_action",
+     (400, '{"success":false,"data":{"message":"Invalid learner ID"}}')),
 ])
 def test_ids(ajax, learner, action, nonce_action, missing_id):
     for bad in ({}, {"id": ""}, {"id": "abc"}, {"id": "0"}, {"id": "1 OR 1=1"}, {"id[]": "1"}):
@@ -146,7 +149,8 @@ def test_nonces_each_update_action_accepts(ajax, db, learner):
         response = ajax.post(action, data={"id": str(learner), "gender": "Male"}, nonce_action=nonce_action)
         assert response.text == UPDATED, (action, nonce_action)
     refused = ajax.post("wecoza_update_learner", data={"id": str(learner)}, nonce_action="learners_nonce")
-    assert (refused.status_code, refused.text) == (403, '{"success":false,"data":{"message":"Invalid security token."}}')
+    assert (refused.status_code, refused.text) == (
+        403, '{"success":false,"data":{"message":"Invalid security token."}}')
 
 
 @pytest.mark.parametrize("action,nonce_action", [OLD, MODAL])
@@ -155,7 +159,8 @@ def test_old_style_denials(ajax, db, learner, action, nonce_action):
     for who in ("editor", "subscriber"):
         response = ajax.post(action, who=who, data={"id": str(learner), "first_name": "Hacked"},
                              nonce_action=nonce_action)
-        assert (response.status_code, response.text) == (200, '{"success":false,"data":{"message":"Unauthorized access"}}')
+        assert (response.status_code, response.text) == (
+            200, '{"success":false,"data":{"message":"Unauthorized access"}}')
     stale = ajax.post(action, data={"id": str(learner), "first_name": "Hacked", "nonce": "0123456789"})
     assert stale.text == '{"success":false,"data":{"message":"Security check failed"}}'
     foreign = ajax.post(action, data={"id": str(learner), "first_name": "Hacked",
@@ -169,7 +174,8 @@ def test_mvc_denials(ajax, db, learner):
     before = learner_row(db, learner)
     editor = ajax.post("wecoza_update_learner", who="editor", data={"id": str(learner), "first_name": "Hacked"},
                        nonce_action="learners_nonce_action")
-    assert (editor.status_code, editor.text) == (403, '{"success":false,"data":{"message":"Insufficient permissions."}}')
+    assert (editor.status_code, editor.text) == (
+        403, '{"success":false,"data":{"message":"Insufficient permissions."}}')
     logged_out = ajax.post("wecoza_update_learner", who=None, data={"id": str(learner)},
                            nonce_action="learners_nonce_action")
     assert (logged_out.status_code, logged_out.text) == (400, "0")

@@ -392,7 +392,8 @@ def test_class_trigger_fix_applied_and_said(demo):
     [(exists,)] = pg_query(state, "SELECT to_regprocedure('public.log_class_change()') IS NOT NULL")
     assert info["class_trigger"] == ("fixed" if exists else "absent")
     if exists:
-        [(source,)] = pg_query(state, "SELECT prosrc FROM pg_proc WHERE oid = 'public.log_class_change()'::regprocedure")
+        [(source,)] = pg_query(state,
+                               "SELECT prosrc FROM pg_proc WHERE oid = 'public.log_class_change()'::regprocedure")
         fix = TRIGGER_FIX.read_text()
         assert source.strip() == fix[fix.index("$$") + 2:fix.rindex("$$")].strip()
     text = stack("up", "--root", demo["root"])
@@ -474,8 +475,8 @@ def test_up_again_restart_down_and_purge(demo):
     assert not root.exists()
     assert not MACHINE_PG.database_exists(state["postgres"]["dbname"])
     assert not MACHINE_MYSQL.database_exists(state["mysql"]["dbname"])
-    assert MACHINE_PG.psql("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"]).strip() \
-        == "0"
+    roles = MACHINE_PG.psql("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"])
+    assert roles.strip() == "0"
     assert MACHINE_MYSQL.admin(f"SELECT COUNT(*) FROM mysql.user WHERE user = '{state['mysql']['user']}';\n"
                        ).strip().splitlines()[-1].strip() == "0"
     assert not any(group_alive(pid) for pid in pids + [info[k]["pid"] for k in ("wordpress", "sidecar")])

@@ -78,7 +78,8 @@ class FakeSidecar:
         self.replies: dict[str, Reply] = {}
         self.default = Reply()
         self.event_status: dict = empty_event_status()  # answered by POST /events/status
-        self.signed_calls: list[dict] = []              # /events/status and /events/retry: {"path", "message", "refused"}
+        # /events/status and /events/retry: {"path", "message", "refused"}
+        self.signed_calls: list[dict] = []
         self.signed_failure: tuple[int, dict, bytes] | None = None  # (status, headers, body) answered to both instead
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -90,7 +91,7 @@ class FakeSidecar:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
-    def start(self, port: int = 0) -> "FakeSidecar":
+    def start(self, port: int = 0) -> FakeSidecar:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer((LOOPBACK, port), handler)
         self._server.daemon_threads = True

@@ -53,7 +53,8 @@ def test_nothing_listening_and_a_short_connect_timeout(sidecar, shim_site, ajax_
 @pytest.mark.parametrize("reply, reason", [
     (Reply(raw=b"SSH-2.0-OpenSSH_9.2\r\n"), ""),
     (Reply(raw=b""), ""),
-    (Reply(status=502, body=b"<html>Bad Gateway</html>", headers={"Content-Type": "text/html"}), "HTTP 502 from a gateway"),
+    (Reply(status=502, body=b"<html>Bad Gateway</html>", headers={"Content-Type": "text/html"}),
+     "HTTP 502 from a gateway"),
     (Reply(status=401, body=b'{"error":"bad_signature"}', headers={"Content-Type": "application/json"}),
      "the sidecar refused the request: bad_signature"),
     (Reply(status=200, body=b"{}", headers={"Content-Type": "application/json", "X-WeCoza-Channel-Error": "stale"}),

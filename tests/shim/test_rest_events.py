@@ -14,7 +14,9 @@ pytestmark = pytest.mark.every_wordpress
 REST_ROUTE = "/wecoza-sidecar/v1/events"
 
 def events_url(site, pretty=True):
-    return f"{site.url}/wp-json/wecoza-sidecar/v1/events" if pretty else f"{site.url}/?rest_route=/wecoza-sidecar/v1/events"
+    if pretty:
+        return f"{site.url}/wp-json/wecoza-sidecar/v1/events"
+    return f"{site.url}/?rest_route=/wecoza-sidecar/v1/events"
 
 
 def deliver(site, fake, events, secret=None, timestamp=None, request_id=None, body=None, signature=None,
