@@ -2,7 +2,6 @@
 password-fragment rule) cached briefly, and ``authenticate()`` for admin-ajax requests."""
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -12,6 +11,7 @@ from .mysql import MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
 from .salts import SALT_OPTIONS, wp_salt
 from .tables import Tables
+from .ttlcache import TTLCache
 from .users import UserData, display_names, load_users
 
 
@@ -51,9 +51,7 @@ class WordPress:
         self.nonce_life = nonce_life
         self.clock = clock
         self.wp_version = wp_version
-        self.site_ttl = site_ttl
-        self._site: tuple[float, SiteData] | None = None
-        self._lock = threading.Lock()
+        self._site: TTLCache[SiteData] = TTLCache(site_ttl, single_flight=True)
 
     def get_option(self, name: str) -> str | None:
         """The raw ``option_value`` of this blog's option, or None."""
@@ -74,15 +72,7 @@ class WordPress:
 
     def site(self) -> SiteData:
         """Site data, reloaded (one query) when older than ``site_ttl`` seconds."""
-        cached = self._site
-        if cached is not None and time.monotonic() - cached[0] < self.site_ttl:
-            return cached[1]
-        with self._lock:
-            cached = self._site
-            if cached is None or time.monotonic() - cached[0] >= self.site_ttl:
-                cached = (time.monotonic(), self._load_site())
-                self._site = cached
-        return cached[1]
+        return self._site.get(None, self._load_site)
 
     def users(self, logins: list[str]) -> UserData:
         return load_users(self.db, self.tables, logins)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 import time
 
+from wp_bridge.ttlcache import TTLCache
+
 CACHE_KEY = "classes.lookups"
 TTL = 2 * 3600          # the reference's transient lifetime
 RECHECK = 30
@@ -27,25 +29,24 @@ _lock = threading.Lock()
 
 
 class _Cache:
-    def __init__(self):
+    def __init__(self, clock):
         self.fingerprint = None
-        self.checked_at = 0.0
-        self.entries: dict = {}
+        self.checked_at = float("-inf")
+        self.entries: TTLCache = TTLCache(TTL, clock)
 
 
-def _cache(services) -> _Cache:
-    with _lock:
-        cache = services.caches.get(CACHE_KEY)
-        if cache is None:
-            cache = _Cache()
-            services.caches[CACHE_KEY] = cache
-        return cache
+def _cache(services, clock) -> _Cache:
+    cache = services.caches.get(CACHE_KEY)
+    if cache is None:
+        cache = services.caches.setdefault(CACHE_KEY, _Cache(clock))
+    return cache
 
 
 def cached(services, cur, key, build, clock=time.monotonic):
-    """The value for ``key``, built with ``build(cur)`` when missing, stale or the tables changed."""
-    cache = _cache(services)
-    now = clock()
+    """The value for ``key``, built with ``build(cur)`` when missing, stale or the tables changed.
+    ``clock``: the clock of the cache, when this call is the worker's first."""
+    cache = _cache(services, clock)
+    now = cache.entries.clock()
     if now - cache.checked_at >= RECHECK:
         cur.execute(FINGERPRINT_SQL)
         fingerprint = cur.fetchone()["fingerprint"]
@@ -54,13 +55,7 @@ def cached(services, cur, key, build, clock=time.monotonic):
                 cache.entries.clear()
                 cache.fingerprint = fingerprint
             cache.checked_at = now
-    entry = cache.entries.get(key)
-    if entry is not None and now - entry[0] < TTL:
-        return entry[1]
-    value = build(cur)
-    with _lock:
-        cache.entries[key] = (now, value)
-    return value
+    return cache.entries.get(key, lambda: build(cur))
 
 
 def class_types(cur) -> list[dict]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime
 import json
-import time
 from dataclasses import dataclass, field
 
 import psycopg2
 import psycopg2.errors
 from psycopg2 import sql
 from psycopg2.extras import Json
+
+from wp_bridge.ttlcache import TTLCache
 
 from ..phpjson import php_json_encode
 from . import events, lp, qa
@@ -246,14 +247,14 @@ def redirect_url(services, class_id: int) -> str:
         return ""
     if not home:
         return ""
-    cached = services.caches.get("classes.permalink_structure")
-    if cached is None or time.monotonic() - cached[0] > PERMALINK_TTL:
-        try:
-            structure = services.wordpress.get_option("permalink_structure") or ""
-        except Exception:  # noqa: BLE001
-            structure = ""
-        cached = (time.monotonic(), structure)
-        services.caches["classes.permalink_structure"] = cached
-    if cached[1]:
+    cache = TTLCache.kept_in(services.caches, "classes.permalink_structure", PERMALINK_TTL)
+    if cache.get(None, lambda: _permalink_structure(services)):
         return f"{home}/app/display-single-class/?class_id={class_id}"
     return f"{home}/?pagename=app/display-single-class&class_id={class_id}"
+
+
+def _permalink_structure(services) -> str:
+    try:
+        return services.wordpress.get_option("permalink_structure") or ""
+    except Exception:  # noqa: BLE001 - read as plain links until the next reload
+        return ""

@@ -6,14 +6,14 @@ made in the database shows within ``TTL`` seconds.
 """
 from __future__ import annotations
 
-import threading
 import time
+
+from wp_bridge.ttlcache import TTLCache
 
 from . import queries
 
 CACHE_KEY = "learners.dropdown_data"
 TTL = 300.0
-_lock = threading.Lock()
 
 
 def _items(rows):
@@ -36,13 +36,11 @@ def load(cur) -> dict:
 
 
 def dropdown_data(ctx, clock=time.monotonic) -> dict:
-    caches = ctx.services.caches
-    now = clock()
-    cached = caches.get(CACHE_KEY)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    """``clock``: the clock of the cache, when this call is the worker's first."""
+    cache = TTLCache.kept_in(ctx.services.caches, CACHE_KEY, TTL, clock)
+    return cache.get(None, lambda: _load_in_transaction(ctx))
+
+
+def _load_in_transaction(ctx) -> dict:
     with ctx.transaction() as unit:
-        data = load(unit.cursor)
-    with _lock:
-        caches[CACHE_KEY] = (now + TTL, data)
-    return data
+        return load(unit.cursor)
