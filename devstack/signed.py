@@ -23,15 +23,7 @@ def signed_headers(secret: str, sent_to: str, method: str, query_string: str, co
     request_id = request_id or secrets.token_hex(16)
     forwarded = ForwardedRequest(stamp, request_id, method, signed_for or sent_to, query_string, content_type, "0",
                                  "127.0.0.1", user_agent, body, cookie)
-    headers = {
-        "X-WeCoza-Timestamp": stamp, "X-WeCoza-Request-Id": request_id, "X-WeCoza-Method": method,
-        "X-WeCoza-Query": query_string, "X-WeCoza-Cookie": cookie, "X-WeCoza-Https": "0",
-        "X-WeCoza-Client-Ip": "127.0.0.1", "X-WeCoza-User-Agent": user_agent,
-        "X-WeCoza-Signature": ChannelSigner(secret).sign(forwarded.canonical()),
-    }
-    if content_type:
-        headers["Content-Type"] = content_type
-    return headers
+    return forwarded.to_headers(signature=ChannelSigner(secret).sign(forwarded.canonical()))
 
 
 def forward(server, action: str, fields: dict | None = None, cookie: str = "", method: str = "POST",

@@ -31,6 +31,7 @@ import heapq
 import hmac
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from itsdangerous import Signer
@@ -41,6 +42,17 @@ EVENTS_KIND = "wecoza-sidecar-events-v2"
 MESSAGE_KIND = "wecoza-sidecar-message-v2"
 FORWARD_METHOD = "POST"
 DEFAULT_WINDOW = 60
+
+TIMESTAMP_HEADER = "X-WeCoza-Timestamp"
+REQUEST_ID_HEADER = "X-WeCoza-Request-Id"
+SIGNATURE_HEADER = "X-WeCoza-Signature"
+# the headers that carry a forwarded request's fields (its path and body travel as the forward's own)
+_FORWARDED_HEADERS = {
+    "timestamp": TIMESTAMP_HEADER, "request_id": REQUEST_ID_HEADER, "method": "X-WeCoza-Method",
+    "query": "X-WeCoza-Query", "content_type": "Content-Type", "https": "X-WeCoza-Https",
+    "client_ip": "X-WeCoza-Client-Ip", "user_agent": "X-WeCoza-User-Agent", "cookie": "X-WeCoza-Cookie",
+}
+_FORWARDED_DEFAULTS = {"method": FORWARD_METHOD, "https": "0"}
 
 
 class ChannelError(Exception):
@@ -86,6 +98,24 @@ class ForwardedRequest:
     user_agent: str
     body: bytes
     cookie: str
+
+    def to_headers(self, signature: str | None = None) -> dict[str, str]:
+        """The headers the shim sends this request with (no Content-Type when it has none)."""
+        headers = {header: getattr(self, field) for field, header in _FORWARDED_HEADERS.items()}
+        if not self.content_type:
+            del headers["Content-Type"]
+        if signature is not None:
+            headers[SIGNATURE_HEADER] = signature
+        return headers
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str], path: str, body: bytes) -> ForwardedRequest:
+        """The request read from the forward's headers (a case-insensitive mapping as servers give them),
+        the path it was sent to and its body."""
+        fields = {field: headers.get(header, _FORWARDED_DEFAULTS.get(field, ""))
+                  for field, header in _FORWARDED_HEADERS.items()}
+        fields["method"] = fields["method"].upper()
+        return cls(path=path, body=body, **fields)
 
     def canonical(self) -> bytes:
         return canonical(

@@ -10,7 +10,8 @@ import time
 
 from flask import Response, request
 
-from wp_bridge.channel import ChannelError, ForwardedRequest
+from wp_bridge.channel import (REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, ChannelError,
+                               ForwardedRequest)
 
 from .. import responses
 from ..db import DatabaseUnavailable
@@ -25,19 +26,7 @@ log = logging.getLogger("wecoza.sidecar")
 def verify_forwarded(services):
     """(forwarded, replay claim or None, refusal or None) for the request being served."""
     headers = request.headers
-    forwarded = ForwardedRequest(
-        timestamp=headers.get("X-WeCoza-Timestamp", ""),
-        request_id=headers.get("X-WeCoza-Request-Id", ""),
-        method=headers.get("X-WeCoza-Method", "POST").upper(),
-        path=request.path,
-        query=headers.get("X-WeCoza-Query", ""),
-        content_type=headers.get("Content-Type", ""),
-        https=headers.get("X-WeCoza-Https", "0"),
-        client_ip=headers.get("X-WeCoza-Client-Ip", ""),
-        user_agent=headers.get("X-WeCoza-User-Agent", ""),
-        body=request.get_data(cache=False),
-        cookie=headers.get("X-WeCoza-Cookie", ""),
-    )
+    forwarded = ForwardedRequest.from_headers(headers, request.path, request.get_data(cache=False))
     if services.signer is None:
         return forwarded, None, channel_refusal("no_shared_secret", 503)
     store = services.signer.replays
@@ -45,7 +34,7 @@ def verify_forwarded(services):
     # (a process cache) records the id here.
     folded = isinstance(store, PostgresReplayStore)
     try:
-        sent_at = services.signer.verify_request(forwarded, headers.get("X-WeCoza-Signature", ""), record=not folded)
+        sent_at = services.signer.verify_request(forwarded, headers.get(SIGNATURE_HEADER, ""), record=not folded)
     except DatabaseUnavailable as exc:
         return forwarded, None, replay_check_unavailable(forwarded.request_id, exc)
     except ChannelError as exc:
@@ -81,9 +70,9 @@ def signed_json(services):
     body = request.get_data()
     try:
         services.signer.verify_message(request.method, request.path,
-                                       request.headers.get("X-WeCoza-Timestamp", ""),
-                                       request.headers.get("X-WeCoza-Request-Id", ""), body,
-                                       request.headers.get("X-WeCoza-Signature", ""))
+                                       request.headers.get(TIMESTAMP_HEADER, ""),
+                                       request.headers.get(REQUEST_ID_HEADER, ""), body,
+                                       request.headers.get(SIGNATURE_HEADER, ""))
         message = json.loads(body or b"{}")
         if not isinstance(message, dict):
             raise ValueError("not an object")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
-from wp_bridge.channel import ChannelError, ChannelSigner, ForwardedRequest
+from wp_bridge.channel import SIGNATURE_HEADER, ChannelError, ChannelSigner, ForwardedRequest
 
 LOOPBACK = "127.0.0.1"
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -209,16 +209,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(400, {"Content-Type": "text/html; charset=UTF-8"}, b"0")
 
         h = self.headers
-        forwarded = ForwardedRequest(
-            timestamp=h.get("X-WeCoza-Timestamp", ""), request_id=h.get("X-WeCoza-Request-Id", ""),
-            method=h.get("X-WeCoza-Method", "POST").upper(), path=unquote(self.path),
-            query=h.get("X-WeCoza-Query", ""),
-            content_type=h.get("Content-Type", ""), https=h.get("X-WeCoza-Https", "0"),
-            client_ip=h.get("X-WeCoza-Client-Ip", ""), user_agent=h.get("X-WeCoza-User-Agent", ""),
-            body=body, cookie=h.get("X-WeCoza-Cookie", ""))
+        forwarded = ForwardedRequest.from_headers(h, unquote(self.path), body)
         received.forwarded = forwarded
         try:
-            self.fake.signer.verify_request(forwarded, h.get("X-WeCoza-Signature", ""))
+            self.fake.signer.verify_request(forwarded, h.get(SIGNATURE_HEADER, ""))
         except ChannelError as exc:
             received.refused = exc.reason
             return self._json(401, {"error": exc.reason})
@@ -248,7 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.fake.signer.verify_message("POST", self.path, h.get("X-WeCoza-Timestamp", ""),
                                             h.get("X-WeCoza-Request-Id", ""), received.body,
-                                            h.get("X-WeCoza-Signature", ""))
+                                            h.get(SIGNATURE_HEADER, ""))
             entry["ids"] = json.loads(received.body)["ids"]
         except ChannelError as exc:
             entry["refused"] = exc.reason
@@ -265,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.fake.signer.verify_message("POST", self.path, h.get("X-WeCoza-Timestamp", ""),
                                             h.get("X-WeCoza-Request-Id", ""), received.body,
-                                            h.get("X-WeCoza-Signature", ""))
+                                            h.get(SIGNATURE_HEADER, ""))
             entry["message"] = json.loads(received.body)
         except ChannelError as exc:
             entry["refused"] = exc.reason
