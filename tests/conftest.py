@@ -182,3 +182,27 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def stand_in_wordpress():
+    """The WordPress the `app` fixture asks; a test module overrides it to script the callers."""
+    from devstack.inprocess import StandInWordPress
+    return StandInWordPress()
+
+
+@pytest.fixture
+def app(tmp_path, stand_in_wordpress):
+    """The sidecar app in this process (devstack.inprocess.InProcessSidecar: `.call()` signs as the shim does),
+    against `stand_in_wordpress`; no service runs, so a handler that needs PostgreSQL fails."""
+    from devstack.inprocess import InProcessSidecar
+    sidecar = InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
+                                "WECOZA_LOG_LEVEL": "error"}, wordpress=stand_in_wordpress)
+    yield sidecar
+    sidecar.close()
+
+
+@pytest.fixture
+def client(app):
+    """The Flask test client of `app` (unsigned requests)."""
+    return app.client
