@@ -78,14 +78,19 @@ def get_int(ctx, name: str, default: int) -> int:
     nonce_actions=("learners_nonce_action",),
 )
 def wecoza_get_learner(ctx):
+    return one_learner(ctx, queries.mapped_by_id, shapes.to_array)
+
+
+def one_learner(ctx, read, shape):
+    """The learner of the request's ``id`` read by ``read`` and answered in ``shape``, or the MVC 400 refusals."""
     learner_id = learner_id_from(ctx)
     if not learner_id:
         raise HandlerError(responses.message_error("Invalid learner ID", 400))
     with ctx.transaction() as unit:
-        row = queries.mapped_by_id(unit.cursor, learner_id)
+        row = read(unit.cursor, learner_id)
     if row is None:
         raise HandlerError(responses.message_error("Learner not found", 400))
-    return responses.success(shapes.to_array(row))
+    return responses.success(shape(row))
 
 
 # Not in the reference: the shim reads this to show the update form the learner's own stored values
@@ -97,14 +102,7 @@ def wecoza_get_learner(ctx):
     nonce_actions=("learners_nonce_action",),
 )
 def wecoza_get_learner_form_values(ctx):
-    learner_id = learner_id_from(ctx)
-    if not learner_id:
-        raise HandlerError(responses.message_error("Invalid learner ID", 400))
-    with ctx.transaction() as unit:
-        row = queries.raw_by_id(unit.cursor, learner_id)
-    if row is None:
-        raise HandlerError(responses.message_error("Learner not found", 400))
-    return responses.success(shapes.raw_to_array(row))
+    return one_learner(ctx, queries.raw_by_id, shapes.raw_to_array)
 
 
 # Decisions: the reference served this list to anonymous visitors (nopriv, nonce only, which every
