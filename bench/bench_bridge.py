@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.stack import median_ms, running_stack, timed  # noqa: E402
 from devstack import ajax  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
-from devstack.signed import cookie_header, forward  # noqa: E402
+from devstack.signed import forward, wire_cookie  # noqa: E402
 
 REQUESTS = 200
 PLUGIN = Path(__file__).resolve().parent / "plugins"
@@ -39,7 +39,7 @@ def measure_on(site, server, pg) -> list[dict]:
     learner_id = seed_learner(pg)
     admin = site.login("admin")
     nonce = create_nonce(site, admin, "learners_nonce_action")
-    cookies = cookie_header({c.name: c.value for c in admin.cookies if c.name.startswith("wordpress")})
+    cookies = wire_cookie(admin)
     direct = requests.Session()
     fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
 

@@ -28,7 +28,7 @@ from devstack import ajax  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.sidecar_server import SidecarServer, connect_shim  # noqa: E402
-from devstack.signed import cookie_header  # noqa: E402
+from devstack.signed import wire_cookie  # noqa: E402
 from devstack.tcp_proxy import CountingProxy  # noqa: E402
 
 ROUND_TRIPS_MS = (0, 2, 10)
@@ -37,15 +37,11 @@ PATHS = ("floor", "forward", "direct", "legacy")
 
 
 def sidecar_through(root: Path, site, pg, pg_proxy, mysql_proxy, direct: bool = False) -> SidecarServer:
-    server = SidecarServer(root, site, pg)
+    server = SidecarServer(root, site, pg, settings="[sidecar]\ndirect_mode = on\n" if direct else None)
     server.env.update({"WECOZA_PG_HOST": pg_proxy.host, "WECOZA_PG_PORT": str(pg_proxy.port),
                        "WECOZA_WP_DB_HOST": mysql_proxy.host, "WECOZA_WP_DB_PORT": str(mysql_proxy.port)})
     if os.environ.get("WECOZA_BENCH_PG_SSL") == "1":
         server.env["WECOZA_PG_SSLMODE"] = "require"
-    if direct:
-        ini = root / "sidecar.ini"
-        ini.write_text("[sidecar]\ndirect_mode = on\n")
-        server.env["WECOZA_CONFIG"] = str(ini)
     return server.start()
 
 
@@ -80,7 +76,7 @@ def compare(site, pg, nginx, pg_proxy, mysql_proxy) -> list[dict]:
     nonce = create_nonce(site, admin, "learners_nonce_action")
     fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
     browser = requests.Session()
-    cookies = {"Cookie": cookie_header({c.name: c.value for c in admin.cookies if c.name.startswith("wordpress")})}
+    cookies = {"Cookie": wire_cookie(admin)}
     floor = ajax.call(site, admin, "bench_floor", dict(fields, action="bench_floor"), timeout=30)
     opcache = floor.json()["data"]["opcache"]
 

@@ -16,17 +16,13 @@ from devstack import ajax  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.sidecar_server import SidecarServer  # noqa: E402
-from devstack.signed import cookie_header  # noqa: E402
+from devstack.signed import wire_cookie  # noqa: E402
 
 
 def measure_on(site, server, pg) -> list[dict]:
     site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
     root = Path(tempfile.mkdtemp(prefix="wecoza-bench-direct-"))
-    ini = root / "sidecar.ini"
-    ini.write_text("[sidecar]\ndirect_mode = on\n")
-    direct_server = SidecarServer(root / "sidecar", site, pg)
-    direct_server.env["WECOZA_CONFIG"] = str(ini)
-    direct_server.start()
+    direct_server = SidecarServer(root / "sidecar", site, pg, settings="[sidecar]\ndirect_mode = on\n").start()
     proxy = Nginx(root / "nginx", f"{direct_server.host}:{direct_server.port}", f"{site.host}:{site.port}").start()
     try:
         learner_id = seed_learner(pg)
@@ -34,7 +30,7 @@ def measure_on(site, server, pg) -> list[dict]:
         nonce = create_nonce(site, admin, "learners_nonce_action")
         fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
         browser = requests.Session()
-        cookies = {"Cookie": cookie_header({c.name: c.value for c in admin.cookies if c.name.startswith("wordpress")})}
+        cookies = {"Cookie": wire_cookie(admin)}
 
         def direct():
             response = browser.post(f"{proxy.url}/wp-admin/admin-ajax.php", data=fields, headers=cookies, timeout=30)

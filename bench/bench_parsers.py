@@ -34,11 +34,7 @@ def many_parts(count: int = 120_000) -> bytes:
 
 def measure_on(site, pg) -> list[dict]:
     root = Path(tempfile.mkdtemp(prefix="wecoza-bench-parsers-"))
-    ini = root / "sidecar.ini"
-    ini.write_text("[sidecar]\ndirect_mode = on\n")
-    server = SidecarServer(root / "sidecar", site, pg)
-    server.env["WECOZA_CONFIG"] = str(ini)
-    server.start()
+    server = SidecarServer(root / "sidecar", site, pg, settings="[sidecar]\ndirect_mode = on\n").start()
     try:
         url = f"{server.url}/wp-admin/admin-ajax.php"
         http = requests.Session()

@@ -18,10 +18,12 @@ SHIM_SLUG = "wecoza-sidecar-shim"
 
 
 class SidecarServer:
-    def __init__(self, root: Path, site, pg, workers=2):
+    def __init__(self, root: Path, site, pg, workers=2, settings: str | None = None, secret: str | None = None):
+        """``settings``: the text of an INI file for this sidecar (WECOZA_CONFIG); ``secret``: share another
+        sidecar's shared secret (so the session's shim signs for both)."""
         self.host, self.port = LOOPBACK, free_port()
         self.url = f"http://{self.host}:{self.port}"
-        self.secret = secrets.token_hex(32)
+        self.secret = secret or secrets.token_hex(32)
         root.mkdir(parents=True, exist_ok=True)
         self.log_path = root / "sidecar.log"
         self.workers = workers
@@ -37,6 +39,10 @@ class SidecarServer:
             "WECOZA_UPLOADS_URL": f"{site.url}/wp-content/uploads",
             "WECOZA_LOG_LEVEL": "info",
         }
+        if settings is not None:
+            ini = root / "sidecar.ini"
+            ini.write_text(settings)
+            self.env["WECOZA_CONFIG"] = str(ini)
 
     def cli(self, *args, timeout=120):
         """Run `python -m sidecar ARGS` with the server's environment; return the CompletedProcess."""

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -224,6 +225,16 @@ class WordPressSite:
     def php(self, code_or_script, *args, timeout=120):
         """run_php() inside this site."""
         return run_php(self.path, self.url, code_or_script, *args, timeout=timeout)
+
+    def publish_page(self, slug_prefix: str, content: str) -> str:
+        """A published page (slug ``slug_prefix`` + a random tail, so each call makes its own) holding ``content``;
+        its permalink."""
+        code = """
+            $id = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => $args[0],
+                                  'post_name' => $args[0], 'post_content' => $args[1]]);
+            echo get_permalink($id);
+        """
+        return self.php(code, f"{slug_prefix}-{secrets.token_hex(4)}", content).strip()
 
     def get_option(self, name, default=None):
         out = self.php("echo json_encode(get_option($args[0], json_decode($args[1], true)));",

@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from sidecar import phpform
-from tests.direct.test_direct_mode import browser_cookies, direct_stack  # noqa: F401  (module fixture)
+from devstack.signed import wire_cookie
+from tests.direct.test_direct_mode import direct_stack  # noqa: F401  (module fixture)
 from devstack.ajax import create_nonce
 from devstack.sidecar_server import SidecarServer
 
@@ -48,7 +49,7 @@ def test_a_logged_in_callers_body_is_read_under_the_field_limit(direct_stack, wo
     nonce = create_nonce(wordpress_site, admin, "wecoza_class_nonce")
     fields = [("action", "save_class"), ("nonce", nonce)] + [(f"f{i}", "x") for i in range(phpform.MAX_INPUT_VARS)]
     response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php?action=save_class", data=multipart(fields),
-                             headers={**HEADERS, "Cookie": browser_cookies(admin)}, timeout=60)
+                             headers={**HEADERS, "Cookie": wire_cookie(admin)}, timeout=60)
     assert response.status_code == 400, response.text
     assert response.json() == {"success": False, "data": "The request could not be read."}
     last = request_lines(server)[-1]
@@ -57,13 +58,9 @@ def test_a_logged_in_callers_body_is_read_under_the_field_limit(direct_stack, wo
 
 @pytest.fixture(scope="module")
 def small_cap_sidecar(wordpress_site, pg_database, sidecar_server, tmp_path_factory):
-    root = tmp_path_factory.mktemp("small-cap")
-    ini = root / "sidecar.ini"
-    ini.write_text("[sidecar]\ndirect_mode = on\n")
-    server = SidecarServer(root / "sidecar", wordpress_site, pg_database)
-    server.env.update({"WECOZA_CONFIG": str(ini), "WECOZA_MAX_BODY_BYTES": "100000",
-                       "WECOZA_SHARED_SECRET": sidecar_server.secret})
-    server.secret = sidecar_server.secret
+    server = SidecarServer(tmp_path_factory.mktemp("small-cap"), wordpress_site, pg_database,
+                           secret=sidecar_server.secret, settings="[sidecar]\ndirect_mode = on\n")
+    server.env["WECOZA_MAX_BODY_BYTES"] = "100000"
     server.start()
     try:
         yield server
@@ -76,7 +73,7 @@ def test_a_body_over_the_cap_is_refused_unread(small_cap_sidecar, wordpress_site
     admin = login("admin")
     body = multipart([("action", "save_class"), ("big", "x" * 100_001)])
     direct = requests.post(f"{server.url}/wp-admin/admin-ajax.php?action=save_class", data=body,
-                           headers={**HEADERS, "Cookie": browser_cookies(admin)}, timeout=60)
+                           headers={**HEADERS, "Cookie": wire_cookie(admin)}, timeout=60)
     assert direct.status_code == 413
     assert direct.json() == {"success": False, "data": "The request is too large. Nothing was saved."}
     assert "X-Accel-Redirect" not in direct.headers  # never handed to PHP either

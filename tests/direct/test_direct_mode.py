@@ -10,29 +10,20 @@ from sidecar.dispatcher import build as build_dispatcher
 from devstack.ajax import create_nonce
 from devstack.nginx import Nginx
 from devstack.sidecar_server import SidecarServer
-from devstack.signed import cookie_header
+from devstack.signed import wire_cookie
 
 
 @pytest.fixture(scope="module")
 def direct_stack(wordpress_site, pg_database, sidecar_server, tmp_path_factory):
     root = tmp_path_factory.mktemp("direct")
-    ini = root / "sidecar.ini"
-    ini.write_text("[sidecar]\ndirect_mode = on\n[dispatch]\ndelay = 0\n")
-    server = SidecarServer(root / "sidecar", wordpress_site, pg_database)
-    server.env["WECOZA_CONFIG"] = str(ini)
-    server.secret = sidecar_server.secret
-    server.env["WECOZA_SHARED_SECRET"] = sidecar_server.secret
-    server.start()
+    server = SidecarServer(root / "sidecar", wordpress_site, pg_database, secret=sidecar_server.secret,
+                           settings="[sidecar]\ndirect_mode = on\n[dispatch]\ndelay = 0\n").start()
     proxy = Nginx(root / "nginx", f"{server.host}:{server.port}", f"{wordpress_site.host}:{wordpress_site.port}")
     try:
         yield server, proxy.start()
     finally:
         proxy.stop()
         server.stop()
-
-
-def browser_cookies(session) -> str:
-    return cookie_header({c.name: c.value for c in session.cookies if c.name.startswith("wordpress")})
 
 
 def test_routed_action_is_answered_by_the_sidecar_without_php(direct_stack, wordpress_site, login, pg_database):
@@ -46,7 +37,7 @@ def test_routed_action_is_answered_by_the_sidecar_without_php(direct_stack, word
     php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
     response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
                              data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce},
-                             headers={"Cookie": browser_cookies(admin)}, timeout=30)
+                             headers={"Cookie": wire_cookie(admin)}, timeout=30)
     assert response.status_code == 200, response.text
     assert response.json()["data"]["firstName"] == "Direct"
     assert response.headers["X-Robots-Tag"] == "noindex"
@@ -78,7 +69,7 @@ def test_hooks_of_a_direct_write_fire_in_wordpress(direct_stack, wordpress_site,
     nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
     response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
                              data={"action": "wecoza_update_learner", "id": str(learner_id), "nonce": nonce,
-                                   "first_name": "Hooked"}, headers={"Cookie": browser_cookies(admin)}, timeout=30)
+                                   "first_name": "Hooked"}, headers={"Cookie": wire_cookie(admin)}, timeout=30)
     assert response.status_code == 200, response.text
     assert recorder.rows("wecoza_learner_updated") == []  # nothing fired inline: no PHP ran
     dispatcher = build_dispatcher(load_config(server.env))
@@ -101,7 +92,7 @@ def test_a_routed_action_is_never_rerun_by_php_when_the_sidecar_is_down(direct_s
     with server.stopped():
         response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
                                  data={"action": "wecoza_get_learner", "id": "1", "nonce": nonce},
-                                 headers={"Cookie": browser_cookies(session)}, timeout=30)
+                                 headers={"Cookie": wire_cookie(session)}, timeout=30)
     assert response.status_code == 502
     assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before
 

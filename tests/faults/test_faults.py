@@ -17,7 +17,7 @@ from sidecar.guard import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE
 from tests.learners import samples
 from tests.learners.test_forms_e2e import capture_fields, email, post_form
 from devstack.sidecar_server import SidecarServer
-from devstack.signed import cookie_header, forward
+from devstack.signed import forward, wire_cookie
 
 from .tcp_proxy import TcpProxy
 
@@ -92,11 +92,9 @@ def isolated_sidecar(wordpress_site, pg_database, sidecar_server, tmp_path_facto
     """A second sidecar reading WordPress's MySQL through a proxy we can cut, with a 1 s statement timeout."""
     root = tmp_path_factory.mktemp("faults")
     proxy = TcpProxy(wordpress_site.db.host, wordpress_site.db.port).start()
-    ini = root / "sidecar.ini"
-    ini.write_text("[postgres]\nstatement_timeout = 1000\n")
-    server = SidecarServer(root / "sidecar", wordpress_site, pg_database)
-    server.env.update({"WECOZA_CONFIG": str(ini), "WECOZA_WP_DB_HOST": "127.0.0.1",
-                       "WECOZA_WP_DB_PORT": str(proxy.port)})
+    server = SidecarServer(root / "sidecar", wordpress_site, pg_database,
+                           settings="[postgres]\nstatement_timeout = 1000\n")
+    server.env.update({"WECOZA_WP_DB_HOST": "127.0.0.1", "WECOZA_WP_DB_PORT": str(proxy.port)})
     server.start()
     try:
         yield server, proxy
@@ -105,15 +103,11 @@ def isolated_sidecar(wordpress_site, pg_database, sidecar_server, tmp_path_facto
         proxy.stop()
 
 
-def admin_cookie(session):
-    return cookie_header({c.name: c.value for c in session.cookies if c.name.startswith("wordpress")})
-
-
 def test_mysql_stopped_then_back(isolated_sidecar, ajax, learners):
     server, proxy = isolated_sidecar
     learner_id = learners.make(first_name="Mysql")
     fields = {"id": str(learner_id), "nonce": ajax.nonce("admin", "learners_nonce_action")}
-    cookie = admin_cookie(ajax.session("admin"))
+    cookie = wire_cookie(ajax.session("admin"))
     ok, _ = forward(server, "wecoza_get_learner", fields, cookie=cookie)
     assert ok.status_code == 200
     proxy.stop()
@@ -139,7 +133,7 @@ def test_statement_timeout_fails_cleanly_and_changes_nothing(isolated_sidecar, a
     fields = {"id": str(learner_id), "first_name": "Never", "nonce": ajax.nonce("admin", "learners_nonce_action")}
     with pg_database.connect() as conn, conn.cursor() as cur:
         cur.execute("LOCK TABLE learners IN ACCESS EXCLUSIVE MODE")
-        response, _ = forward(server, "wecoza_update_learner", fields, cookie=admin_cookie(ajax.session("admin")))
+        response, _ = forward(server, "wecoza_update_learner", fields, cookie=wire_cookie(ajax.session("admin")))
         conn.rollback()
     assert (response.status_code, response.json()) == (503, UNAVAILABLE)
     assert db.scalar("SELECT first_name FROM learners WHERE id = %s", (learner_id,)) == "Locked"

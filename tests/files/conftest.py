@@ -31,11 +31,8 @@ def proxy(routed, wordpress_site, tmp_path_factory):
 def relaxed_proxy(routed, wordpress_site, pg_database, tmp_path_factory):
     """nginx asking a sidecar whose [capabilities] lets any logged-in user read learners (capability `read`)."""
     root = tmp_path_factory.mktemp("files-relaxed")
-    ini = root / "sidecar.ini"
-    ini.write_text("[capabilities]\nwecoza_get_learner = read\n")
-    server = SidecarServer(root / "sidecar", wordpress_site, pg_database)
-    server.env["WECOZA_CONFIG"] = str(ini)
-    server.start()
+    server = SidecarServer(root / "sidecar", wordpress_site, pg_database,
+                           settings="[capabilities]\nwecoza_get_learner = read\n").start()
     try:
         nginx = files_proxy(root / "nginx", server, wordpress_site)
         try:

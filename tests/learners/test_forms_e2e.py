@@ -3,7 +3,6 @@ shim to the sidecar, 303 back with the legacy alert. One transaction plus files:
 from __future__ import annotations
 
 import secrets
-import uuid
 from urllib.parse import urljoin
 
 import pytest
@@ -22,12 +21,7 @@ CREATE_SUCCESS = ('<div class="alert alert-sublte-success alert-dismissible fade
 
 @pytest.fixture(scope="module")
 def page(wordpress_site, routed):
-    code = """
-        $id = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => $args[0],
-                              'post_name' => $args[0], 'post_content' => '<p>Learner form page</p>']);
-        echo get_permalink($id);
-    """
-    return wordpress_site.php(code, f"learner-form-{uuid.uuid4().hex[:8]}").strip()
+    return wordpress_site.publish_page("learner-form", "<p>Learner form page</p>")
 
 
 def capture_fields(nonce, email, **overrides):

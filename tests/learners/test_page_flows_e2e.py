@@ -4,7 +4,6 @@ the sidecar; the list page's Delete button."""
 from __future__ import annotations
 
 import secrets
-import uuid
 from urllib.parse import urljoin
 
 import pytest
@@ -21,12 +20,7 @@ CAPTURED = "Learner Added successfully!"
 
 @pytest.fixture(scope="module")
 def capture_page(wordpress_site, routed):
-    code = """
-        $id = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => $args[0],
-                              'post_name' => $args[0], 'post_content' => '<p>New learner</p>']);
-        echo get_permalink($id);
-    """
-    return wordpress_site.php(code, f"new-learner-{uuid.uuid4().hex[:8]}").strip()
+    return wordpress_site.publish_page("new-learner", "<p>New learner</p>")
 
 
 def recorded_capture():

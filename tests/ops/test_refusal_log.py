@@ -2,7 +2,6 @@
 and none of the values the admin submitted: the recorded pages' posts, with a real mistake in them, sent
 through WordPress and the shim."""
 import secrets
-import uuid
 
 import pytest
 
@@ -41,12 +40,7 @@ def request_lines(sidecar_server, since, action):
 
 @pytest.fixture(scope="module")
 def form_page(wordpress_site, routed):
-    code = """
-        $id = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => $args[0],
-                              'post_name' => $args[0], 'post_content' => '<p>Learner form page</p>']);
-        echo get_permalink($id);
-    """
-    return wordpress_site.php(code, f"refusal-log-{uuid.uuid4().hex[:8]}").strip()
+    return wordpress_site.publish_page("refusal-log", "<p>Learner form page</p>")
 
 
 def test_refusals_are_logged_with_their_reason_and_without_values(sidecar_server, wordpress_site, routed, login,

@@ -8,7 +8,6 @@ the shim and the sidecar as an admin.
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -152,12 +151,8 @@ def recorded_rows(db, uploads_root, routed):
 @pytest.fixture(scope="module")
 def form_pages(wordpress_site, routed):
     """{recorded page path: URL of a published page on the test site} for the learner form posts."""
-    code = """
-        $id = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => $args[0],
-                              'post_name' => $args[0], 'post_content' => '<p>Recorded learner form page</p>']);
-        echo get_permalink($id);
-    """
-    return {path: wordpress_site.php(code, f"replay-{path.strip('/').replace('/', '-')}-{uuid.uuid4().hex[:6]}").strip()
+    return {path: wordpress_site.publish_page(f"replay-{path.strip('/').replace('/', '-')}",
+                                              "<p>Recorded learner form page</p>")
             for path in ("/app/new-learner/", "/app/update-learners/")}
 
 

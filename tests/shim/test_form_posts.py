@@ -17,12 +17,7 @@ UNAVAILABLE = "The WeCoza service is temporarily unavailable. Please try again."
 
 @pytest.fixture(scope="module")
 def capture_page(shim_site):
-    code = """
-        $id = wp_insert_post(['post_type' => 'page', 'post_status' => 'publish', 'post_title' => $args[0],
-                              'post_name' => $args[0], 'post_content' => '<p>Capture page body</p>']);
-        echo get_permalink($id);
-    """
-    return shim_site.php(code, f"learner-capture-{uuid.uuid4().hex[:8]}").strip()
+    return shim_site.publish_page("learner-capture", "<p>Capture page body</p>")
 
 
 def flash_id(location):

@@ -10,7 +10,7 @@ import pytest
 
 from sidecar.config import load_config
 from devstack.ajax import create_nonce, logged_in_cookie
-from devstack.signed import cookie_header
+from devstack.signed import wire_cookie
 from wp_bridge.errors import WPConfigError
 from wp_bridge.nonces import create_nonce as python_create_nonce
 from wp_bridge.wpconfig import read_wp_config
@@ -26,12 +26,8 @@ def wp(wordpress_site, tmp_path_factory):
     bridge.close()
 
 
-def browser_cookies(session) -> str:
-    return cookie_header({c.name: c.value for c in session.cookies if c.name.startswith("wordpress")})
-
-
 def user_of(wp, session, **kwargs):
-    return wp.authenticate(cookie_header=browser_cookies(session), **kwargs)
+    return wp.authenticate(cookie_header=wire_cookie(session), **kwargs)
 
 
 @pytest.fixture
@@ -48,7 +44,7 @@ def test_real_login_cookies_are_accepted_and_rejected_after_logout(wp, wordpress
     session = wordpress_site.login("admin")
     result = user_of(wp, session)
     assert result.logged_in and result.user.login == "admin" and "administrator" in result.user.roles
-    old = browser_cookies(session)
+    old = wire_cookie(session)
     wordpress_site.logout(session)
     after = wp.authenticate(cookie_header=old)
     assert not after.logged_in and after.reason == "auth_cookie_bad_session_token"
