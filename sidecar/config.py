@@ -65,6 +65,9 @@ SETTINGS = (
     Setting("postgres.pool_max", None, "10", "Most PostgreSQL connections one worker process keeps."),
     Setting("postgres.statement_timeout", None, "15000",
             "Milliseconds a statement may run (or wait for a lock) before the request fails cleanly."),
+    Setting("postgres.prepared_statements", None, "on",
+            "on: statements run on every request are planned once per connection (PREPARE). off behind a pooler "
+            "that hands a session's statements to other server connections (pgbouncer in transaction mode)."),
     Setting("sidecar.shared_secret", "WECOZA_SHARED_SECRET", None,
             "Secret shared with the shim (WordPress option wecoza_sidecar_secret).", secret=True),
     Setting("sidecar.uploads_dir", "WECOZA_UPLOADS_DIR", None,
@@ -312,6 +315,8 @@ def _check_values(config: Config) -> None:
         raise ConfigError(f"{describe('postgres.sslmode')} must be one of {', '.join(PG_SSLMODES)}")
     if config.get("sidecar.log_level").lower() not in LOG_LEVELS:
         raise ConfigError(f"{describe('sidecar.log_level')} must be one of {', '.join(LOG_LEVELS)}")
+    if config.get("postgres.prepared_statements") not in ("on", "off"):
+        raise ConfigError(f"{describe('postgres.prepared_statements')} must be on or off")
     if config.get("sidecar.direct_mode") not in ("on", "off"):
         raise ConfigError(f"{describe('sidecar.direct_mode')} must be on or off")
     config.bind  # noqa: B018 - validates HOST:PORT

@@ -5,13 +5,22 @@ no statement of its own: ``BEGIN`` and the statements whose answers nobody waits
 out in front of the next statement that is sent anyway, and ``COMMIT`` behind the last held ones. PostgreSQL runs
 the statements of one message in order and stops at the first error, so this changes when they travel, not what
 they do. The connections are in psycopg2's autocommit mode for this: psycopg2 would send its own ``BEGIN``.
+
+A statement run on every request (``Prepared``) is planned once per connection: its ``PREPARE`` travels in front of
+the first message that needs it on that connection, and afterwards only ``EXECUTE name(values)`` is sent. Planning a
+many-join read costs more than running it. ``PREPARE`` is not transactional (it outlives a rollback or a later error
+in the same message), so a connection whose message failed forgets what it had prepared and starts over with
+``DEALLOCATE ALL``. A pooler that moves statements between server connections (pgbouncer in transaction mode) needs
+``[postgres] prepared_statements = off``.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import select
 import threading
+from dataclasses import dataclass, field
 
 import psycopg2
 import psycopg2.extras
@@ -90,6 +99,44 @@ def _close_quietly(conn) -> None:
         pass
 
 
+_NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A fixed statement with ``%(name)s`` placeholders, planned once per connection (see the module's text).
+
+    ``types`` names a parameter's SQL type where PostgreSQL cannot infer it from the statement."""
+
+    name: str
+    text: str
+    types: dict = field(default_factory=dict)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_NAMED_PLACEHOLDER.findall(self.text)))
+
+    def prepare_sql(self) -> bytes:
+        numbers = {name: index for index, name in enumerate(self.parameters, 1)}
+        body = _NAMED_PLACEHOLDER.sub(lambda m: f"${numbers[m.group(1)]}", self.text.replace("%%", "%"))
+        types = ", ".join(self.types.get(name, "unknown") for name in self.parameters)
+        header = f"PREPARE {self.name} ({types}) AS " if types else f"PREPARE {self.name} AS "
+        return (header + body).encode()
+
+    def execute_sql(self) -> str:
+        arguments = ", ".join(f"%({name})s" for name in self.parameters)
+        return f"EXECUTE {self.name} ({arguments})" if arguments else f"EXECUTE {self.name}"
+
+
+class PreparingConnection(psycopg2.extensions.connection):
+    """A connection that knows which ``Prepared`` statements its server session holds (None: not known)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: set[str] | None = set()
+        self.prepare_statements = True
+
+
 class QueryLoggingCursor(psycopg2.extras.RealDictCursor):
     """At debug level, logs each statement's SQL text without the parameter values."""
 
@@ -133,6 +180,28 @@ class FoldingCursor(QueryLoggingCursor):
             log.debug("sql: %s", " ".join(str(query).split()))
         return self._send([self.mogrify(query, vars)])
 
+    def execute_prepared(self, statement: Prepared, vars: dict):
+        """``execute`` of a ``Prepared`` statement: planned on this connection once, then only executed."""
+        conn = self.connection
+        if not getattr(conn, "prepare_statements", False):
+            return self.execute(statement.text, vars)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("sql (prepared %s): %s", statement.name, " ".join(statement.text.split()))
+        lead: list[bytes] = []
+        if conn.prepared is None:
+            lead.append(b"DEALLOCATE ALL")
+            conn.prepared = set()
+        if statement.name not in conn.prepared:
+            lead.append(statement.prepare_sql())
+        try:
+            result = self._send([self.mogrify(statement.execute_sql(), vars)], lead=lead)
+        except psycopg2.Error:
+            if lead:
+                conn.prepared = None  # the PREPARE may or may not have run before the error
+            raise
+        conn.prepared.add(statement.name)
+        return result
+
     def commit(self) -> None:
         """End the transaction: what is still held, then COMMIT, in one message. When BEGIN never went out
         (nothing waited for an answer), what is held is sent alone: one message is one implicit transaction."""
@@ -145,8 +214,9 @@ class FoldingCursor(QueryLoggingCursor):
         if self._held:
             self._send([])
 
-    def _send(self, statements: list[bytes]):
-        statements = self._held + statements
+    def _send(self, statements: list[bytes], lead: list[bytes] = ()):
+        """``lead``: statements in front of everything else, outside the transaction (``PREPARE``)."""
+        statements = [*lead, *self._held, *statements]
         handlers = self._on_error
         self._held, self._on_error = [], []
         self.begun = self.begun or self._begin_held
@@ -162,8 +232,9 @@ class FoldingCursor(QueryLoggingCursor):
 
 
 class Postgres:
-    def __init__(self, params_factory, pool_max: int = 10, connect_timeout: int = 5):
+    def __init__(self, params_factory, pool_max: int = 10, connect_timeout: int = 5, prepare: bool = True):
         self._params_factory = params_factory
+        self._prepare = prepare
         self._pool_max = pool_max
         self._connect_timeout = connect_timeout
         self._pool = None
@@ -176,8 +247,13 @@ class Postgres:
                     params = dict(self._params_factory())
                     params.setdefault("connect_timeout", self._connect_timeout)
                     params.setdefault("application_name", "wecoza-sidecar")
-                    self._pool = ConnectionPool(lambda: psycopg2.connect(**params), self._pool_max)
+                    self._pool = ConnectionPool(lambda: self._connect(params), self._pool_max)
         return self._pool
+
+    def _connect(self, params: dict):
+        conn = psycopg2.connect(connection_factory=PreparingConnection, **params)
+        conn.prepare_statements = self._prepare
+        return conn
 
     def pool_usage(self) -> tuple[int, int]:
         """(connections in use, connections open) for metrics."""

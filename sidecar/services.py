@@ -25,7 +25,8 @@ class Services:
     @classmethod
     def from_config(cls, config: Config, registry: Registry, clock=None) -> Services:
         wordpress = config.wordpress(clock=clock)
-        postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=config.int("postgres.pool_max"))
+        postgres = Postgres(lambda: config.postgres_params(wordpress), pool_max=config.int("postgres.pool_max"),
+                            prepare=config.get("postgres.prepared_statements") == "on")
         secret = config.get("sidecar.shared_secret")
         window = config.int("sidecar.signature_window")
         signer = ChannelSigner(secret, window=window, replays=PostgresReplayStore(postgres, window)) if secret else None

@@ -6,6 +6,7 @@ import functools
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from . import php
 from .cookies import UserRecord
@@ -136,21 +137,27 @@ def role_definitions(raw: bytes) -> dict:
     return definitions if isinstance(definitions, dict) else {}
 
 
-def capabilities(user: UserRecord, tables: Tables, data: UserData) -> tuple[tuple[str, ...], dict[str, bool]]:
+def capabilities(user: UserRecord, tables: Tables, data: UserData) -> tuple[tuple[str, ...], Mapping[str, bool]]:
     """``WP_User::$roles`` and ``$allcaps``: the capabilities of each role the user has, in the
     user's order, then the user's own grants and denials on top. Integer-named capabilities,
     which PHP's ``array_merge`` renumbers, are left out."""
-    caps = maybe_unserialize(user.meta.get(tables.capabilities_key.encode()))
+    return _capabilities(user.meta.get(tables.capabilities_key.encode()), data.roles)
+
+
+@functools.lru_cache(maxsize=256)
+def _capabilities(user_caps: bytes | None, roles: bytes | None) -> tuple[tuple[str, ...], Mapping[str, bool]]:
+    """Computed once per distinct pair of stored values (read with every request, so a change shows at once)."""
+    caps = maybe_unserialize(user_caps)
     caps = caps if isinstance(caps, dict) else {}
-    definitions = role_definitions(data.roles) if data.roles is not None else {}
+    definitions = role_definitions(roles) if roles is not None else {}
     known = {name for name, role in definitions.items() if isinstance(role, dict) and role.get(b"name") is not None}
-    roles = [name for name in caps if name in known]
+    names = [name for name in caps if name in known]
     allcaps: dict[str, bool] = {}
-    for source in [definitions[name].get(b"capabilities") for name in roles] + [caps]:
+    for source in [definitions[name].get(b"capabilities") for name in names] + [caps]:
         if isinstance(source, dict):
             allcaps.update((_text(cap), php.truthy(granted)) for cap, granted in source.items()
                            if isinstance(cap, bytes))
-    return tuple(_text(name) for name in roles), allcaps
+    return tuple(_text(name) for name in names), MappingProxyType(allcaps)
 
 
 def is_super_admin(user: UserRecord, tables: Tables, data: UserData) -> bool:

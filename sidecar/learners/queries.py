@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from psycopg2 import sql
 
+from ..db import Prepared
 from . import validation
 
 ORDER = "l.created_at DESC, l.id DESC"
@@ -44,9 +45,12 @@ SELECT l.id, l.title, l.first_name, l.second_name, l.initials, l.surname, l.gend
 """
 
 
+_MAPPED_BY_ID = Prepared("wecoza_learner_mapped_by_id", _MAPPED.format(
+    page_cte="", portfolio_filter="WHERE learner_id = %(id)s", learners="learners l") + " WHERE l.id = %(id)s")
+
+
 def mapped_by_id(cur, learner_id: int):
-    cur.execute(_MAPPED.format(page_cte="", portfolio_filter="WHERE learner_id = %(id)s", learners="learners l")
-                + " WHERE l.id = %(id)s", {"id": learner_id})
+    cur.execute_prepared(_MAPPED_BY_ID, {"id": learner_id})
     return cur.fetchone()
 
 
@@ -78,9 +82,12 @@ def raw_page(cur, limit: int, offset: int):
     return cur.fetchall()
 
 
+_RAW_BY_ID = Prepared("wecoza_learner_raw_by_id", f"SELECT {_RAW_COLUMNS} FROM learners l WHERE l.id = %(id)s")
+
+
 def raw_by_id(cur, learner_id: int):
     """One learner's own stored columns (its own postal code, ids not names); None when absent."""
-    cur.execute(f"SELECT {_RAW_COLUMNS} FROM learners l WHERE l.id = %s", (learner_id,))
+    cur.execute_prepared(_RAW_BY_ID, {"id": learner_id})
     return cur.fetchone()
 
 
