@@ -103,9 +103,12 @@ def machine_postgres():
 
 
 class PrivatePostgres(PostgresServer):
-    """A PostgreSQL 15 cluster of our own: `start()`, `stop()`, `restart()`, `remove()`."""
+    """A PostgreSQL 15 cluster of our own: `start()`, `stop()`, `restart()`, `remove()`.
 
-    def __init__(self):
+    ``ssl``: the server offers SSL with a self-signed certificate made for it (clients use sslmode=require)."""
+
+    def __init__(self, ssl: bool = False):
+        self.ssl = ssl
         self.os_user, self._as_owner = _service_user("postgres")
         self.root = _private_folder("pg", self.os_user)
         self.data, self.log_path = self.root / "data", self.root / "server.log"
@@ -116,12 +119,18 @@ class PrivatePostgres(PostgresServer):
             _run([*self._as_owner, str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-E", "UTF8",
                   "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"],
                  "initdb", timeout=300)
+            if ssl:
+                # server.crt and server.key in the data folder are PostgreSQL's default certificate files
+                _run([*self._as_owner, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                      "-subj", f"/CN={LOOPBACK}", "-keyout", str(self.data / "server.key"),
+                      "-out", str(self.data / "server.crt")], "openssl (the test server's certificate)")
         except BaseException:
             self.remove()
             raise
 
     def _pg_ctl(self, *args, timeout=120):
-        options = " ".join([f"-p {self.port}", f"-k {self.root}"] + [f"-c {k}={v}" for k, v in PG_SETTINGS.items()])
+        settings = {**PG_SETTINGS, "ssl": "on" if self.ssl else "off"}
+        options = " ".join([f"-p {self.port}", f"-k {self.root}"] + [f"-c {k}={v}" for k, v in settings.items()])
         return _run([*self._as_owner, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log_path),
                      "-o", options, "-w", "-t", str(timeout), *args], f"pg_ctl {args[0]}\n{tail(self.log_path)}",
                     timeout=timeout + 10)
