@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.report import print_table  # noqa: E402
 
 MODULES = ("bench_auth", "bench_bridge", "bench_learners", "bench_classes", "bench_modes", "bench_latency",
-           "bench_parsers", "bench_load")
+           "bench_round_trips", "bench_parsers", "bench_load")
 
 
 BENCH_README = Path(__file__).resolve().parent / "README.md"

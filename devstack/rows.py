@@ -31,3 +31,22 @@ class Db:
 
     def count(self, table, where="TRUE", args=None):
         return self.scalar(f"SELECT count(*) FROM {table} WHERE {where}", args)
+
+
+def remove_classes_and_learners(db: Db, class_ids: list[int], learner_ids: list[int]) -> list[str]:
+    """Delete the classes and learners with every row that refers to them; return the uploads-relative paths of
+    their portfolios and progression documents, for the caller to remove from disk."""
+    run = db.run
+    files = [r["path"] for r in db.all(
+        "SELECT file_path AS path FROM learner_portfolios WHERE learner_id = ANY(%s) "
+        "UNION ALL SELECT file_path FROM learner_progression_portfolios p JOIN learner_lp_tracking t "
+        "ON t.tracking_id = p.tracking_id WHERE t.learner_id = ANY(%s)", (learner_ids, learner_ids))]
+    for table in ("qa_visits", "agent_replacements", "learner_hours_log", "class_change_logs"):
+        run(f"DELETE FROM {table} WHERE class_id = ANY(%s)", (class_ids,))
+    run("DELETE FROM learner_progression_portfolios WHERE tracking_id IN "
+        "(SELECT tracking_id FROM learner_lp_tracking WHERE learner_id = ANY(%s))", (learner_ids,))
+    for table in ("learner_progressions", "learner_hours_log", "learner_lp_tracking", "learner_portfolios"):
+        run(f"DELETE FROM {table} WHERE learner_id = ANY(%s)", (learner_ids,))
+    run("DELETE FROM classes WHERE class_id = ANY(%s)", (class_ids,))
+    run("DELETE FROM learners WHERE id = ANY(%s)", (learner_ids,))
+    return files

@@ -30,6 +30,7 @@ class CountingProxy:
         self._closed = False
         self._sockets: list[socket.socket] = []
         self._delayed = _DelayLine()
+        self.on_connect = None  # called (no arguments) as each client connection is accepted, before any byte
 
     @property
     def round_trips(self) -> int:
@@ -68,6 +69,8 @@ class CountingProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            if self.on_connect is not None:
+                self.on_connect()
             try:
                 server = socket.create_connection(self.target)
             except OSError:

@@ -9,7 +9,7 @@ from sidecar.classes import form, qa
 from sidecar.classes.form import FormInvalid
 from sidecar.phpform import parse_body
 from sidecar.refusals import VALIDATION
-from tests.replay import recording
+from devstack import recording
 
 NOW = datetime.datetime(2027, 1, 10, 8, 0, 0)
 RECORDED = {r["flow"]: r for r in recording.load() if r["action"] == "save_class"}

@@ -9,7 +9,7 @@ import pytest
 from sidecar.learners import portfolios, validation
 from sidecar.phpform import parse_body
 from sidecar.refusals import VALIDATION
-from tests.replay import recording
+from devstack import recording
 
 FORM_POSTS = {r["flow"]: r for r in recording.load() if r["action"] is None}
 

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.replay import recording
+from devstack import recording
 
 from . import samples
 from .conftest import learner_row

@@ -6,7 +6,7 @@ import secrets
 import pytest
 
 from tests.ops.test_log_privacy import json_lines
-from tests.replay import recording
+from devstack import recording
 from devstack.ajax import ajax_url, create_nonce
 
 RECORDED = {(r["flow"], r["action"]): r for r in recording.load()}

@@ -14,9 +14,9 @@ from urllib.parse import urljoin
 import pytest
 
 from devstack.ajax import ajax_url, create_nonce
-from devstack.rows import Db
+from devstack.rows import Db, remove_classes_and_learners
 
-from . import recording
+from devstack import recording
 
 FAKE_ID = 9001                      # location, qualification, employer, client, site, class type
 CLASS_LEARNER, ADDED_LEARNER = 9001, 9002
@@ -112,19 +112,8 @@ class RecordedRows:
             "SELECT id FROM learners WHERE email_address = %s AND id <> ALL(%s)", (CAPTURE_EMAIL, list(LEARNERS)))]
 
     def cleanup(self):
-        run, classes, learners = self.db.run, self.class_ids(), self.learner_ids()
-        files = [r["path"] for r in self.db.all(
-            "SELECT file_path AS path FROM learner_portfolios WHERE learner_id = ANY(%s) "
-            "UNION ALL SELECT file_path FROM learner_progression_portfolios p JOIN learner_lp_tracking t "
-            "ON t.tracking_id = p.tracking_id WHERE t.learner_id = ANY(%s)", (learners, learners))]
-        for table in ("qa_visits", "agent_replacements", "learner_hours_log", "class_change_logs"):
-            run(f"DELETE FROM {table} WHERE class_id = ANY(%s)", (classes,))
-        run("DELETE FROM learner_progression_portfolios WHERE tracking_id IN "
-            "(SELECT tracking_id FROM learner_lp_tracking WHERE learner_id = ANY(%s))", (learners,))
-        for table in ("learner_progressions", "learner_hours_log", "learner_lp_tracking", "learner_portfolios"):
-            run(f"DELETE FROM {table} WHERE learner_id = ANY(%s)", (learners,))
-        run("DELETE FROM classes WHERE class_id = ANY(%s)", (classes,))
-        run("DELETE FROM learners WHERE id = ANY(%s)", (learners,))
+        run = self.db.run
+        files = remove_classes_and_learners(self.db, self.class_ids(), self.learner_ids())
         run("DELETE FROM class_type_subjects WHERE class_type_subject_id = %s", (FAKE_ID,))
         for table, column in (("class_types", "class_type_id"), ("sites", "site_id"), ("clients", "client_id"),
                               ("employers", "employer_id"), ("learner_qualifications", "id"),

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from . import recording
+from devstack import recording
 from .conftest import (ADDED_LEARNER, CALENDAR_CLASS, CAPTURE_EMAIL, CITY_POSTAL_CODE, CLASS_LEARNER, DELETED_LEARNER,
                        DELIVERY, EDITED_CLASS, FAKE_ID, LEARNERS, PORTFOLIO_LEARNER, UPDATED_LEARNER, Replayer)
 

@@ -9,8 +9,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 from sidecar.actions import registry
-from tests.learners import samples
-from devstack.system import shared_dir
+
+from .system import shared_dir
 
 RECORDED_REQUESTS = 16
 MASKED_NONCE = "<nonce>"
@@ -69,11 +69,10 @@ def rebuilt_file(recorded: dict) -> RebuiltFile:
 
 
 def pdf_of_size(size: int) -> bytes:
-    base = samples.pdf("")
-    assert size >= len(base), size
-    content = samples.pdf("x" * (size - len(base)))
-    assert len(content) == size
-    return content
+    """A valid PDF of exactly ``size`` bytes (a comment line pads it)."""
+    head, tail = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% ", b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    assert size >= len(head) + len(tail), size
+    return head + b"x" * (size - len(head) - len(tail)) + tail
 
 
 def fields_to_send(request: dict, nonce: str | None, replace: dict | None = None) -> list[tuple[str, object]]:
