@@ -211,6 +211,6 @@ class ChannelSigner:
         return self.sign(canonical(MESSAGE_KIND, method, path, timestamp, request_id, sha256_hex(body)))
 
     def verify_message(self, method: str, path: str, timestamp: str, request_id: str, body: bytes,
-                       signature: str) -> None:
-        self.verify(canonical(MESSAGE_KIND, method, path, timestamp, request_id, sha256_hex(body)),
-                    signature, timestamp, request_id)
+                       signature: str, record: bool = True) -> int:
+        return self.verify(canonical(MESSAGE_KIND, method, path, timestamp, request_id, sha256_hex(body)),
+                           signature, timestamp, request_id, record)

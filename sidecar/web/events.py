@@ -7,7 +7,7 @@ from flask import Blueprint
 
 from .. import outbox
 from . import services
-from .signed import signed_json
+from .signed import answer_signed, claimed_transaction, signed_json
 
 events = Blueprint("events", __name__)
 
@@ -17,36 +17,45 @@ MAX_IDS = 1000
 @events.post("/events/ack")
 def acknowledge():
     current = services()
-    message, refusal = signed_json(current)
+    message, claim, refusal = signed_json(current)
     if refusal is not None:
         return refusal
     ids = valid_uuids(message.get("ids", []))
-    with current.postgres.transaction() as cur:
-        marked = outbox.mark_delivered(cur, ids, "inline")
-    return {"acknowledged": marked}
+
+    def run():
+        # one message: the claim and the update commit together (one statement, one implicit transaction)
+        with claimed_transaction(current, claim, statement_by_statement=True) as cur:
+            return {"acknowledged": outbox.mark_delivered(cur, ids, "inline")}
+    return answer_signed(current, run)
 
 
 @events.post("/events/status")
 def events_status():
     """For the shim's settings screen and `wp wecoza-sidecar events`: backlog, failing and parked events."""
     current = services()
-    _message, refusal = signed_json(current)
+    _message, claim, refusal = signed_json(current)
     if refusal is not None:
         return refusal
-    with current.postgres.transaction() as cur:
-        return outbox.status(cur)
+
+    def run():
+        with claimed_transaction(current, claim, statement_by_statement=True) as cur:
+            return outbox.status(cur)
+    return answer_signed(current, run)
 
 
 @events.post("/events/retry")
 def events_retry():
     """The settings screen's "retry parked events" button: every parked event, or the ids given."""
     current = services()
-    message, refusal = signed_json(current)
+    message, claim, refusal = signed_json(current)
     if refusal is not None:
         return refusal
     ids = valid_uuids(message.get("ids", [])) or None
-    with current.postgres.transaction() as cur:
-        return {"retried": outbox.retry_parked(cur, ids)}
+
+    def run():
+        with claimed_transaction(current, claim, statement_by_statement=True) as cur:
+            return {"retried": outbox.retry_parked(cur, ids)}
+    return answer_signed(current, run)
 
 
 def valid_uuids(values) -> list[str]:

@@ -4,6 +4,7 @@ shim's signed JSON messages."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import time
@@ -17,7 +18,7 @@ from .. import responses
 from ..db import DatabaseUnavailable
 from ..handling import SERVICE_UNAVAILABLE, Incoming, Outcome
 from ..phpjson import php_json_encode
-from ..replays import PostgresReplayStore
+from ..replays import PostgresReplayStore, ReplayedRequest
 from . import as_response
 
 log = logging.getLogger("wecoza.sidecar")
@@ -65,25 +66,50 @@ def to_response(services, outcome: Outcome, request_id: str) -> Response:
 
 
 def signed_json(services):
-    """(message, None) for a signed JSON object from the shim (signed for this method and path), or
-    (None, refusal)."""
+    """(message, claim, None) for a signed JSON object from the shim (signed for this method and path), or
+    (None, None, refusal). The message's id is recorded by ``claimed_transaction`` with its first statement
+    (when the replay store is PostgreSQL's; ``claim`` is None when another store recorded it here)."""
     body = request.get_data()
+    request_id = request.headers.get(REQUEST_ID_HEADER, "")
+    store = services.signer.replays
+    folded = isinstance(store, PostgresReplayStore)
     try:
-        services.signer.verify_message(request.method, request.path,
-                                       request.headers.get(TIMESTAMP_HEADER, ""),
-                                       request.headers.get(REQUEST_ID_HEADER, ""), body,
-                                       request.headers.get(SIGNATURE_HEADER, ""))
+        sent_at = services.signer.verify_message(request.method, request.path,
+                                                 request.headers.get(TIMESTAMP_HEADER, ""), request_id, body,
+                                                 request.headers.get(SIGNATURE_HEADER, ""), record=not folded)
         message = json.loads(body or b"{}")
         if not isinstance(message, dict):
             raise ValueError("not an object")
     except ChannelError as exc:
         services.metrics.channel_rejected(exc.reason)
-        return None, channel_refusal(exc.reason, 401)
+        return None, None, channel_refusal(exc.reason, 401)
     except (ValueError, TypeError):
-        return None, ({"error": "bad_body"}, 400)
+        return None, None, ({"error": "bad_body"}, 400)
     except DatabaseUnavailable:
-        return None, ({"error": "postgres_unavailable"}, 503)
-    return message, None
+        return None, None, ({"error": "postgres_unavailable"}, 503)
+    return message, store.claim(request_id, sent_at) if folded else None, None
+
+
+@contextlib.contextmanager
+def claimed_transaction(services, claim, statement_by_statement: bool = False):
+    """``services.postgres.transaction`` with a signed message's replay claim in front of its first statement
+    (recorded alone when the block sends none); a replay raises ``ReplayedRequest``, nothing having run."""
+    held = claim.held_statements() if claim is not None else ()
+    with services.postgres.transaction(held=held, statement_by_statement=statement_by_statement) as cur:
+        yield cur
+    if claim is not None:
+        claim.settle()
+
+
+def answer_signed(services, run):
+    """``run()``'s answer to a signed JSON message, or the refusal of a replay or of an unreachable PostgreSQL."""
+    try:
+        return run()
+    except ReplayedRequest as exc:
+        services.metrics.channel_rejected(exc.reason)
+        return channel_refusal(exc.reason, 401)
+    except DatabaseUnavailable:
+        return {"error": "postgres_unavailable"}, 503
 
 
 def channel_refusal(reason: str, status: int):
