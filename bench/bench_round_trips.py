@@ -42,9 +42,10 @@ def rows_of(results: list[dict]) -> list[dict]:
                      "unit": "PostgreSQL", "note": note})
     reads = [r for r in results if r["read"]]
     for database, key in (("PostgreSQL", "postgres"), ("MySQL", "mysql")):
-        at_one = sum(1 for r in reads if r[key] == 1)
+        # the median request: a cache reloaded now and then (the site data, every minute) is not the read's
+        at_one = sum(1 for r in reads if r["typical"][key] == 1)
         rows.append({"name": f"round trips: reads at 1 {database} round trip", "value": f"{at_one} of {len(reads)}",
-                     "unit": "actions", "note": "target: all"})
+                     "unit": "actions", "note": "target: all; the median of the requests counted"})
     return rows
 
 

@@ -214,14 +214,25 @@ class FoldingCursor(QueryLoggingCursor):
         if self._held:
             self._send([])
 
-    def _send(self, statements: list[bytes], lead: list[bytes] = ()):
-        """``lead``: statements in front of everything else, outside the transaction (``PREPARE``)."""
+    def fetch_tuples(self, query, vars=None) -> list[tuple]:
+        """``execute`` then ``fetchall`` as plain tuples: no dict per row, for long lists."""
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("sql: %s", " ".join(str(query).split()))
+        with self.connection.cursor() as plain:
+            self._send([self.mogrify(query, vars)], via=plain)
+            return plain.fetchall()
+
+    def _send(self, statements: list[bytes], lead: list[bytes] = (), via=None):
+        """``lead``: statements in front of everything else, outside the transaction (``PREPARE``); ``via``:
+        another cursor of the connection that sends the message and holds the answer."""
         statements = [*lead, *self._held, *statements]
         handlers = self._on_error
         self._held, self._on_error = [], []
         self.begun = self.begun or self._begin_held
         self._begin_held = False
         try:
+            if via is not None:
+                return via.execute(b"; ".join(statements))
             return psycopg2.extras.RealDictCursor.execute(self, b"; ".join(statements))
         except psycopg2.Error as exc:
             for handler in handlers:

@@ -153,12 +153,12 @@ def wecoza_get_learners(ctx):
     limit = DEFAULT_PAGE if limit <= 0 else min(limit, MAX_PAGE)
     offset = min(max(get_int(ctx, "offset", 0), 0), 2**31 - 1)
     mappings = php_bool(ctx.get.get("mappings"))
+    read, shape = (queries.mapped_page, shapes.to_array) if mappings else (queries.raw_page, shapes.raw_to_array)
     with ctx.transaction() as unit:
-        if mappings:
-            learners = [shapes.to_array(r) for r in queries.mapped_page(unit.cursor, limit, offset)]
-        else:
-            learners = [shapes.raw_to_array(r) for r in queries.raw_page(unit.cursor, limit, offset)]
-        total = queries.count(unit.cursor)
+        rows = read(unit.cursor, limit, offset)
+        # past the last page there is no row to carry the total: counted on its own then
+        total = rows[0][queries.TOTAL] if rows else queries.count(unit.cursor)
+    learners = [shape({k: v for k, v in row.items() if k != queries.TOTAL}) for row in rows]
     return responses.success({"learners": learners, "total": total, "limit": limit, "offset": offset})
 
 

@@ -85,9 +85,10 @@ def visits_of_requested_class(ctx):
     if not class_id:
         raise refuse("Invalid class ID", "class_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
-        if not class_exists(unit.cursor, class_id):
-            raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
-        return class_id, qa.class_visits(unit.cursor, class_id)
+        rows = qa.class_visits(unit.cursor, class_id)
+    if rows is None:
+        raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
+    return class_id, rows
 
 
 @registry.action(

@@ -354,14 +354,21 @@ def summary(cur, today: datetime.date) -> dict:
     }
 
 
-def class_visits(cur, class_id: int) -> list[dict]:
+def class_visits(cur, class_id: int) -> list[dict] | None:
+    """The class's QA visits, newest first; None when there is no such class (one statement: the class, its
+    visits joined on, a class without visits being one row without a visit)."""
     cur.execute("""
-        SELECT v.id AS visit_id, v.class_id, v.visit_date, v.visit_type, v.officer_name, v.latest_document,
+        SELECT v.id AS visit_id, c.class_id, v.visit_date, v.visit_type, v.officer_name, v.latest_document,
                v.created_at, c.class_code, c.class_subject
-          FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
-         WHERE v.class_id = %s ORDER BY v.visit_date DESC, v.id""", (class_id,))
+          FROM public.classes c LEFT JOIN public.qa_visits v ON v.class_id = c.class_id
+         WHERE c.class_id = %s ORDER BY v.visit_date DESC, v.id""", (class_id,))
+    found = cur.fetchall()
+    if not found:
+        return None
     rows = []
-    for row in cur.fetchall():
+    for row in found:
+        if row["visit_id"] is None:
+            continue
         row = dict(row)
         row["document"] = visit_document(row.pop("latest_document"))
         row["created_at"] = row["created_at"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S") \

@@ -14,7 +14,7 @@ ORDER = "l.created_at DESC, l.id DESC"
 
 # The reference's "mapped" read (docs/contracts/learners.md#the-mapped-read): display values joined in, the
 # city's location giving suburb, postal code and province. ``{learners}`` is the learners
-# relation (the table, or a page of it), ``{portfolio_filter}`` narrows the aggregate.
+# relation (the table, or a page of it), ``{portfolio_filter}`` narrows the aggregate, ``{total}`` adds a column.
 _MAPPED = """
 WITH {page_cte}portfolio_info AS (
     SELECT learner_id,
@@ -23,7 +23,7 @@ WITH {page_cte}portfolio_info AS (
      {portfolio_filter}
      GROUP BY learner_id
 )
-SELECT l.id, l.title, l.first_name, l.second_name, l.initials, l.surname, l.gender, l.race,
+SELECT {total}l.id, l.title, l.first_name, l.second_name, l.initials, l.surname, l.gender, l.race,
        l.sa_id_no, l.passport_number, l.tel_number, l.alternative_tel_number, l.email_address,
        l.address_line_1, l.address_line_2,
        city.suburb AS suburb, l.city_town_id, city.town AS city_town_name,
@@ -46,7 +46,12 @@ SELECT l.id, l.title, l.first_name, l.second_name, l.initials, l.surname, l.gend
 
 
 _MAPPED_BY_ID = Prepared("wecoza_learner_mapped_by_id", _MAPPED.format(
-    page_cte="", portfolio_filter="WHERE learner_id = %(id)s", learners="learners l") + " WHERE l.id = %(id)s")
+    page_cte="", portfolio_filter="WHERE learner_id = %(id)s", learners="learners l", total="")
+    + " WHERE l.id = %(id)s")
+
+# A page's rows carry the count of every learner, so a page and its total are one statement (one round trip).
+TOTAL = "total_learners"
+_TOTAL_COLUMN = f"(SELECT count(*) FROM learners) AS {TOTAL}, "
 
 
 def mapped_by_id(cur, learner_id: int):
@@ -55,12 +60,13 @@ def mapped_by_id(cur, learner_id: int):
 
 
 def mapped_page(cur, limit: int, offset: int):
-    """One page of mapped learners; the page is cut in the database, portfolios aggregated for it only."""
+    """One page of mapped learners, each row with ``TOTAL``; the page is cut in the database, portfolios
+    aggregated for it only."""
     page_cte = (f"page AS (SELECT l.id FROM learners l ORDER BY {ORDER} "
                 "LIMIT %(limit)s OFFSET %(offset)s),\n")
     cur.execute(_MAPPED.format(page_cte=page_cte,
                                portfolio_filter="WHERE learner_id IN (SELECT id FROM page)",
-                               learners="page JOIN learners l ON l.id = page.id")
+                               learners="page JOIN learners l ON l.id = page.id", total=_TOTAL_COLUMN)
                 + f" ORDER BY {ORDER}", {"limit": limit, "offset": offset})
     return cur.fetchall()
 
@@ -74,10 +80,10 @@ _RAW_COLUMNS = ("l.id, l.title, l.first_name, l.second_name, l.initials, l.surna
 
 
 def raw_page(cur, limit: int, offset: int):
-    """``SELECT * FROM learners ORDER BY created_at DESC LIMIT OFFSET`` with explicit columns; the
-    page's ids are cut first (a narrow sort), then the whole rows of that page are read."""
+    """``SELECT * FROM learners ORDER BY created_at DESC LIMIT OFFSET`` with explicit columns, each row with
+    ``TOTAL``; the page's ids are cut first (a narrow sort), then the whole rows of that page are read."""
     cur.execute(f"WITH page AS (SELECT l.id FROM learners l ORDER BY {ORDER} LIMIT %(limit)s OFFSET %(offset)s) "
-                f"SELECT {_RAW_COLUMNS} FROM page JOIN learners l ON l.id = page.id ORDER BY {ORDER}",
+                f"SELECT {_TOTAL_COLUMN}{_RAW_COLUMNS} FROM page JOIN learners l ON l.id = page.id ORDER BY {ORDER}",
                 {"limit": limit, "offset": offset})
     return cur.fetchall()
 
@@ -98,15 +104,13 @@ def count(cur) -> int:
 
 def list_rows(cur) -> list[tuple]:
     """What the list page's rows show, every learner, newest first (the page paginates itself), as
-    tuples in ``rows_html.LIST_COLUMNS`` order: a plain cursor in the same transaction, because
-    building a dict per row costs more than the rest of the request at 10,000 learners."""
-    with cur.connection.cursor() as plain:
-        plain.execute(
-            "SELECT l.id, l.title, l.first_name, l.surname, l.gender, l.race, l.tel_number, l.email_address, "
-            "city.town AS city_town_name, l.employment_status "
-            "FROM learners l LEFT JOIN locations city ON city.location_id = l.city_town_id "
-            f"ORDER BY {ORDER}")
-        return plain.fetchall()
+    tuples in ``rows_html.LIST_COLUMNS`` order: no dict per row, which costs more than the rest of the
+    request at 10,000 learners."""
+    return cur.fetch_tuples(
+        "SELECT l.id, l.title, l.first_name, l.surname, l.gender, l.race, l.tel_number, l.email_address, "
+        "city.town AS city_town_name, l.employment_status "
+        "FROM learners l LEFT JOIN locations city ON city.location_id = l.city_town_id "
+        f"ORDER BY {ORDER}")
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -138,7 +142,8 @@ def update_learner(cur, learner_id: int, values: dict) -> None:
     assignments.append(sql.SQL("updated_at = {}").format(sql.SQL(_NOW_UTC)))
     query = sql.SQL("UPDATE learners SET {sets} WHERE id = {id}").format(
         sets=sql.SQL(", ").join(assignments), id=sql.Placeholder("_id"))
-    cur.execute(query, {**values, "_id": learner_id})
+    # nothing waits for its answer (the row is locked): it travels with the transaction's next statement
+    cur.hold(query, {**values, "_id": learner_id})
 
 
 # Rows that keep a learner from being deleted: (what, SQL counting them). The foreign keys of
