@@ -6,124 +6,186 @@ trip (0, 2 and 10 ms) and counts round trips; in one run, per round trip:
   direct   nginx -> sidecar (direct mode), the same action
   legacy   the legacy-style PHP handler (a new PDO connection per request)
 
-Reported: medians, the ratios against the legacy handler, the hop (forward above the floor) and the PostgreSQL
-round trips per request of each path (the legacy handler's include its connection), with the sidecar's MySQL
-round trips (counted by a proxy without delay in front of WordPress's MariaDB, for the sidecars only).
-``WECOZA_BENCH_PG_SSL=1``: the sidecars connect with sslmode=require (the server must offer SSL).
+then once more at 2 ms with SSL on every path (a server of the bench's own with a test certificate; sslmode=require
+for the sidecars and the legacy handler alike; ``WECOZA_BENCH_PG_SSL=0`` leaves this pass out).
+
+Reported: medians, the ratios against the legacy handler and the hop (forward above the floor). Round trips per
+request are counted in a pass of their own, untimed, with a pause after each request (a connection's late goodbye is
+not charged to the next path): PostgreSQL for every path, and MySQL for the sidecars, whose MySQL connections go
+through a counting proxy in that pass only (WordPress reaches MySQL directly, and so do the timed sidecars).
+The client is a keep-alive ``http.client`` connection, so the figures are the servers' and not a client library's.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
-
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
-from bench.stack import median_ms, running_stack, timed  # noqa: E402
-from devstack import ajax  # noqa: E402
+from bench.stack import FormPoster, median_ms, running_stack, timed  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
+from devstack.postgres import create_pg_database, drop_pg_database  # noqa: E402
+from devstack.servers import PrivatePostgres  # noqa: E402
 from devstack.sidecar_server import SidecarServer, connect_shim  # noqa: E402
 from devstack.signed import wire_cookie  # noqa: E402
 from devstack.tcp_proxy import CountingProxy  # noqa: E402
 
 ROUND_TRIPS_MS = (0, 2, 10)
+SSL_ROUND_TRIP_MS = 2
 REQUESTS = {0: 200, 2: 100, 10: 60}
+COUNTED_REQUESTS = 10
+WARM_UP = 20  # every worker's pools and threads' connections open before anything is counted or timed
 PATHS = ("floor", "forward", "direct", "legacy")
+AJAX = "/wp-admin/admin-ajax.php"
+TARGETS = "targets: forward <= 0.9 (0 ms), 0.7 (2 ms), 0.5 (10 ms); direct <= 0.1"
 
 
-def sidecar_through(root: Path, site, pg, pg_proxy, mysql_proxy, direct: bool = False) -> SidecarServer:
-    server = SidecarServer(root, site, pg, settings="[sidecar]\ndirect_mode = on\n" if direct else None)
-    server.env.update({"WECOZA_PG_HOST": pg_proxy.host, "WECOZA_PG_PORT": str(pg_proxy.port),
-                       "WECOZA_WP_DB_HOST": mysql_proxy.host, "WECOZA_WP_DB_PORT": str(mysql_proxy.port)})
-    if os.environ.get("WECOZA_BENCH_PG_SSL") == "1":
-        server.env["WECOZA_PG_SSLMODE"] = "require"
-    return server.start()
-
-
-def measure_on(site, pg) -> list[dict]:
-    site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
-    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-latency-"))
-    pg_proxy = CountingProxy(pg.host, pg.port).start()
-    mysql_proxy = CountingProxy(site.db.host, site.db.port).start()
+@contextlib.contextmanager
+def sidecar_paths(root: Path, site, pg, pg_proxy, mysql_proxy=None, sslmode=None):
+    """The forward sidecar (the shim pointed at it) and the direct one behind nginx, reaching PostgreSQL through
+    ``pg_proxy`` and MySQL through ``mysql_proxy`` when given. Yields nginx."""
     servers, nginx = [], None
     try:
-        forward_server = sidecar_through(root / "forward", site, pg, pg_proxy, mysql_proxy)
-        servers.append(forward_server)
-        direct_server = sidecar_through(root / "direct", site, pg, pg_proxy, mysql_proxy, direct=True)
-        servers.append(direct_server)
-        nginx = Nginx(root / "nginx", f"{direct_server.host}:{direct_server.port}", f"{site.host}:{site.port}").start()
-        connect_shim(site, forward_server, pg)
+        for name, settings in (("forward", None), ("direct", "[sidecar]\ndirect_mode = on\n")):
+            server = SidecarServer(root / name, site, pg, settings=settings)
+            server.env.update({"WECOZA_PG_HOST": pg_proxy.host, "WECOZA_PG_PORT": str(pg_proxy.port)})
+            if mysql_proxy is not None:
+                server.env.update({"WECOZA_WP_DB_HOST": mysql_proxy.host,
+                                   "WECOZA_WP_DB_PORT": str(mysql_proxy.port)})
+            if sslmode:
+                server.env["WECOZA_PG_SSLMODE"] = sslmode
+            servers.append(server.start())
+        forward, direct = servers
+        nginx = Nginx(root / "nginx", f"{direct.host}:{direct.port}", f"{site.host}:{site.port}").start()
+        connect_shim(site, forward, pg)
         # the legacy handler reads these options: it goes through the same proxy
-        site.set_options({"wecoza_postgres_host": pg_proxy.host, "wecoza_postgres_port": str(pg_proxy.port)})
-        return compare(site, pg, nginx, pg_proxy, mysql_proxy)
+        site.set_options({"wecoza_postgres_host": pg_proxy.host, "wecoza_postgres_port": str(pg_proxy.port),
+                          "wecoza_bench_pg_sslmode": sslmode or "prefer"})
+        yield nginx
     finally:
         if nginx:
             nginx.stop()
         for server in servers:
             server.stop()
-        pg_proxy.stop()
-        mysql_proxy.stop()
 
 
-def compare(site, pg, nginx, pg_proxy, mysql_proxy) -> list[dict]:
-    learner_id = seed_learner(pg)
+class Caller:
+    """The four paths for one admin and one learner, each on its own connection."""
+
+    def __init__(self, site, nginx, admin, nonce: str, learner_id: int):
+        cookie = wire_cookie(admin)
+        self.fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
+        self.clients = {path: FormPoster(nginx.url if path == "direct" else site.url, cookie) for path in PATHS}
+        self.actions = {"floor": "bench_floor", "forward": "wecoza_get_learner", "direct": "wecoza_get_learner",
+                        "legacy": "bench_legacy_get_learner"}
+
+    def call(self, path: str) -> bytes:
+        status, body = self.clients[path].post(AJAX, dict(self.fields, action=self.actions[path]))
+        assert status == 200 and body.startswith(b'{"success":true'), (path, status, body[:300])
+        return body
+
+    def close(self):
+        for client in self.clients.values():
+            client.close()
+
+
+def count_round_trips(caller: Caller, pg_proxy, mysql_proxy) -> dict:
+    counts = {}
+    for path in PATHS:
+        for _ in range(WARM_UP):
+            caller.call(path)
+        time.sleep(0.05)
+        pg_before, mysql_before = pg_proxy.round_trips, mysql_proxy.round_trips
+        for _ in range(COUNTED_REQUESTS):
+            caller.call(path)
+            time.sleep(0.05)  # a connection closed after the answer (the legacy handler's) is counted with it
+        counts[path] = ((pg_proxy.round_trips - pg_before) / COUNTED_REQUESTS,
+                        (mysql_proxy.round_trips - mysql_before) / COUNTED_REQUESTS)
+    return counts
+
+
+def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict, label: str) -> list[dict]:
+    pg_proxy.delay = rtt_ms / 1000
+    for path in PATHS:
+        for _ in range(WARM_UP):
+            caller.call(path)  # opcache filled, the delay in force
+    durations = {path: [] for path in PATHS}
+    for _ in range(count):
+        for path in PATHS:  # interleaved: the load of a shared machine falls on every path alike
+            durations[path] += timed(lambda path=path: caller.call(path), 1)
+    medians = {path: median_ms(durations[path]) for path in PATHS}
+    rows = []
+    for path in PATHS:
+        pg_trips, mysql_trips = counts[path]
+        note = f"{count} requests; PostgreSQL round trips per request: {pg_trips:.2f}"
+        if path in ("forward", "direct"):
+            note += f"; sidecar MySQL round trips: {mysql_trips:.2f}"
+        rows.append({"name": f"{label}: {path} median", "value": round(medians[path], 2), "unit": "ms", "note": note})
+    for path in ("forward", "direct"):
+        rows.append({"name": f"{label}: {path} / legacy", "value": round(medians[path] / medians["legacy"], 2),
+                     "unit": "ratio", "note": TARGETS})
+    rows.append({"name": f"{label}: forward above the floor", "unit": "ms",
+                 "value": round(medians["forward"] - medians["floor"], 2),
+                 "note": "shim + HTTP + sidecar (target on loopback: <= 1.5 ms)"})
+    return rows
+
+
+def measure_on(site, pg) -> list[dict]:
+    site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
+    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-latency-"))
     admin = site.login("admin")
     nonce = create_nonce(site, admin, "learners_nonce_action")
-    fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
-    browser = requests.Session()
-    cookies = {"Cookie": wire_cookie(admin)}
-    floor = ajax.call(site, admin, "bench_floor", dict(fields, action="bench_floor"), timeout=30)
-    opcache = floor.json()["data"]["opcache"]
-
-    def ok(response):
-        assert response.status_code == 200, response.text[:300]
-
-    calls = {
-        "floor": lambda: ok(ajax.call(site, admin, "bench_floor", dict(fields, action="bench_floor"), timeout=30)),
-        "forward": lambda: ok(ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30)),
-        "direct": lambda: ok(browser.post(f"{nginx.url}/wp-admin/admin-ajax.php", data=fields, headers=cookies,
-                                          timeout=30)),
-        "legacy": lambda: ok(ajax.call(site, admin, "bench_legacy_get_learner",
-                                       dict(fields, action="bench_legacy_get_learner"), timeout=30)),
-    }
-    ssl = " (sidecars: sslmode=require)" if os.environ.get("WECOZA_BENCH_PG_SSL") == "1" else ""
-    rows = [{"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",
-             "unit": "", "note": "opcache_get_status() inside the request"}]
-    for rtt_ms in ROUND_TRIPS_MS:
-        pg_proxy.delay = rtt_ms / 1000
-        for path in PATHS:
-            for _ in range(10):
-                calls[path]()  # warm up: pools open, opcache filled
-        count = REQUESTS[rtt_ms]
-        durations = {path: [] for path in PATHS}
-        pg_trips, mysql_trips = dict.fromkeys(PATHS, 0), dict.fromkeys(PATHS, 0)
-        for _ in range(count):
-            for path in PATHS:  # interleaved: the load of a shared machine falls on every path alike
-                pg_before, mysql_before = pg_proxy.round_trips, mysql_proxy.round_trips
-                durations[path] += timed(calls[path], 1)
-                pg_trips[path] += (pg_proxy.round_trips - pg_before) / count
-                mysql_trips[path] += (mysql_proxy.round_trips - mysql_before) / count
-        medians = {path: median_ms(durations[path]) for path in PATHS}
-        label = f"latency {rtt_ms} ms PostgreSQL round trip{ssl}"
-        for path in PATHS:
-            note = f"PostgreSQL round trips per request: {pg_trips[path]:.2f}"
-            if path in ("forward", "direct"):
-                note += f"; sidecar MySQL round trips: {mysql_trips[path]:.2f}"
-            rows.append({"name": f"{label}: {path} median", "value": round(medians[path], 2), "unit": "ms",
-                         "note": note})
-        for path in ("forward", "direct"):
-            rows.append({"name": f"{label}: {path} / legacy", "value": round(medians[path] / medians["legacy"], 2),
-                         "unit": "ratio", "note": "targets: forward <= 0.9 (0 ms), 0.7 (2 ms), 0.5 (10 ms); "
-                                                  "direct <= 0.1"})
-        rows.append({"name": f"{label}: forward above the floor", "unit": "ms",
-                     "value": round(medians["forward"] - medians["floor"], 2),
-                     "note": "shim + HTTP + sidecar (target on loopback: <= 1.5 ms)"})
+    learner_id = seed_learner(pg)
+    rows = []
+    with CountingProxy(pg.host, pg.port) as pg_proxy, CountingProxy(site.db.host, site.db.port) as mysql_proxy:
+        with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy) as nginx:
+            caller = Caller(site, nginx, admin, nonce, learner_id)
+            opcache = b'"opcache":true' in caller.call("floor")
+            counts = count_round_trips(caller, pg_proxy, mysql_proxy)
+            caller.close()
+        rows.append({"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",
+                     "unit": "", "note": "opcache_get_status() inside the request"})
+        with sidecar_paths(root / "timed", site, pg, pg_proxy) as nginx:
+            caller = Caller(site, nginx, admin, nonce, learner_id)
+            for rtt_ms in ROUND_TRIPS_MS:
+                rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts,
+                                     f"latency {rtt_ms} ms PostgreSQL round trip")
+            caller.close()
+    if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
+        rows += measure_with_ssl(site, root / "ssl", admin, nonce)
     return rows
+
+
+def measure_with_ssl(site, root: Path, admin, nonce: str) -> list[dict]:
+    """The 2 ms pass again against a PostgreSQL that offers SSL, every path with sslmode=require."""
+    server = PrivatePostgres(ssl=True).start()
+    try:
+        pg = create_pg_database(server)
+        try:
+            SidecarServer(root / "migrate", site, pg).migrate()
+            learner_id = seed_learner(pg)
+            with CountingProxy(pg.host, pg.port) as pg_proxy, \
+                    CountingProxy(site.db.host, site.db.port) as mysql_proxy:
+                with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy, sslmode="require") as nginx:
+                    caller = Caller(site, nginx, admin, nonce, learner_id)
+                    counts = count_round_trips(caller, pg_proxy, mysql_proxy)
+                    caller.close()
+                with sidecar_paths(root / "timed", site, pg, pg_proxy, sslmode="require") as nginx:
+                    caller = Caller(site, nginx, admin, nonce, learner_id)
+                    rows = latency_rows(caller, pg_proxy, SSL_ROUND_TRIP_MS, REQUESTS[SSL_ROUND_TRIP_MS], counts,
+                                        f"latency {SSL_ROUND_TRIP_MS} ms PostgreSQL round trip, SSL (sslmode=require)")
+                    caller.close()
+            return rows
+        finally:
+            drop_pg_database(pg)
+    finally:
+        server.remove()
 
 
 def measure() -> list[dict]:

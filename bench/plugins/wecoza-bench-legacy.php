@@ -16,10 +16,11 @@ add_action(
 		}
 		$id  = isset( $_POST['id'] ) ? intval( $_POST['id'] ) : 0;
 		$dsn = sprintf(
-			'pgsql:host=%s;port=%s;dbname=%s',
+			'pgsql:host=%s;port=%s;dbname=%s;sslmode=%s',
 			get_option( 'wecoza_postgres_host' ),
 			get_option( 'wecoza_postgres_port' ),
-			get_option( 'wecoza_postgres_dbname' )
+			get_option( 'wecoza_postgres_dbname' ),
+			get_option( 'wecoza_bench_pg_sslmode', 'prefer' ) // libpq's default, as the legacy plugin's DSN gets it.
 		);
 		$pdo  = new PDO( $dsn, get_option( 'wecoza_postgres_user' ), get_option( 'wecoza_postgres_password' ), array( PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION ) );
 		$stmt = $pdo->prepare(
