@@ -130,7 +130,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     assert record is not None and check.cookie is not None and data is not None  # a valid check found its user
     roles, allcaps = capabilities(record, wp.tables, data)
     user = WPUser(record.id, record.login, roles, allcaps, check.cookie.token.decode("latin-1"),
-                  is_super_admin(record, wp.tables, data))
+                  is_super_admin(record, wp.tables, data), record.display_name)
     steps.append(("capabilities", f"roles {', '.join(roles) or '(none)'}; {sum(allcaps.values())} granted"
                                   + ("; super admin" if user.super_admin else "")))
     return user, None, token

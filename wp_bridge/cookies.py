@@ -69,6 +69,7 @@ class UserRecord:
     login: str
     user_pass: bytes
     meta: Mapping[bytes, bytes]
+    display_name: str | None = None  # as display_names() decodes it; None when not read
 
 
 @dataclass(frozen=True)

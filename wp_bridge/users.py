@@ -47,6 +47,7 @@ class WPUser:
     allcaps: Mapping[str, bool]
     session_token: str = field(default="", repr=False)
     super_admin: bool = False
+    display_name: str | None = field(default=None, repr=False)  # read with the user (None: not read)
 
     def has_cap(self, capability: str) -> bool:
         """``current_user_can()`` for a primitive capability (custom ones such as manage_learners)."""
@@ -77,16 +78,16 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
     args: list[object] = []
     for index, login in enumerate(logins):
         parts.append(
-            f"SELECT {index} AS q, u.ID, u.user_login, u.user_pass, m.umeta_id, m.meta_key, m.meta_value "
-            f"FROM (SELECT ID, user_login, user_pass FROM {tables.users} WHERE user_login = %s "
-            f"ORDER BY ID LIMIT 1) AS u LEFT JOIN {tables.usermeta} AS m "
+            f"SELECT {index} AS q, u.ID, u.user_login, u.user_pass, u.display_name, m.umeta_id, m.meta_key, "
+            f"m.meta_value FROM (SELECT ID, user_login, user_pass, display_name FROM {tables.users} "
+            f"WHERE user_login = %s ORDER BY ID LIMIT 1) AS u LEFT JOIN {tables.usermeta} AS m "
             f"ON m.user_id = u.ID AND m.meta_key IN (%s, %s, %s)")
         args += [login, *meta_keys]
-    parts.append(f"SELECT -1, NULL, NULL, NULL, NULL, NULL, option_value FROM {tables.options} "
+    parts.append(f"SELECT -1, NULL, NULL, NULL, NULL, NULL, NULL, option_value FROM {tables.options} "
                  "WHERE option_name = %s")
     args.append(tables.roles_option)
     if tables.multisite:
-        parts.append(f"SELECT -2, NULL, NULL, NULL, meta_id, NULL, meta_value FROM {tables.sitemeta} "
+        parts.append(f"SELECT -2, NULL, NULL, NULL, NULL, meta_id, NULL, meta_value FROM {tables.sitemeta} "
                      "WHERE meta_key = 'site_admins' AND site_id = %s")
         args.append(tables.network_id)
     rows = db.query(" UNION ALL ".join(f"({part})" for part in parts), args)
@@ -96,23 +97,24 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
     roles = site_admins = None
     site_admins_id = None
     wanted = {key.encode() for key in meta_keys}
-    for q, user_id, login, user_pass, meta_id, meta_key, meta_value in rows:
+    for q, user_id, login, user_pass, display_name, meta_id, meta_key, meta_value in rows:
         if q == -1:
             roles = meta_value
         elif q == -2:
             if site_admins_id is None or meta_id < site_admins_id:
                 site_admins, site_admins_id = meta_value, meta_id
         elif user_id is not None:
-            found[q] = (int(user_id), login, user_pass or b"")
+            found[q] = (int(user_id), login, user_pass or b"", display_name)
             meta = metas.setdefault(q, {})
             if meta_key in wanted and (meta_key not in meta or meta_id < meta[meta_key][0]):
                 meta[meta_key] = (meta_id, meta_value or b"")
     users: dict[str, UserRecord | None] = {}
     for index, login in enumerate(logins):
         if index in found:
-            user_id, stored_login, user_pass = found[index]
+            user_id, stored_login, user_pass, display_name = found[index]
             users[login] = UserRecord(user_id, stored_login.decode(db.encoding, "surrogateescape"), user_pass,
-                                      {key: value for key, (_, value) in metas.get(index, {}).items()})
+                                      {key: value for key, (_, value) in metas.get(index, {}).items()},
+                                      _display_name(db, display_name))
         else:
             users[login] = None
     return UserData(users, roles, site_admins, site_admins_id is not None)
@@ -125,8 +127,11 @@ def display_names(db: MySQL, tables: Tables, user_ids: Iterable[int]) -> dict[in
         return {}
     placeholders = ", ".join(["%s"] * len(ids))
     rows = db.query(f"SELECT ID, display_name FROM {tables.users} WHERE ID IN ({placeholders})", ids)
-    return {int(user_id): name.decode(db.encoding, "replace") if isinstance(name, bytes) else str(name or "")
-            for user_id, name in rows}
+    return {int(user_id): _display_name(db, name) for user_id, name in rows}
+
+
+def _display_name(db: MySQL, name) -> str:
+    return name.decode(db.encoding, "replace") if isinstance(name, bytes) else str(name or "")
 
 
 @functools.lru_cache(maxsize=8)

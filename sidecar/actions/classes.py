@@ -50,7 +50,7 @@ def class_id_param(ctx, source=None) -> int:
 def display_name(ctx) -> str:
     if ctx.user is None:
         return ""
-    return people.display_names(ctx.services, [ctx.user.id]).get(ctx.user.id, "")
+    return people.display_names(ctx.services, [ctx.user.id], ctx.user).get(ctx.user.id, "")
 
 
 # --- save / delete ------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def get_class_notes(ctx):
         stored = notes.read_notes(unit.cursor, class_id)
     if stored is None:
         raise fail("Class not found", "class_id", kind=refusals.NOT_FOUND)
-    names = people.display_names(ctx.services, notes.author_ids(stored))
+    names = people.display_names(ctx.services, notes.author_ids(stored), ctx.user)
     return responses.success({"notes": notes.notes_for_page(stored, names)})
 
 
@@ -255,7 +255,7 @@ def save_class_note(ctx):
             note = notes.save_note(unit, class_id, posted, ctx.user_id, uploads_base(ctx))
     except FormInvalid as exc:
         raise fail(exc.message) from None
-    names = people.display_names(ctx.services, notes.author_ids([note]))
+    names = people.display_names(ctx.services, notes.author_ids([note]), ctx.user)
     return responses.success({"note": notes.notes_for_page([note], names)[0]})
 
 

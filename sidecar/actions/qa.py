@@ -265,7 +265,7 @@ def submit_qa_question(ctx):
                       {"class_id": class_id, "question_id": question_id, "has_attachment": stored is not None})
     except uploads.UploadsNotConfigured:
         raise refuse("Failed to move uploaded file") from None
-    author = people.display_names(ctx.services, [ctx.user_id]).get(ctx.user_id, "")
+    author = people.display_names(ctx.services, [ctx.user_id], ctx.user).get(ctx.user_id, "")
     body = {"id": question_id, "question": question, "context": context, "author": author,
             "author_id": ctx.user_id,
             "timestamp": mysql_utc(),

@@ -23,8 +23,6 @@ READS_OVER_TARGET = {
                                 "learner_lp_tracking sent one by one (sidecar/learners/progressions.py)",
     "get_qa_analytics": "4 PostgreSQL: four aggregate SELECTs sent one by one (sidecar/classes/qa.py analytics)",
     "get_qa_summary": "2 PostgreSQL: recent visits, then the key metrics (sidecar/classes/qa.py)",
-    "get_class_notes": "2 MySQL: the authors' display names (sidecar/classes/people.py via sidecar/actions/"
-                       "classes.py) after the authentication query",
 }
 
 # label -> (PostgreSQL round trips, MySQL round trips, what they are). Each write's first round trip carries BEGIN
@@ -49,8 +47,8 @@ WRITE_BUDGETS = {
                                   "MySQL: the permalink structure"),
     "delete_class": (6, 1, "the class; its foreign keys from pg_constraint; the rows that refer to it; its QA "
                            "documents; DELETE; outbox + COMMIT"),
-    "save_class_note": (3, 2, "the notes FOR UPDATE; UPDATE classes.class_notes_data; outbox + COMMIT. MySQL: "
-                              "the author's display name"),
+    "save_class_note": (3, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data; outbox + COMMIT (the "
+                              "author's display name comes with the authentication query)"),
     "delete_class_note": (3, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data; outbox + COMMIT"),
     "upload_attachment": (1, 1, "the replay check and the outbox insert in one implicit transaction"),
     "create_qa_visit": (4, 1, "the class exists; the officer's name from agents; INSERT qa_visits RETURNING id; "
@@ -58,8 +56,8 @@ WRITE_BUDGETS = {
     "export_qa_reports": (2, 1, "BEGIN, the replay check and the report SELECT; COMMIT alone (nothing held)"),
     "delete_qa_report": (5, 1, "the class exists; its visits FOR UPDATE; UPDATE the visit; other visits naming "
                                "the file; outbox + COMMIT"),
-    "submit_qa_question": (2, 2, "the class exists; the question and outbox + COMMIT. MySQL: the author's "
-                                 "display name"),
+    "submit_qa_question": (2, 1, "the class exists; the question and outbox + COMMIT (the author's display "
+                                 "name comes with the authentication query)"),
     "learners_create": (6, 1, "city, province, qualification and employer exist, one SELECT each; INSERT "
                               "learners RETURNING id; outbox + COMMIT"),
     "learners_update": (6, 2, "the learner; city, province, qualification and employer, one SELECT each; UPDATE "

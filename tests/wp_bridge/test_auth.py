@@ -336,3 +336,16 @@ def test_display_names_of_existing_users_only(site, sql):
     names = site.wordpress().display_names([uid, boss, uid, 999999, 0, -1, True, "7"])
     assert names == {uid: "Thandi Nkosi \u2713", boss: ""}
     assert site.wordpress().display_names([]) == {}
+
+
+def test_the_callers_display_name_comes_with_the_one_query_and_a_change_shows_at_once(site, sql):
+    """The name a note or question is signed with needs no query of its own for the request's own user."""
+    wp = site.wordpress()
+    uid = site.users["clerk"].id
+    for name in ("Sipho Dlamini \u2713", "Renamed"):
+        with sql.cursor() as cursor:
+            cursor.execute("UPDATE `au_users` SET display_name = %s WHERE ID = %s", (name, uid))
+        before = wp.db.round_trips
+        user = wp.authenticate(cookie_header=site.header("clerk")).user
+        assert (user.display_name, wp.db.round_trips - before) == (name, 1)
+        assert wp.display_names([uid]) == {uid: user.display_name} and name not in repr(user)
