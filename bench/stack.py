@@ -46,6 +46,10 @@ def running_stack(workers: int = 2):
         drop_pg_database(pg)
 
 
+# WordPress keeps one session per login until it expires: the benchmarks' admin has as many as an active one.
+STORED_SESSIONS = 40
+
+
 class FormPoster:
     """A client with little cost of its own, as a browser is: one keep-alive connection (opened again when the server
     closes it, as WordPress's `php -S` does after each answer), url-encoded posts with a fixed Cookie header."""
