@@ -64,7 +64,7 @@ def fit_paths(paths: list[str], limit: int = SCANNED_PORTFOLIO_MAX) -> str | Non
 
 def refresh_scanned_portfolio(cur, learner_id: int) -> None:
     paths = [row["file_path"] for row in queries.portfolios(cur, learner_id)]
-    queries.set_scanned_portfolio(cur, learner_id, fit_paths(paths))
+    queries.hold_scanned_portfolio(cur, learner_id, fit_paths(paths))
 
 
 def save(unit, learner_id: int, files: list) -> list[int]:
@@ -82,15 +82,18 @@ def save(unit, learner_id: int, files: list) -> list[int]:
 
 
 def delete(unit, learner_id: int, portfolio_id: int) -> bool:
-    """Delete one portfolio of this learner; its file goes after the commit. False if not theirs."""
+    """Delete one portfolio of this learner; its file goes after the commit. False if not theirs.
+
+    Every portfolio write locks the learner first, so once it is locked its portfolios read here are the ones
+    there are, and those left after the DELETE are the others."""
     cur = unit.cursor
-    if queries.lock_learner(cur, learner_id) is None:
-        return False
-    row = queries.lock_portfolio(cur, portfolio_id, learner_id)
+    queries.hold_learner_lock(cur, learner_id)
+    rows = queries.portfolios(cur, learner_id)
+    row = next((r for r in rows if r["portfolio_id"] == portfolio_id), None)
     if row is None:
         return False
-    queries.delete_portfolio(cur, portfolio_id)
-    refresh_scanned_portfolio(cur, learner_id)
+    queries.hold_delete_portfolio(cur, portfolio_id)
+    queries.hold_scanned_portfolio(cur, learner_id, fit_paths([r["file_path"] for r in rows if r is not row]))
     uploads.remove_after_commit(unit, row["file_path"], STORED_FILE)
     unit.emit(events.PORTFOLIO_DELETED, {"learner_id": learner_id, "portfolio_id": portfolio_id})
     return True

@@ -118,10 +118,14 @@ def list_rows(cur) -> list[tuple]:
 _NOW_UTC = "(now() AT TIME ZONE 'UTC')"  # PHP's date('Y-m-d H:i:s') under WordPress: UTC wall clock
 
 
-def lock_learner(cur, learner_id: int):
-    """The learner's own columns, locked for the rest of the transaction; None when absent."""
-    cols = ", ".join(validation.COLUMNS)
-    cur.execute(f"SELECT id, {cols} FROM learners WHERE id = %s FOR UPDATE", (learner_id,))
+def lock_learner(cur, learner_id: int, references: validation.ReferenceChecks | None = None,
+                 values: dict | None = None):
+    """The learner's own columns, locked for the rest of the transaction; None when absent. ``references``:
+    the ids of ``values`` looked up in the same statement (``references.record`` reads them from the row)."""
+    checks = sql.SQL(", {}").format(references.columns) if references and references.names else sql.SQL("")
+    cur.execute(sql.SQL("SELECT id, {cols}{checks} FROM learners WHERE id = {id} FOR UPDATE").format(
+        cols=sql.SQL(", ".join(validation.COLUMNS)), checks=checks, id=sql.Placeholder("_id")),
+        {**(values or {}), "_id": learner_id})
     return cur.fetchone()
 
 
@@ -170,16 +174,32 @@ BLOCKERS = (
 )
 
 
-def delete_blockers(cur, learner_id: int) -> list[tuple[str, int]]:
-    query = " UNION ALL ".join(f"SELECT {i} AS k, ({q}) AS n" for i, (_, q) in enumerate(BLOCKERS))
-    cur.execute(query, {"id": learner_id})
-    counts = {row["k"]: row["n"] for row in cur.fetchall()}
-    return [(what, counts[i]) for i, (what, _) in enumerate(BLOCKERS) if counts.get(i)]
+def hold_learner_lock(cur, learner_id: int) -> None:
+    """Lock the learner for the rest of the transaction; the next statement, sent with it, sees whether it exists
+    (each statement of a message reads what is committed when it starts, so after the lock)."""
+    cur.hold("SELECT 1 FROM learners WHERE id = %s FOR UPDATE", (learner_id,))
 
 
-def delete_learner(cur, learner_id: int) -> bool:
-    cur.execute("DELETE FROM learners WHERE id = %s", (learner_id,))
-    return cur.rowcount > 0
+_PORTFOLIOS_JSON = ("coalesce((SELECT json_agg(json_build_object('portfolio_id', portfolio_id, 'file_path', file_path) "
+                    "ORDER BY upload_date DESC, portfolio_id DESC) FROM learner_portfolios "
+                    "WHERE learner_id = %(id)s), '[]')")
+
+
+def deletion(cur, learner_id: int) -> tuple[list[tuple[str, int]], list[dict]] | None:
+    """What deleting the learner meets, in one statement: (the blockers that have rows [(what, count)], its
+    portfolios newest first [{portfolio_id, file_path}]); None when there is no such learner."""
+    counts = ", ".join(f"({q})" for _, q in BLOCKERS)
+    cur.execute(f"SELECT ARRAY[{counts}] AS blockers, {_PORTFOLIOS_JSON} AS portfolios FROM learners "
+                "WHERE id = %(id)s", {"id": learner_id})
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return [(what, n) for (what, _), n in zip(BLOCKERS, row["blockers"], strict=True) if n], row["portfolios"]
+
+
+def hold_delete_learner(cur, learner_id: int) -> None:
+    """The learner is locked and nothing refers to it: nobody waits for the DELETE's answer."""
+    cur.hold("DELETE FROM learners WHERE id = %s", (learner_id,))
 
 
 # --- portfolios ------------------------------------------------------------------------------
@@ -196,18 +216,12 @@ def insert_portfolio(cur, learner_id: int, file_path: str) -> int:
     return cur.fetchone()["portfolio_id"]
 
 
-def lock_portfolio(cur, portfolio_id: int, learner_id: int):
-    cur.execute("SELECT portfolio_id, learner_id, file_path FROM learner_portfolios "
-                "WHERE portfolio_id = %s AND learner_id = %s FOR UPDATE", (portfolio_id, learner_id))
-    return cur.fetchone()
+def hold_delete_portfolio(cur, portfolio_id: int) -> None:
+    cur.hold("DELETE FROM learner_portfolios WHERE portfolio_id = %s", (portfolio_id,))
 
 
-def delete_portfolio(cur, portfolio_id: int) -> None:
-    cur.execute("DELETE FROM learner_portfolios WHERE portfolio_id = %s", (portfolio_id,))
-
-
-def set_scanned_portfolio(cur, learner_id: int, value: str | None) -> None:
-    cur.execute("UPDATE learners SET scanned_portfolio = %s WHERE id = %s", (value, learner_id))
+def hold_scanned_portfolio(cur, learner_id: int, value: str | None) -> None:
+    cur.hold("UPDATE learners SET scanned_portfolio = %s WHERE id = %s", (value, learner_id))
 
 
 # --- lookups ---------------------------------------------------------------------------------

@@ -66,11 +66,12 @@ def update(ctx, learner_id: int, params: dict, files: list = ()) -> list[str]:
     files = list(files)
     portfolios.check_all(files)
     with ctx.transaction() as unit:
-        current = queries.lock_learner(unit.cursor, learner_id)
+        references = validation.reference_checks(values, errors)
+        current = queries.lock_learner(unit.cursor, learner_id, references, values)
         if current is None:
             raise LearnerMissing(learner_id)
         validation.check_required_for_update(values, current, errors)
-        validation.check_references(unit.cursor, values, errors)
+        references.record(current, errors)
         if errors:
             _log_rejected(ctx, errors)
             raise ValidationFailed(errors)
@@ -87,13 +88,14 @@ def delete(ctx, learner_id: int) -> None:
     try:
         with ctx.transaction() as unit:
             cur = unit.cursor
-            if queries.lock_learner(cur, learner_id) is None:
+            queries.hold_learner_lock(cur, learner_id)
+            found = queries.deletion(cur, learner_id)
+            if found is None:
                 raise LearnerMissing(learner_id)
-            blockers = queries.delete_blockers(cur, learner_id)
+            blockers, rows = found
             if blockers:
                 raise DeleteBlocked(blockers)
-            rows = queries.portfolios(cur, learner_id)
-            queries.delete_learner(cur, learner_id)
+            queries.hold_delete_learner(cur, learner_id)
             for row in rows:
                 uploads.remove_after_commit(unit, row["file_path"], portfolios.STORED_FILE)
             unit.emit(events.LEARNER_DELETED, {"learner_id": learner_id,

@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from psycopg2 import sql
+
 from ..inputs import INT4_MAX, bool_or_none, collapse_blanks, parse_date, strict_int
 from ..refusals import VALIDATION, Refusal
 
@@ -232,13 +234,40 @@ def check_required_for_update(values: dict, current: dict, errors: dict) -> None
             errors["sa_id_no"] = ID_REQUIRED
 
 
+@dataclass(frozen=True)
+class ReferenceChecks:
+    """The references a learner's values name, checked in one statement: ``columns`` is one select-list
+    column per reference (true when its id exists, the id bound from ``values``)."""
+
+    names: tuple[str, ...]
+
+    @property
+    def columns(self) -> sql.Composable:
+        return sql.SQL(", ").join(
+            sql.SQL("EXISTS (SELECT 1 FROM {} WHERE {} = {}) AS {}").format(
+                *map(sql.Identifier, REFERENCE_LOOKUPS[FIELDS_BY_NAME[name].lookup]),
+                sql.Placeholder(name), sql.Identifier(_EXISTS + name))
+            for name in self.names)
+
+    def record(self, row: dict, errors: dict) -> None:
+        """Every id that does not exist: a clear message instead of an FK error."""
+        for name in self.names:
+            if not row[_EXISTS + name]:
+                errors[name] = f"Please choose a valid {FIELDS_BY_NAME[name].label.lower()}"
+
+
+_EXISTS = "exists_"
+
+
+def reference_checks(values: dict, errors: dict) -> ReferenceChecks:
+    return ReferenceChecks(tuple(name for name, value in values.items()
+                                 if FIELDS_BY_NAME[name].kind == REFERENCE and value is not None
+                                 and name not in errors))
+
+
 def check_references(cur, values: dict, errors: dict) -> None:
-    """Every id a learner refers to must exist (a clear message instead of an FK error)."""
-    for name, value in values.items():
-        field = FIELDS_BY_NAME[name]
-        if field.kind != REFERENCE or value is None or name in errors:
-            continue
-        table, key = REFERENCE_LOOKUPS[field.lookup]
-        cur.execute(f"SELECT 1 FROM {table} WHERE {key} = %s", (value,))  # identifiers are constants
-        if cur.fetchone() is None:
-            errors[name] = f"Please choose a valid {field.label.lower()}"
+    """Every id a learner refers to must exist, all looked up in one statement."""
+    checks = reference_checks(values, errors)
+    if checks.names:
+        cur.execute(sql.SQL("SELECT {}").format(checks.columns), values)
+        checks.record(cur.fetchone(), errors)

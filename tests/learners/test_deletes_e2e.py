@@ -93,6 +93,29 @@ def test_blocked_delete_names_what_blocks_and_changes_nothing(ajax, db, learners
     assert outbox(db, "wecoza_learner_deleted", learner) == []
 
 
+def test_a_reference_the_checks_do_not_know_refuses_at_the_delete_and_changes_nothing(ajax, db, learners,
+                                                                                     uploads_root):
+    """The DELETE travels with the outbox insert and the COMMIT: its foreign-key error still rolls all back."""
+    learner = learners.make(first_name="Unknown", surname="Reference")
+    rel, path = put_file(uploads_root)
+    learners.portfolio(learner, rel)
+    table = f"test_refers_to_learner_{secrets.token_hex(4)}"
+    db.run(f"CREATE TABLE {table} (learner_id integer NOT NULL REFERENCES learners (id))")
+    try:
+        db.run(f"INSERT INTO {table} VALUES (%s)", (learner,))
+        before = learner_row(db, learner)
+        response = ajax.post("delete_learner", data={"id": str(learner)}, nonce_action="learners_nonce_action")
+        assert response.json() == {"success": False, "data": {"message": (
+            "This learner cannot be deleted because other records still refer to them: 1 other record. "
+            "Remove those first. Nothing was deleted.")}}
+    finally:
+        db.run(f"DROP TABLE {table}")
+    assert learner_row(db, learner) == before
+    assert path.exists()
+    assert db.scalar("SELECT count(*) FROM learner_portfolios WHERE learner_id = %s", (learner,)) == 1
+    assert outbox(db, "wecoza_learner_deleted", learner) == []
+
+
 def test_exam_list_and_hours_log_block_too(ajax, db, learners, classes):
     learner = learners.make(first_name="Exam", surname="Only")
     classes(exam_learners=[{"id": learner, "name": "Exam Only"}])

@@ -127,6 +127,10 @@ def test_create_validation_and_the_legacy_id_message(ajax, db, wordpress_site, p
     response = post_form(admin, page, capture_fields(nonce, address, email_address="nope", sa_id_no="9001015009087"))
     landing = admin.get(urljoin(wordpress_site.url, response.headers["Location"]), timeout=30).text
     assert ("Please correct the following: Invalid ID number checksum; Email address is not valid" in landing)
+    response = post_form(admin, page, capture_fields(nonce, address, city_town_id="999999", employer_id="999999",
+                                                     highest_qualification="1"))
+    landing = admin.get(urljoin(wordpress_site.url, response.headers["Location"]), timeout=30).text
+    assert "Please correct the following: Please choose a valid city/town; Please choose a valid employer" in landing
     assert by_email(db, address) is None
 
 

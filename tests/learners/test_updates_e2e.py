@@ -84,6 +84,12 @@ def test_updated_at_is_now_in_utc(ajax, db, learner):
     ({"numeracy_level": "1; DROP TABLE learners"}, {"numeracy_level": "Please choose a valid numeracy level"}),
     ({"city_town_id": "999999"}, {"city_town_id": "Please choose a valid city/town"}),
     ({"employer_id": "99999999999"}, {"employer_id": "Please choose a valid employer"}),
+    # the references are looked up together, with the learner: each missing one named, in the form's order
+    ({"first_name": "", "employer_id": "1", "numeracy_level": "999", "city_town_id": "999999",
+      "province_region_id": "999998"},
+     {"first_name": "First name is required", "city_town_id": "Please choose a valid city/town",
+      "province_region_id": "Please choose a valid province/region",
+      "numeracy_level": "Please choose a valid numeracy level"}),
     ({"employment_status": "maybe"}, {"employment_status": "Employment status must be yes or no"}),
     ({"assessment_status": "Completed"},
      {"assessment_status": "Assessment status must be one of: Assessed, Not Assessed"}),
