@@ -278,65 +278,86 @@ def date_range(params: dict, today: datetime.date) -> tuple[datetime.date, datet
     return values[0], values[1]
 
 
+# The dashboard's figures in one statement: each list a JSON array in its own order, the totals a JSON object.
+# JSON turns the month (timestamp) into ISO text with a "T"; the numbers are counts and stay integers.
+_ANALYTICS = """
+WITH visits AS (
+    SELECT v.id, v.class_id, v.visit_date, v.officer_name, v.latest_document, c.class_subject, c.class_type
+      FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
+     WHERE v.visit_date BETWEEN %(start)s AND %(end)s
+       AND (%(subject)s::text IS NULL OR c.class_subject = %(subject)s)
+), monthly AS (
+    SELECT date_trunc('month', visit_date)::timestamp AS month, count(*) AS total_visits,
+           count(DISTINCT class_id) AS classes_visited
+      FROM visits GROUP BY 1
+), by_subject AS (
+    SELECT class_subject, class_type, count(id) AS visit_count
+      FROM visits GROUP BY class_subject, class_type
+), officers AS (
+    SELECT officer_name, count(*) AS total_visits, count(DISTINCT class_id) AS unique_classes,
+           count(latest_document) AS reports_uploaded
+      FROM visits WHERE officer_name <> '' GROUP BY officer_name
+), overall AS (
+    SELECT count(DISTINCT class_id) AS classes_visited, count(id) AS total_visits,
+           count(DISTINCT NULLIF(officer_name, '')) AS active_officers, count(latest_document) AS reports_uploaded
+      FROM visits
+)
+SELECT (SELECT coalesce(json_agg(m ORDER BY m.month), '[]') FROM monthly m) AS monthly,
+       (SELECT coalesce(json_agg(s ORDER BY s.visit_count DESC, s.class_subject), '[]') FROM by_subject s)
+           AS by_subject,
+       (SELECT coalesce(json_agg(o ORDER BY o.total_visits DESC, o.officer_name), '[]') FROM officers o)
+           AS officers,
+       (SELECT row_to_json(t) FROM overall t) AS overall
+"""
+
+
 def analytics(cur, start: datetime.date, end: datetime.date, subject: str | None) -> dict:
-    filters = {"start": start, "end": end, "subject": subject or None}
-    where = ("v.visit_date BETWEEN %(start)s AND %(end)s "
-             "AND (%(subject)s::text IS NULL OR c.class_subject = %(subject)s)")
-    cur.execute(f"""
-        SELECT date_trunc('month', v.visit_date)::timestamp AS month, count(*) AS total_visits,
-               count(DISTINCT v.class_id) AS classes_visited
-          FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
-         WHERE {where} GROUP BY 1 ORDER BY 1""", filters)
-    monthly = [dict(r) for r in cur.fetchall()]
-    cur.execute(f"""
-        SELECT c.class_subject, c.class_type, count(v.id) AS visit_count
-          FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
-         WHERE {where} GROUP BY c.class_subject, c.class_type ORDER BY visit_count DESC, c.class_subject""", filters)
-    by_subject = [dict(r) for r in cur.fetchall()]
-    cur.execute(f"""
-        SELECT v.officer_name, count(*) AS total_visits, count(DISTINCT v.class_id) AS unique_classes,
-               count(v.latest_document) AS reports_uploaded
-          FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
-         WHERE {where} AND v.officer_name <> '' GROUP BY v.officer_name
-         ORDER BY total_visits DESC, v.officer_name""", filters)
-    officers = [dict(r) for r in cur.fetchall()]
-    cur.execute(f"""
-        SELECT count(DISTINCT v.class_id) AS classes_visited, count(v.id) AS total_visits,
-               count(DISTINCT NULLIF(v.officer_name, '')) AS active_officers,
-               count(v.latest_document) AS reports_uploaded
-          FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
-         WHERE {where}""", filters)
-    overall = dict(cur.fetchone())
+    cur.execute(_ANALYTICS, {"start": start, "end": end, "subject": subject or None})
+    figures = cur.fetchone()
+    monthly = [{**row, "month": datetime.datetime.fromisoformat(row["month"])} for row in figures["monthly"]]
     return {
         "monthly_rates": monthly,
         # Visit counts per subject; the reference's hard-coded avg_rating is left out (no ratings are stored).
-        "average_ratings": by_subject,
+        "average_ratings": figures["by_subject"],
         # Per QA officer (qa_visits.officer_name); there is no agent id or performance score in production.
-        "officer_performance": officers,
+        "officer_performance": figures["officers"],
         # No issue tracking exists in production: nothing to report rather than invented issues.
         "trending_issues": [],
-        "overall_stats": overall,
+        "overall_stats": figures["overall"],
     }
 
 
+# The five latest visits with this month's figures in one statement: the figures (counts, as JSON) on every row,
+# and one row without a visit when there is none.
+_SUMMARY = """
+WITH recent AS (
+    SELECT v.id AS visit_id, v.class_id, v.visit_date, v.visit_type, v.officer_name,
+           (v.latest_document IS NOT NULL) AS has_report, c.class_code, c.class_subject,
+           '' AS notes  -- qa_visits has no notes; the QA widget calls notes.substring() on every visit
+      FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
+     WHERE v.visit_date <= %(today)s
+     ORDER BY v.visit_date DESC, v.id DESC LIMIT 5
+), figures AS (
+    SELECT count(DISTINCT class_id) FILTER (WHERE visit_date >= date_trunc('month', %(today)s::date)
+                                              AND visit_date <= %(today)s) AS classes_this_month,
+           count(*) FILTER (WHERE visit_date >= date_trunc('month', %(today)s::date)
+                              AND visit_date <= %(today)s) AS visits_this_month,
+           count(*) FILTER (WHERE latest_document IS NULL AND visit_date <= %(today)s) AS missing_reports,
+           count(*) FILTER (WHERE visit_date > %(today)s AND visit_date <= %(today)s::date + 30) AS upcoming
+      FROM public.qa_visits
+)
+SELECT r.*, row_to_json(f) AS figures
+  FROM figures f LEFT JOIN recent r ON true
+ ORDER BY r.visit_date DESC, r.visit_id DESC
+"""
+
+
 def summary(cur, today: datetime.date) -> dict:
-    cur.execute("""
-        SELECT v.id AS visit_id, v.class_id, v.visit_date, v.visit_type, v.officer_name,
-               (v.latest_document IS NOT NULL) AS has_report, c.class_code, c.class_subject,
-               '' AS notes  -- qa_visits has no notes; the QA widget calls notes.substring() on every visit
-          FROM public.qa_visits v JOIN public.classes c ON c.class_id = v.class_id
-         WHERE v.visit_date <= %s
-         ORDER BY v.visit_date DESC, v.id DESC LIMIT 5""", (today,))
-    recent = [dict(r) for r in cur.fetchall()]
-    cur.execute("""
-        SELECT count(DISTINCT class_id) FILTER (WHERE visit_date >= date_trunc('month', %(today)s::date)
-                                                  AND visit_date <= %(today)s) AS classes_this_month,
-               count(*) FILTER (WHERE visit_date >= date_trunc('month', %(today)s::date)
-                                  AND visit_date <= %(today)s) AS visits_this_month,
-               count(*) FILTER (WHERE latest_document IS NULL AND visit_date <= %(today)s) AS missing_reports,
-               count(*) FILTER (WHERE visit_date > %(today)s AND visit_date <= %(today)s::date + 30) AS upcoming
-          FROM public.qa_visits""", {"today": today})
-    figures = cur.fetchone()
+    cur.execute(_SUMMARY, {"today": today})
+    rows = [dict(row) for row in cur.fetchall()]
+    figures = rows[0]["figures"]
+    recent = [{name: value for name, value in row.items() if name != "figures"}
+              for row in rows if row["visit_id"] is not None]
     alerts = []
     if figures["missing_reports"]:
         alerts.append({"type": "warning",

@@ -26,13 +26,18 @@ FILE_TYPE_MAX = 50                      # learner_progression_portfolios.file_ty
 FILE_NAME_MAX = 255
 _NOW_UTC = "(now() AT TIME ZONE 'UTC')"
 
-_LP_SELECT = """
+# A learner's LPs in one statement, in the order ``overall`` adds them up; ``completion_order`` is the order
+# ``history`` lists the completed ones in.
+_LEARNER_LPS = """
 SELECT t.tracking_id, t.learner_id, t.product_id, t.class_id, t.hours_trained, t.hours_present,
        t.hours_absent, t.status, t.start_date::text AS start_date, t.completion_date::text AS completion_date,
-       t.notes, p.product_name, p.product_duration, c.class_code
+       t.notes, p.product_name, p.product_duration, c.class_code,
+       row_number() OVER (ORDER BY t.completion_date DESC NULLS LAST, t.tracking_id DESC) AS completion_order
   FROM learner_lp_tracking t
   LEFT JOIN products p ON p.product_id = t.product_id
   LEFT JOIN classes c ON c.class_id = t.class_id
+ WHERE t.learner_id = %s
+ ORDER BY t.start_date DESC NULLS LAST, t.tracking_id DESC
 """
 
 
@@ -65,10 +70,9 @@ def is_hours_complete(hours_present, duration) -> bool:
     return bool(duration) and _hours(hours_present) >= duration
 
 
-def current_details(cur, learner_id: int):
-    cur.execute(_LP_SELECT + " WHERE t.learner_id = %s AND t.status = 'in_progress' "
-                "ORDER BY t.tracking_id DESC LIMIT 1", (learner_id,))
-    row = cur.fetchone()
+def current_details(rows: list):
+    """The newest ``in_progress`` LP (the database allows one per learner)."""
+    row = max((r for r in rows if r["status"] == "in_progress"), key=lambda r: r["tracking_id"], default=None)
     if row is None:
         return None
     return {
@@ -85,9 +89,9 @@ def current_details(cur, learner_id: int):
     }
 
 
-def history(cur, learner_id: int) -> list:
-    cur.execute(_LP_SELECT + " WHERE t.learner_id = %s AND t.status = 'completed' "
-                "ORDER BY t.completion_date DESC NULLS LAST, t.tracking_id DESC", (learner_id,))
+def history(rows: list) -> list:
+    """The completed LPs, latest completion first."""
+    completed = sorted((r for r in rows if r["status"] == "completed"), key=lambda r: r["completion_order"])
     return [{
         "tracking_id": row["tracking_id"],
         "product_name": row["product_name"],
@@ -95,15 +99,12 @@ def history(cur, learner_id: int) -> list:
         "completion_date": row["completion_date"],
         "hours_present": _hours(row["hours_present"]),
         "product_duration": row["product_duration"],
-    } for row in cur.fetchall()]
+    } for row in completed]
 
 
-def overall(cur, learner_id: int) -> dict:
+def overall(rows: list) -> dict:
     """``getLearnerOverallProgress``, PHP number types included: sums start as int 0 and turn
     float once an hours value (float) is added; on-hold LPs count as in progress."""
-    cur.execute(_LP_SELECT + " WHERE t.learner_id = %s ORDER BY t.start_date DESC NULLS LAST, t.tracking_id DESC",
-                (learner_id,))
-    rows = cur.fetchall()
     enrolled, completed_hours, completed = 0, 0, 0
     for row in rows:
         duration = row["product_duration"] or 0
@@ -125,8 +126,9 @@ def overall(cur, learner_id: int) -> dict:
 
 
 def learner_progressions(cur, learner_id: int) -> dict:
-    return {"current_lp": current_details(cur, learner_id), "history": history(cur, learner_id),
-            "overall": overall(cur, learner_id)}
+    cur.execute(_LEARNER_LPS, (learner_id,))
+    rows = cur.fetchall()
+    return {"current_lp": current_details(rows), "history": history(rows), "overall": overall(rows)}
 
 
 # --- writes ----------------------------------------------------------------------------------

@@ -2,9 +2,12 @@
 import datetime
 import json
 
+import psycopg2.extras
 import pytest
 
 from devstack import class_pages as pages
+from sidecar.classes import qa
+from sidecar.phpjson import php_json_encode
 
 pytestmark = pytest.mark.every_wordpress
 
@@ -62,6 +65,111 @@ def test_analytics_are_computed_from_the_visits(page, visits, db):
         "SELECT count(*) FROM qa_visits v JOIN classes c USING (class_id) WHERE c.class_subject = 'NUM' "
         "AND v.visit_date BETWEEN %s AND %s", (visits["last_month"], today()))
     assert {r["class_subject"] for r in filtered["average_ratings"]} == {"NUM"}
+
+
+def php_json(value) -> str:
+    return json.dumps(value, separators=(",", ":")).replace("/", "\\/")
+
+
+@pytest.fixture(scope="module")
+def visits_of_1987(made, db):
+    """Visits in a year no other test uses: a class without subject or type, officers with non-ASCII, slashes and
+    quotes, an officer left blank, reports on some."""
+    x = made.class_row(class_code="QA-1987-X", class_subject="QA1987", class_type="AET")
+    y = made.class_row(class_code="QA-1987-Y", class_subject=None, class_type=None)
+    z = made.class_row(class_code="QA-1987-Z", class_subject="QA1987Z", class_type="GETC")
+    report = json.dumps({"filename": "r.pdf", "file_path": "qa-reports/qa_report_1987.pdf"})
+    rows = [(x, "1987-03-05", "Initial QA Visit", "\u00c9va Ndlovu/QA", report),
+            (x, "1987-03-20", "Follow-up QA", "\u00c9va Ndlovu/QA", None),
+            (y, "1987-03-21", "Compliance Check", "", report),
+            (y, "1987-05-01", "Final Assessment", 'Sipho "Q" Mokoena', report),
+            (z, "1987-05-31", "Initial QA Visit", "\u00c9va Ndlovu/QA", None)]
+    for row in rows:
+        db.run("INSERT INTO qa_visits (class_id, visit_date, visit_type, officer_name, latest_document) "
+               "VALUES (%s, %s, %s, %s, %s)", row)
+
+
+def analytics_text(page, start, end, department=""):
+    response = page.post("get_qa_analytics", {"nonce": page.nonce("admin", DASHBOARD), "start_date": start,
+                                              "end_date": end, "department": department})
+    assert response.status_code == 200
+    return response.text
+
+
+def test_analytics_bytes_with_nulls_ties_and_escapes(page, visits_of_1987):
+    assert analytics_text(page, "1987-01-01", "1987-12-31") == (
+        '{"success":true,"data":{"monthly_rates":['
+        '{"month":"1987-03-01 00:00:00","total_visits":3,"classes_visited":2},'
+        '{"month":"1987-05-01 00:00:00","total_visits":2,"classes_visited":2}],'
+        '"average_ratings":[{"class_subject":"QA1987","class_type":"AET","visit_count":2},'
+        '{"class_subject":null,"class_type":null,"visit_count":2},'
+        '{"class_subject":"QA1987Z","class_type":"GETC","visit_count":1}],'
+        '"officer_performance":['
+        '{"officer_name":"\\u00c9va Ndlovu\\/QA","total_visits":3,"unique_classes":2,"reports_uploaded":1},'
+        '{"officer_name":"Sipho \\"Q\\" Mokoena","total_visits":1,"unique_classes":1,"reports_uploaded":1}],'
+        '"trending_issues":[],'
+        '"overall_stats":{"classes_visited":3,"total_visits":5,"active_officers":2,"reports_uploaded":3}}}')
+    assert analytics_text(page, "1987-01-01", "1987-12-31", department="QA1987") == (
+        '{"success":true,"data":{"monthly_rates":['
+        '{"month":"1987-03-01 00:00:00","total_visits":2,"classes_visited":1}],'
+        '"average_ratings":[{"class_subject":"QA1987","class_type":"AET","visit_count":2}],'
+        '"officer_performance":['
+        '{"officer_name":"\\u00c9va Ndlovu\\/QA","total_visits":2,"unique_classes":1,"reports_uploaded":1}],'
+        '"trending_issues":[],'
+        '"overall_stats":{"classes_visited":1,"total_visits":2,"active_officers":1,"reports_uploaded":1}}}')
+
+
+def test_analytics_of_a_range_without_visits(page, visits_of_1987):
+    assert analytics_text(page, "1986-01-01", "1986-12-31") == (
+        '{"success":true,"data":{"monthly_rates":[],"average_ratings":[],"officer_performance":[],'
+        '"trending_issues":[],'
+        '"overall_stats":{"classes_visited":0,"total_visits":0,"active_officers":0,"reports_uploaded":0}}}')
+
+
+def test_summary_bytes_of_the_latest_visits(page, made, db):
+    s1 = made.class_row(class_code="QA-SUM/1", class_subject="SUMM", class_type="AET")
+    s2 = made.class_row(class_code="QA-SUM-2", class_subject=None, class_type=None)
+    report = json.dumps({"filename": "r.pdf", "file_path": "qa-reports/qa_report_summary.pdf"})
+    day = today()
+    rows = [(s1, "Initial QA Visit", "Old", None), (s1, "Follow-up QA", "\u00c9va", report),
+            (s2, "Compliance Check", "", None), (s1, "Final Assessment", 'A "B"', report),
+            (s2, "Initial QA Visit", "Officer/One", None), (s2, "Follow-up QA", "Officer Two", report)]
+    ids = [db.scalar("INSERT INTO qa_visits (class_id, visit_date, visit_type, officer_name, latest_document) "
+                     "VALUES (%s, %s, %s, %s, %s) RETURNING id", (c, day, t, o, doc)) for c, t, o, doc in rows]
+    try:
+        response = page.post("get_qa_summary", {"nonce": page.nonce("admin", DASHBOARD)})
+        classes = {s1: ("QA-SUM/1", "SUMM"), s2: ("QA-SUM-2", None)}
+        recent = [{"visit_id": visit_id, "class_id": c, "visit_date": day.isoformat(), "visit_type": t,
+                   "officer_name": o, "has_report": doc is not None, "class_code": classes[c][0],
+                   "class_subject": classes[c][1], "notes": ""}
+                  for visit_id, (c, t, o, doc) in reversed(list(zip(ids, rows, strict=True)))][:5]
+        month = db.one("SELECT count(DISTINCT class_id) AS classes, count(*) AS visits FROM qa_visits "
+                       "WHERE visit_date >= date_trunc('month', %s::date) AND visit_date <= %s", (day, day))
+        missing = db.scalar("SELECT count(*) FROM qa_visits WHERE latest_document IS NULL AND visit_date <= %s",
+                            (day,))
+        upcoming = db.scalar("SELECT count(*) FROM qa_visits WHERE visit_date > %s AND visit_date <= %s::date + 30",
+                             (day, day))
+        alerts = [{"type": "warning", "message": f"{missing} QA visit(s) have no report uploaded"}]
+        if upcoming:
+            alerts.append({"type": "info", "message": f"{upcoming} QA visit(s) scheduled in the next 30 days"})
+        assert response.text == '{"success":true,"data":' + php_json({
+            "recent_visits": recent,
+            "key_metrics": {"classes_this_month": month["classes"], "visits_this_month": month["visits"]},
+            "alerts": alerts}) + "}"
+    finally:
+        db.run("DELETE FROM qa_visits WHERE id = ANY(%s)", (ids,))
+
+
+def test_summary_before_any_visit(pg_database):
+    conn = pg_database.connect()
+    try:
+        with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+            data = qa.summary(cur, datetime.date(1900, 1, 1))
+    finally:
+        conn.close()
+    assert php_json_encode(data) == (
+        '{"recent_visits":[],"key_metrics":{"classes_this_month":0,"visits_this_month":0},'
+        '"alerts":[{"type":"success","message":"All QA visit reports are uploaded"}]}')
 
 
 def test_summary(page, visits, db):

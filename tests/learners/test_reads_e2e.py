@@ -201,6 +201,39 @@ def test_progressions_of_a_learner_without_any(ajax, progressing):
                              '"total_completed_hours":0,"overall_percentage":0}}}')
 
 
+@pytest.fixture(scope="module")
+def progressing_with_nulls(learners, db):
+    """Completed LPs tied on their completion date and one without it, LPs without a start date or hours."""
+    learner = learners.make(first_name="Sipho", surname="Orders")
+    done = learners.lp(learner, product_id=1, status="completed", present=100, start_date="2024-01-10",
+                       completion_date="2024-06-30")
+    undated = learners.lp(learner, product_id=3, status="completed", present=150.5, start_date="2024-02-01")
+    tied = learners.lp(learner, product_id=2, status="completed", present=0.1, start_date=None,
+                       completion_date="2024-06-30")
+    hold = learners.lp(learner, product_id=3, status="on_hold", start_date="2025-01-01")
+    current = learners.lp(learner, product_id=2, status="in_progress", trained=12.5, start_date="2025-02-01")
+    db.run("UPDATE learner_lp_tracking SET hours_present = NULL WHERE tracking_id = ANY(%s)", ([hold, current],))
+    return learner, {"done": done, "undated": undated, "tied": tied, "current": current}
+
+
+def test_progressions_orders_and_nulls(ajax, progressing_with_nulls):
+    learner, lps = progressing_with_nulls
+    response = ajax.get("get_learner_progressions", params={"learner_id": str(learner)}, nonce_action="learners_nonce")
+    assert response.text == (
+        '{"success":true,"data":{"current_lp":{"tracking_id":%d,"product_name":"Test Numeracy L1",'
+        '"product_duration":120,"hours_trained":12.5,"hours_present":0,"hours_absent":12.5,'
+        '"progress_percentage":0,"start_date":"2025-02-01","class_code":null,"is_hours_complete":false},'
+        '"history":[{"tracking_id":%d,"product_name":"Test Numeracy L1","start_date":null,'
+        '"completion_date":"2024-06-30","hours_present":0.1,"product_duration":120},'
+        '{"tracking_id":%d,"product_name":"Test Communication L1","start_date":"2024-01-10",'
+        '"completion_date":"2024-06-30","hours_present":100,"product_duration":120},'
+        '{"tracking_id":%d,"product_name":"Test Communication L2","start_date":"2024-02-01",'
+        '"completion_date":null,"hours_present":150.5,"product_duration":160}],'
+        '"overall":{"total_lps":5,"completed_lps":3,"in_progress_lps":2,"total_enrolled_hours":680,'
+        '"total_completed_hours":400,"overall_percentage":58.8}}}'
+    ) % (lps["current"], lps["tied"], lps["done"], lps["undated"])
+
+
 def test_progressions_errors_and_denials(ajax, progressing):
     learner, _, _ = progressing
     missing = ajax.get("get_learner_progressions", params={"learner_id": "abc"}, nonce_action="learners_nonce")
