@@ -120,22 +120,29 @@ def create_qa_visit(ctx):
     officer_id = strict_id(ctx.params.get("qa_officer_id"))
     with ctx.transaction() as unit:
         cur = unit.cursor
-        if not class_exists(cur, class_id):
-            raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
-        if not officer and officer_id:
-            cur.execute("SELECT concat_ws(' ', first_name, surname) AS name FROM public.agents WHERE agent_id = %s",
-                        (officer_id,))
-            row = cur.fetchone()
-            if row is None:
-                raise refuse("Unknown QA officer", "qa_officer_id", kind=refusals.VALIDATION)
-            officer = row["name"]
-        cur.execute("INSERT INTO public.qa_visits (class_id, visit_date, visit_type, officer_name, created_at, "
-                    "updated_at) VALUES (%s, %s, %s, %s, now(), now()) RETURNING id",
-                    (class_id, visit_date, visit_type, officer))
-        visit_id = cur.fetchone()["id"]
+        visit_id = _insert_visit(cur, class_id, visit_date, visit_type, officer,
+                                 officer_id if officer_id and not officer else None)
+        if visit_id is None:
+            if not class_exists(cur, class_id):
+                raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
+            raise refuse("Unknown QA officer", "qa_officer_id", kind=refusals.VALIDATION)
         unit.emit(events.QA_VISIT_CREATED,
                   {"visit_id": visit_id, "class_id": class_id, "has_report": False})
     return responses.success({"visit_id": visit_id, "message": "QA visit created successfully"})
+
+
+def _insert_visit(cur, class_id: int, visit_date, visit_type: str, officer: str, agent_id: int | None):
+    """Insert the visit, the officer's name taken from ``agents`` when ``agent_id`` is given, in one statement;
+    its id, or None (nothing inserted) when the class or that agent does not exist."""
+    cur.execute(
+        "INSERT INTO public.qa_visits (class_id, visit_date, visit_type, officer_name, created_at, updated_at) "
+        "SELECT c.class_id, %(date)s, %(type)s, coalesce(a.name, %(officer)s), now(), now() "
+        "FROM public.classes c LEFT JOIN (SELECT concat_ws(' ', first_name, surname) AS name FROM public.agents "
+        "WHERE agent_id = %(agent)s) a ON true "
+        "WHERE c.class_id = %(class_id)s AND (%(agent)s::int IS NULL OR a.name IS NOT NULL) RETURNING id",
+        {"class_id": class_id, "date": visit_date, "type": visit_type, "officer": officer, "agent": agent_id})
+    row = cur.fetchone()
+    return None if row is None else row["id"]
 
 
 @registry.action(
@@ -186,23 +193,34 @@ def delete_qa_report(ctx):
         raise refuse("Invalid input data", "class_id", "report_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
         cur = unit.cursor
-        if not class_exists(cur, class_id):
+        visits = _lock_visits(cur, class_id)
+        if visits is None:
             raise refuse("Class not found", "class_id", kind=refusals.NOT_FOUND)
-        cur.execute("SELECT id, latest_document FROM public.qa_visits WHERE class_id = %s "
-                    "ORDER BY visit_date DESC, id FOR UPDATE", (class_id,))
-        visits = cur.fetchall()
         if report_id:
             visit = next((v for v in visits if v["id"] == report_id), None)
         else:
             visit = visits[index] if index < len(visits) else None
         if visit is None or not visit["latest_document"]:
             raise refuse("Report not found", "report_id", kind=refusals.NOT_FOUND)
-        cur.execute("UPDATE public.qa_visits SET latest_document = NULL, updated_at = now() WHERE id = %s",
-                    (visit["id"],))
+        cur.hold("UPDATE public.qa_visits SET latest_document = NULL, updated_at = now() WHERE id = %s",
+                 (visit["id"],))
         qa.remove_unreferenced(unit, [visit["latest_document"]])
         unit.emit(events.QA_REPORT_DELETED, {"visit_id": visit["id"], "class_id": class_id})
         remaining = sum(1 for v in visits if v["latest_document"] and v["id"] != visit["id"])
     return responses.success({"remaining_reports": remaining, "message": "Report deleted successfully"})
+
+
+def _lock_visits(cur, class_id: int) -> list[dict] | None:
+    """The class's visits [{id, latest_document}], newest first, locked; then, in the same message, read with
+    whether the class exists (a statement of its own, so it sees what is committed once the lock is held).
+    None when there is no such class."""
+    cur.hold("SELECT 1 FROM public.qa_visits WHERE class_id = %s ORDER BY visit_date DESC, id FOR UPDATE",
+             (class_id,))
+    cur.execute("SELECT coalesce((SELECT json_agg(json_build_object('id', id, 'latest_document', latest_document) "
+                "ORDER BY visit_date DESC, id) FROM public.qa_visits WHERE class_id = %(id)s), '[]') AS visits "
+                "FROM public.classes WHERE class_id = %(id)s", {"id": class_id})
+    row = cur.fetchone()
+    return None if row is None else row["visits"]
 
 
 @registry.action(

@@ -11,7 +11,6 @@ import datetime
 import re
 import secrets
 
-import psycopg2
 from psycopg2.extras import Json
 
 from ..phpjson import php_json_encode
@@ -176,15 +175,15 @@ def _lock(cur, class_id: int) -> list:
 
 
 def _store(cur, class_id: int, notes: list) -> None:
-    """Write the array back. The classes trigger sends old and new array with pg_notify (8000 bytes at
-    most), so a class with many notes can hit the limit: a clear refusal then, not an SQL error."""
-    try:
-        cur.execute("UPDATE public.classes SET class_notes_data = %s, updated_at = %s WHERE class_id = %s",
-                    (Json(notes, dumps=php_json_encode), utc_now(), class_id))
-    except psycopg2.Error as exc:
-        if is_notify_overflow(exc):
-            raise FormInvalid(NOTES_LIMIT_MESSAGE) from None
-        raise
+    """Write the array back (the row is locked: nothing waits for the answer, it travels with the COMMIT). The
+    classes trigger sends old and new array with pg_notify (8000 bytes at most), so a class with many notes can
+    hit the limit: a clear refusal then, not an SQL error."""
+    cur.hold("UPDATE public.classes SET class_notes_data = %s, updated_at = %s WHERE class_id = %s",
+             (Json(notes, dumps=php_json_encode), utc_now(), class_id), on_error=_notes_too_large)
+
+
+def _notes_too_large(exc):
+    return FormInvalid(NOTES_LIMIT_MESSAGE) if is_notify_overflow(exc) else None
 
 
 def save_note(unit, class_id: int, posted: dict, user_id: int, uploads_base: str) -> dict:

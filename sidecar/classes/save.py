@@ -146,10 +146,21 @@ def _insert(cur, values: dict, now: datetime.datetime) -> int:
 
 
 def _update(cur, class_id: int, changes: dict, now: datetime.datetime) -> None:
+    """The row is locked: nothing waits for the answer, so the UPDATE travels with the next statement, which
+    raises its refusal (``_refusal``) if it fails."""
     assignments = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in changes] + [sql.SQL("updated_at = %s")]
     params = [(_json_value(v) if c in JSON_COLUMNS else v) for c, v in changes.items()] + [now, class_id]
-    cur.execute(sql.SQL("UPDATE public.classes SET {} WHERE class_id = %s").format(
-        sql.SQL(", ").join(assignments)), params)
+    cur.hold(sql.SQL("UPDATE public.classes SET {} WHERE class_id = %s").format(
+        sql.SQL(", ").join(assignments)), params, on_error=_refusal)
+
+
+def _refusal(exc) -> SaveRefused | None:
+    """What the user is told when writing the class row failed: the trigger's payload limit, or a foreign key."""
+    if is_notify_overflow(exc):
+        return NotifyPayloadTooLarge()
+    if isinstance(exc, psycopg2.errors.ForeignKeyViolation):
+        return SaveRefused(FK_MESSAGES.get(exc.diag.constraint_name, "A selected record does not exist."))
+    return None
 
 
 def _save_replacements(unit, class_id: int, replacements, original_agent) -> bool:
@@ -196,10 +207,9 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
             result = SaveResult(class_id, False, sorted(changes))
             state = {**previous, **values}
     except psycopg2.Error as exc:
-        if is_notify_overflow(exc):
-            raise NotifyPayloadTooLarge() from None
-        if isinstance(exc, psycopg2.errors.ForeignKeyViolation):
-            raise SaveRefused(FK_MESSAGES.get(exc.diag.constraint_name, "A selected record does not exist.")) from None
+        refusal = _refusal(exc)
+        if refusal is not None:
+            raise refusal from None
         raise
 
     if form.replacements is not None:

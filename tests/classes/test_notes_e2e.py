@@ -157,3 +157,28 @@ def test_delete_removes_the_class_its_visits_and_their_reports(page, nonce, made
     assert not (uploads_root / document["file_path"]).exists()
     again = page.post("delete_class", {"class_id": str(class_id), "nonce": nonce})
     assert again.json() == {"success": False, "data": "Class not found or already deleted."}
+
+
+def test_delete_refused_by_a_foreign_key_at_the_delete_changes_nothing(page, nonce, made, db, uploads_root):
+    """The DELETE travels with the outbox insert and the COMMIT. A key the checks do not count (here one whose
+    ON DELETE SET DEFAULT names no class) fails it there: the general refusal, and everything is rolled back."""
+    class_id = made.class_row(class_code="DEL-LATE", class_subject="NUM")
+    qa_visits = json.dumps([{"date": "2026-03-20", "type": "Initial QA Visit", "officer": "", "hasNewFile": True}])
+    fields = pages.update_form(nonce, class_id, code="DEL-LATE", subject="NUM", qa_visits_data=qa_visits)
+    assert page.class_form(fields, files=pages.qa_files(pages.PDF_BYTES)).json()["success"]
+    document = db.scalar("SELECT latest_document FROM qa_visits WHERE class_id = %s", (class_id,))
+    table = f"test_refers_to_class_{class_id}"
+    db.run(f"CREATE TABLE {table} (class_id integer NOT NULL DEFAULT -1 "
+           "REFERENCES classes (class_id) ON DELETE SET DEFAULT)")
+    try:
+        db.run(f"INSERT INTO {table} VALUES (%s)", (class_id,))
+        events_before = db.count("wecoza_sidecar.outbox", "name = 'wecoza_class_deleted'")
+        response = page.post("delete_class", {"class_id": str(class_id), "nonce": nonce})
+        assert response.json() == {"success": False, "data": (
+            "This class cannot be deleted because other records still refer to it. Remove or reassign them first.")}
+        assert db.count("wecoza_sidecar.outbox", "name = 'wecoza_class_deleted'") == events_before
+    finally:
+        db.run(f"DROP TABLE {table}")
+    assert db.count("classes", "class_id = %s", (class_id,)) == 1
+    assert db.count("qa_visits", "class_id = %s", (class_id,)) == 1
+    assert (uploads_root / document["file_path"]).is_file()

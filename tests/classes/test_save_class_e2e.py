@@ -257,6 +257,26 @@ def test_too_many_learners_for_the_production_trigger_is_a_clear_error(page, mad
         classes, lps, events)
 
 
+def test_an_update_too_large_for_the_trigger_refuses_where_it_fails_and_keeps_everything(page, made, db):
+    """The UPDATE travels with the statements after it (agent replacements, QA visits, LP rows): its failure is
+    still this refusal, and nothing of the save is kept."""
+    nonce = page.nonce("admin", CLASS_NONCE)
+    class_id = data(page.class_form(pages.capture_form(nonce, code="BIGUPD01")))["class_id"]
+    before = db.one("SELECT * FROM classes WHERE class_id = %s", (class_id,))
+    ids = made.learners(90, surname="Payload")
+    learners = [pages.learner_entry(i, f"Learner with a long name number {i}") for i in ids]
+    counts = (db.count("learner_lp_tracking"), db.count("agent_replacements"), db.count("qa_visits"),
+              db.count("wecoza_sidecar.outbox"))
+    fields = pages.update_form(nonce, class_id, code="BIGUPD01", learners=learners,
+                               replacements=[("4", "2026-04-01")], qa_rows=[("2026-03-20", "Initial QA Visit", "Q")])
+    message = error(page.class_form(fields))
+    assert message.startswith("This class could not be saved: the change is too large for the database's "
+                              "change-notification trigger (log_class_change, 8000 bytes per change)")
+    assert db.one("SELECT * FROM classes WHERE class_id = %s", (class_id,)) == before
+    assert (db.count("learner_lp_tracking"), db.count("agent_replacements"), db.count("qa_visits"),
+            db.count("wecoza_sidecar.outbox")) == counts
+
+
 def test_one_learner_failing_leaves_the_others_and_their_held_lps_alone(made, db, pg_database, subject_product):
     """In process, on the real database: the batch fails (a learner id without a learner row), the fallback
     runs learner by learner; the failing one is reported and its savepoint undone."""
