@@ -146,7 +146,9 @@ def stored_file_type(stored: uploads.StoredFile) -> str:
 
 
 def _lock(cur, tracking_id: int):
-    cur.execute("SELECT tracking_id, learner_id, product_id, status, notes FROM learner_lp_tracking "
+    """The LP, locked; ``today`` is the transaction's UTC date (``now()`` is the same for all its statements)."""
+    cur.execute("SELECT tracking_id, learner_id, product_id, status, notes, "
+                f"{_NOW_UTC}::date::text AS today FROM learner_lp_tracking "
                 "WHERE tracking_id = %s FOR UPDATE", (tracking_id,))
     row = cur.fetchone()
     if row is None:
@@ -175,15 +177,16 @@ def mark_complete(ctx, tracking_id: int, upload) -> str:
         if lp["status"] == "completed":
             raise AlreadyCompleted(tracking_id)
         file_id, stored = _store_portfolio(unit, lp, upload, ctx.user_id)
-        cur.execute(
+        completion_date = lp["today"]
+        # the LP is locked: nobody waits for these answers, they travel with the outbox insert and the COMMIT
+        cur.hold(
             "UPDATE learner_lp_tracking SET status = 'completed', "
-            f"completion_date = {_NOW_UTC}::date, marked_complete_by = %s, marked_complete_date = {_NOW_UTC}, "
+            f"completion_date = %s, marked_complete_by = %s, marked_complete_date = {_NOW_UTC}, "
             f"portfolio_file_path = %s, portfolio_uploaded_at = {_NOW_UTC}, "
             "hours_absent = GREATEST(0, coalesce(hours_trained, 0) - coalesce(hours_present, 0)), "
-            f"updated_at = {_NOW_UTC} WHERE tracking_id = %s RETURNING completion_date::text AS completion_date",
-            (ctx.user_id or None, stored.relative_path, tracking_id))
-        completion_date = cur.fetchone()["completion_date"]
-        cur.execute(
+            f"updated_at = {_NOW_UTC} WHERE tracking_id = %s",
+            (completion_date, ctx.user_id or None, stored.relative_path, tracking_id))
+        cur.hold(
             "INSERT INTO learner_progressions (learner_id, from_product_id, to_product_id, progression_date, notes) "
             "VALUES (%s, %s, %s, %s, %s)",
             (lp["learner_id"], lp["product_id"], lp["product_id"], completion_date,

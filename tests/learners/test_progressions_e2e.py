@@ -60,6 +60,7 @@ def test_mark_complete_as_the_page_sends_it(ajax, db, lp, uploads_root):
     [progression] = db.all("SELECT * FROM learner_progressions WHERE learner_id = %s", (learner,))
     assert (progression["from_product_id"], progression["to_product_id"], progression["notes"]) == \
         (2, 2, "LP completed: Auto-created on class assignment.")
+    assert progression["progression_date"] == row["completion_date"]
     [event] = db.all("SELECT payload FROM wecoza_sidecar.outbox WHERE name = 'wecoza_progression_completed' "
                      "AND payload->>'tracking_id' = %s", (str(tracking),))
     assert event["payload"]["previous_status"] == "in_progress" and event["payload"]["file_id"] == stored["file_id"]
@@ -68,6 +69,29 @@ def test_mark_complete_as_the_page_sends_it(ajax, db, lp, uploads_root):
                       files={"portfolio_file": ("again.pdf", pdf, "application/pdf")})
     assert again.text == '{"success":false,"data":"This LP is already marked as complete."}'
     assert db.scalar("SELECT count(*) FROM learner_progression_portfolios WHERE tracking_id = %s", (tracking,)) == 1
+
+
+def test_a_failing_progression_insert_rolls_the_completion_back(ajax, db, lp, uploads_root):
+    """The LP's UPDATE and the progression INSERT travel with the outbox insert and the COMMIT: when one of them
+    fails, nothing of the completion is kept, its document neither."""
+    learner, tracking = lp
+    before = snapshot(db, uploads_root, tracking)
+    function = f"test_refuse_progression_{learner}"
+    db.run(f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+           f"IF NEW.learner_id = {learner} THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$")
+    db.run(f"CREATE TRIGGER {function} BEFORE INSERT ON learner_progressions FOR EACH ROW "
+           f"EXECUTE FUNCTION {function}()")
+    try:
+        response = ajax.post(MARK, data={"tracking_id": str(tracking)}, nonce_action="learners_nonce",
+                             files={"portfolio_file": ("evidence.pdf", samples.pdf("evidence"), "application/pdf")})
+    finally:
+        db.run(f"DROP TRIGGER {function} ON learner_progressions")
+        db.run(f"DROP FUNCTION {function}()")
+    assert (response.status_code, response.text) == (
+        500, '{"success":false,"data":"An unexpected error occurred. Please try again."}')
+    assert snapshot(db, uploads_root, tracking) == before
+    assert db.all("SELECT payload FROM wecoza_sidecar.outbox WHERE name = 'wecoza_progression_completed' "
+                  "AND payload->>'tracking_id' = %s", (str(tracking),)) == []
 
 
 def test_on_hold_lp_can_be_completed_with_a_docx(ajax, db, learners, uploads_root):
