@@ -95,8 +95,18 @@ def is_notify_overflow(exc: BaseException) -> bool:
     return isinstance(exc, psycopg2.Error) and "payload string too long" in (str(exc) or "")
 
 
-def _check_references(cur, values: dict, previous: dict | None, replacements) -> None:
-    """One query for every id the form names; SaveRefused listing the unknown ones."""
+_REFERENCES = (
+    "SELECT 'client' AS kind, client_id AS id FROM public.clients WHERE client_id = ANY(%(client)s) "
+    "UNION ALL SELECT 'site', site_id FROM public.sites WHERE site_id = ANY(%(site)s) "
+    "UNION ALL SELECT 'user', user_id FROM public.users WHERE user_id = ANY(%(user)s) "
+    "UNION ALL SELECT 'agent', agent_id FROM public.agents WHERE agent_id = ANY(%(agent)s) "
+    "UNION ALL SELECT 'learner', id FROM public.learners WHERE id = ANY(%(learner)s)")
+_FOUND = "wecoza_found_references"  # the column of the class's lock that carries what _REFERENCES found
+_LABELS = {"client": "client", "site": "site", "user": "project supervisor", "agent": "agent", "learner": "learner"}
+
+
+def _named_ids(values: dict, previous: dict | None, replacements) -> dict[str, list]:
+    """Every id the form names, by kind; of the learners only those the class did not have before."""
     def new_ids(column):
         ids = learner_ids(values.get(column))
         if previous is not None:
@@ -104,7 +114,7 @@ def _check_references(cur, values: dict, previous: dict | None, replacements) ->
             ids = [i for i in ids if i not in before]
         return ids
 
-    wanted = {
+    return {
         "client": [values["client_id"]] if values.get("client_id") else [],
         "site": [values["site_id"]] if values.get("site_id") else [],
         "user": [values["project_supervisor_id"]] if values.get("project_supervisor_id") else [],
@@ -113,25 +123,37 @@ def _check_references(cur, values: dict, previous: dict | None, replacements) ->
                          + [r[0] for r in replacements or []] if a}),
         "learner": sorted(set(new_ids("learner_ids")) | set(new_ids("exam_learners"))),
     }
+
+
+def _lock_class(cur, class_id: int, values: dict, replacements) -> tuple[dict | None, set]:
+    """The stored class, locked, and which of the ids the form names exist, in one statement. Every learner of
+    the form is looked up (those the class had too), so the lookup needs no answer of the lock."""
+    cur.execute(f"SELECT c.*, (SELECT coalesce(json_agg(json_build_array(r.kind, r.id)), '[]') "
+                f"FROM ({_REFERENCES}) r) AS {_FOUND} FROM public.classes c WHERE c.class_id = %(class_id)s "
+                "FOR UPDATE", {**_named_ids(values, None, replacements), "class_id": class_id})
+    row = cur.fetchone()
+    if row is None:
+        return None, set()
+    previous = dict(row)
+    return previous, {tuple(pair) for pair in previous.pop(_FOUND)}
+
+
+def _find_references(cur, values: dict, replacements) -> set:
+    """(kind, id) of the ids a new class's form names that exist: one query."""
+    wanted = _named_ids(values, None, replacements)
     if not any(wanted.values()):
-        return
-    cur.execute(
-        "SELECT 'client' AS kind, client_id AS id FROM public.clients WHERE client_id = ANY(%(client)s) "
-        "UNION ALL SELECT 'site', site_id FROM public.sites WHERE site_id = ANY(%(site)s) "
-        "UNION ALL SELECT 'user', user_id FROM public.users WHERE user_id = ANY(%(user)s) "
-        "UNION ALL SELECT 'agent', agent_id FROM public.agents WHERE agent_id = ANY(%(agent)s) "
-        "UNION ALL SELECT 'learner', id FROM public.learners WHERE id = ANY(%(learner)s)",
-        {k: list(v) for k, v in wanted.items()})
-    found: dict[str, set] = {}
-    for row in cur.fetchall():
-        found.setdefault(row["kind"], set()).add(row["id"])
-    labels = {"client": "client", "site": "site", "user": "project supervisor", "agent": "agent",
-              "learner": "learner"}
+        return set()
+    cur.execute(_REFERENCES, wanted)
+    return {(row["kind"], row["id"]) for row in cur.fetchall()}
+
+
+def _check_references(values: dict, previous: dict | None, replacements, found: set) -> None:
+    """SaveRefused listing the ids the form names that do not exist (``found``: (kind, id) of those that do)."""
     problems = []
-    for kind, ids in wanted.items():
-        missing = [str(i) for i in ids if i not in found.get(kind, set())]
+    for kind, ids in _named_ids(values, previous, replacements).items():
+        missing = [str(i) for i in ids if (kind, i) not in found]
         if missing:
-            problems.append(f"Unknown {labels[kind]} id(s): {', '.join(missing)}.")
+            problems.append(f"Unknown {_LABELS[kind]} id(s): {', '.join(missing)}.")
     if problems:
         raise SaveRefused(" ".join(problems))
 
@@ -185,11 +207,12 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
     values = dict(form.values)
     previous = None
     if form.is_update:
-        cur.execute("SELECT * FROM public.classes WHERE class_id = %s FOR UPDATE", (form.class_id,))
-        previous = cur.fetchone()
+        previous, found = _lock_class(cur, form.class_id, values, form.replacements)
         if previous is None:
             raise SaveRefused("Class not found for update.")
-    _check_references(cur, values, previous, form.replacements)
+    else:
+        found = _find_references(cur, values, form.replacements)
+    _check_references(values, previous, form.replacements, found)
 
     try:
         if previous is None:

@@ -257,6 +257,24 @@ def test_too_many_learners_for_the_production_trigger_is_a_clear_error(page, mad
         classes, lps, events)
 
 
+def test_an_update_refuses_unknown_new_ids_found_with_the_lock_and_keeps_a_learner_it_had(page, made, db):
+    """The ids are looked up with the class's lock, every learner of the form among them; only the learners the
+    class did not have are refused, after the other kinds, and nothing changes."""
+    nonce = page.nonce("admin", CLASS_NONCE)
+    (known,) = made.learners(1, surname="Known")
+    kept = [pages.learner_entry(888888, "No longer a learner"), pages.learner_entry(known, "Known")]
+    class_id = made.class_row(class_code="REFUPD01", learner_ids=kept)
+    before = db.one("SELECT * FROM classes WHERE class_id = %s", (class_id,))
+    refused = page.class_form(pages.update_form(nonce, class_id, code="REFUPD01", agent="777",
+                                                learners=[*kept, pages.learner_entry(999999, "Unknown")]))
+    assert error(refused) == "Unknown agent id(s): 777. Unknown learner id(s): 999999."
+    assert db.one("SELECT * FROM classes WHERE class_id = %s", (class_id,)) == before
+    saved = data(page.class_form(pages.update_form(nonce, class_id, code="REFUPD01", learners=kept)))
+    assert saved["class_id"] == class_id
+    assert [entry["id"] for entry in db.scalar("SELECT learner_ids FROM classes WHERE class_id = %s",
+                                                (class_id,))] == ["888888", str(known)]
+
+
 def test_an_update_too_large_for_the_trigger_refuses_where_it_fails_and_keeps_everything(page, made, db):
     """The UPDATE travels with the statements after it (agent replacements, QA visits, LP rows): its failure is
     still this refusal, and nothing of the save is kept."""
