@@ -101,7 +101,8 @@ _REFERENCES = (
     "UNION ALL SELECT 'user', user_id FROM public.users WHERE user_id = ANY(%(user)s) "
     "UNION ALL SELECT 'agent', agent_id FROM public.agents WHERE agent_id = ANY(%(agent)s) "
     "UNION ALL SELECT 'learner', id FROM public.learners WHERE id = ANY(%(learner)s)")
-_FOUND = "wecoza_found_references"  # the column of the class's lock that carries what _REFERENCES found
+_FOUND = "wecoza_found_references"  # columns of the class's read after its lock (_lock_class)
+_REPLACEMENTS = "wecoza_agent_replacements"
 _LABELS = {"client": "client", "site": "site", "user": "project supervisor", "agent": "agent", "learner": "learner"}
 
 
@@ -125,17 +126,33 @@ def _named_ids(values: dict, previous: dict | None, replacements) -> dict[str, l
     }
 
 
-def _lock_class(cur, class_id: int, values: dict, replacements) -> tuple[dict | None, set]:
-    """The stored class, locked, and which of the ids the form names exist, in one statement. Every learner of
-    the form is looked up (those the class had too), so the lookup needs no answer of the lock."""
+@dataclass
+class Stored:
+    """What an update reads of the class once it is locked."""
+    row: dict
+    found: set            # (kind, id) of the ids the form names that exist
+    replacements: list    # [(replacement_agent_id, start_date, original_agent_id)] in their order
+
+
+def _lock_class(cur, class_id: int, values: dict, replacements) -> Stored | None:
+    """Lock the class, then read it with its agent replacements and which of the ids the form names exist, in
+    one message; the read is a statement of its own, so it sees what is committed once the lock is held. Every
+    learner of the form is looked up (those the class had too), so the lookup needs no answer of the lock."""
+    cur.hold("SELECT 1 FROM public.classes WHERE class_id = %s FOR UPDATE", (class_id,))
     cur.execute(f"SELECT c.*, (SELECT coalesce(json_agg(json_build_array(r.kind, r.id)), '[]') "
-                f"FROM ({_REFERENCES}) r) AS {_FOUND} FROM public.classes c WHERE c.class_id = %(class_id)s "
-                "FOR UPDATE", {**_named_ids(values, None, replacements), "class_id": class_id})
+                f"FROM ({_REFERENCES}) r) AS {_FOUND}, "
+                "(SELECT coalesce(json_agg(json_build_array(replacement_agent_id, start_date, original_agent_id) "
+                f"ORDER BY replacement_id), '[]') FROM public.agent_replacements WHERE class_id = c.class_id) "
+                f"AS {_REPLACEMENTS} FROM public.classes c WHERE c.class_id = %(class_id)s",
+                {**_named_ids(values, None, replacements), "class_id": class_id})
     row = cur.fetchone()
     if row is None:
-        return None, set()
-    previous = dict(row)
-    return previous, {tuple(pair) for pair in previous.pop(_FOUND)}
+        return None
+    row = dict(row)
+    found = {tuple(pair) for pair in row.pop(_FOUND)}
+    stored = [(agent, None if day is None else datetime.date.fromisoformat(day), original)
+              for agent, day, original in row.pop(_REPLACEMENTS)]
+    return Stored(row, found, stored)
 
 
 def _find_references(cur, values: dict, replacements) -> set:
@@ -185,11 +202,9 @@ def _refusal(exc) -> SaveRefused | None:
     return None
 
 
-def _save_replacements(unit, class_id: int, replacements, original_agent) -> bool:
+def _save_replacements(unit, class_id: int, replacements, original_agent, current: list) -> bool:
+    """``current``: the class's replacements as stored (none for a new class)."""
     cur = unit.cursor
-    cur.execute("SELECT replacement_agent_id, start_date, original_agent_id FROM public.agent_replacements "
-                "WHERE class_id = %s ORDER BY replacement_id", (class_id,))
-    current = [(r["replacement_agent_id"], r["start_date"], r["original_agent_id"]) for r in cur.fetchall()]
     desired = [(agent, day, original_agent) for agent, day in replacements]
     if current == desired:
         return False
@@ -205,11 +220,12 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
     cur = unit.cursor
     now = utc_now()
     values = dict(form.values)
-    previous = None
+    previous, stored_replacements = None, []
     if form.is_update:
-        previous, found = _lock_class(cur, form.class_id, values, form.replacements)
-        if previous is None:
+        stored = _lock_class(cur, form.class_id, values, form.replacements)
+        if stored is None:
             raise SaveRefused("Class not found for update.")
+        previous, found, stored_replacements = stored.row, stored.found, stored.replacements
     else:
         found = _find_references(cur, values, form.replacements)
     _check_references(values, previous, form.replacements, found)
@@ -238,7 +254,7 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
     if form.replacements is not None:
         original = state.get("initial_class_agent") or state.get("class_agent")
         try:
-            if _save_replacements(unit, class_id, form.replacements, original):
+            if _save_replacements(unit, class_id, form.replacements, original, stored_replacements):
                 result.fields.append("agent_replacements")
         except psycopg2.errors.ForeignKeyViolation as exc:
             raise SaveRefused(FK_MESSAGES.get(exc.diag.constraint_name, "A selected agent does not exist.")) from None

@@ -275,6 +275,26 @@ def test_an_update_refuses_unknown_new_ids_found_with_the_lock_and_keeps_a_learn
                                                 (class_id,))] == ["888888", str(known)]
 
 
+def test_agent_replacements_read_with_the_class_are_rewritten_only_when_they_change(page, made, db):
+    nonce = page.nonce("admin", CLASS_NONCE)
+    class_id = made.class_row(class_code="REPL01")
+
+    def stored():
+        return db.all("SELECT replacement_id, replacement_agent_id, start_date::text AS day FROM agent_replacements "
+                      "WHERE class_id = %s ORDER BY replacement_id", (class_id,))
+
+    fields = pages.update_form(nonce, class_id, code="REPL01", replacements=[("4", "2026-04-01"), ("5", "2026-05-01")])
+    data(page.class_form(fields))
+    first = stored()
+    assert [(r["replacement_agent_id"], r["day"]) for r in first] == [(4, "2026-04-01"), (5, "2026-05-01")]
+    data(page.class_form(fields))
+    assert stored() == first                                               # the same rows, not written again
+    fields = pages.update_form(nonce, class_id, code="REPL01", replacements=[("4", "2026-04-02"), ("5", "2026-05-01")])
+    data(page.class_form(fields))
+    assert [(r["replacement_agent_id"], r["day"]) for r in stored()] == [(4, "2026-04-02"), (5, "2026-05-01")]
+    assert stored()[0]["replacement_id"] > first[-1]["replacement_id"]
+
+
 def test_an_update_too_large_for_the_trigger_refuses_where_it_fails_and_keeps_everything(page, made, db):
     """The UPDATE travels with the statements after it (agent replacements, QA visits, LP rows): its failure is
     still this refusal, and nothing of the save is kept."""
