@@ -121,9 +121,10 @@ _NOW_UTC = "(now() AT TIME ZONE 'UTC')"  # PHP's date('Y-m-d H:i:s') under WordP
 def lock_learner(cur, learner_id: int, references: validation.ReferenceChecks | None = None,
                  values: dict | None = None):
     """The learner's own columns, locked for the rest of the transaction; None when absent. ``references``:
-    the ids of ``values`` looked up in the same statement (``references.record`` reads them from the row)."""
+    the ids of ``values`` looked up with them (``references.record`` reads them from the row)."""
+    hold_learner_lock(cur, learner_id)
     checks = sql.SQL(", {}").format(references.columns) if references and references.names else sql.SQL("")
-    cur.execute(sql.SQL("SELECT id, {cols}{checks} FROM learners WHERE id = {id} FOR UPDATE").format(
+    cur.execute(sql.SQL("SELECT id, {cols}{checks} FROM learners WHERE id = {id}").format(
         cols=sql.SQL(", ".join(validation.COLUMNS)), checks=checks, id=sql.Placeholder("_id")),
         {**(values or {}), "_id": learner_id})
     return cur.fetchone()
