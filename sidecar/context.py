@@ -54,16 +54,18 @@ class ActionContext:
         return self.services.config
 
     @contextlib.contextmanager
-    def transaction(self):
+    def transaction(self, reads_only: bool | None = None):
         """Yield a Unit: its cursor, ``emit`` for events, ``after_commit``/``on_failure`` for files.
 
         The request's replay claim goes with the first statement, in this transaction (see ``sidecar.replays``);
         a read sends each statement on its own (``Postgres.transaction``), so a read of one statement, claim
-        included, is one round trip."""
+        included, is one round trip. ``reads_only``: this block only reads, whatever the action declares (a
+        POST-only download)."""
         unit = Unit(self)
         held = self.claim.held_statements() if self.claim is not None else []
+        by_statement = self.reads_only if reads_only is None else reads_only
         try:
-            with self.pg.transaction(held=held, statement_by_statement=self.reads_only) as cur:
+            with self.pg.transaction(held=held, statement_by_statement=by_statement) as cur:
                 unit.cursor = cur
                 yield unit
         except BaseException:

@@ -23,40 +23,40 @@ READS_OVER_TARGET: dict[str, str] = {}
 # label -> (PostgreSQL round trips, MySQL round trips, what they are). Each write's first round trip carries BEGIN
 # and the replay check with its first statement; its last carries the outbox insert and COMMIT.
 WRITE_BUDGETS = {
-    "update_learner": (2, 1, "SELECT the learner FOR UPDATE; UPDATE learners, outbox + COMMIT"),
-    "wecoza_update_learner": (2, 1, "SELECT the learner FOR UPDATE; UPDATE learners, outbox + COMMIT"),
-    "update_learner_data": (2, 1, "SELECT the learner FOR UPDATE; UPDATE learners, outbox + COMMIT"),
-    "delete_learner": (5, 1, "SELECT the learner; the references (classes, LPs, ...); its portfolios; "
-                             "DELETE; outbox + COMMIT"),
-    "wecoza_delete_learner": (5, 1, "SELECT the learner; the references; its portfolios; DELETE; outbox + COMMIT"),
-    "delete_learner_portfolio": (6, 1, "SELECT the learner; the portfolio FOR UPDATE; DELETE it; the remaining "
-                                       "portfolios; UPDATE learners.scanned_portfolio; outbox + COMMIT"),
-    "mark_progression_complete": (5, 1, "the LP FOR UPDATE; INSERT the portfolio document; UPDATE the LP; "
-                                        "INSERT learner_progressions; outbox + COMMIT"),
+    "update_learner": (2, 1, "the learner FOR UPDATE with its references; UPDATE learners, outbox + COMMIT"),
+    "wecoza_update_learner": (2, 1, "the learner FOR UPDATE with its references; UPDATE learners, outbox + COMMIT"),
+    "update_learner_data": (2, 1, "the learner FOR UPDATE with its references; UPDATE learners, outbox + COMMIT"),
+    "delete_learner": (2, 1, "the learner's lock, with its blockers counted and its portfolios listed; DELETE, "
+                             "outbox + COMMIT"),
+    "wecoza_delete_learner": (2, 1, "the learner's lock, with its blockers and portfolios; DELETE, outbox + COMMIT"),
+    "delete_learner_portfolio": (2, 1, "the learner's lock with its portfolios; DELETE the portfolio, UPDATE "
+                                       "learners.scanned_portfolio, outbox + COMMIT"),
+    "mark_progression_complete": (3, 1, "the LP FOR UPDATE with the transaction's date; INSERT the portfolio "
+                                        "document RETURNING its id; UPDATE the LP, INSERT learner_progressions, "
+                                        "outbox + COMMIT"),
     "upload_progression_portfolio": (3, 1, "the LP FOR UPDATE; INSERT the document RETURNING file_id; "
                                            "outbox (with the file_id) + COMMIT"),
     "save_class (create)": (4, 1, "client/site/agents exist; INSERT classes RETURNING class_id; the LP "
                                   "products of the subject; outbox + COMMIT"),
-    "save_class (update)": (7, 2, "the class FOR UPDATE; client/site/agents exist; UPDATE classes; agent "
-                                  "replacements; QA visits FOR UPDATE; the LP products; outbox + COMMIT. "
-                                  "MySQL: the permalink structure"),
-    "delete_class": (6, 1, "the class; its foreign keys from pg_constraint; the rows that refer to it; its QA "
-                           "documents; DELETE; outbox + COMMIT"),
-    "save_class_note": (3, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data; outbox + COMMIT (the "
+    "save_class (update)": (4, 2, "the class's lock with the class, the ids the form names and its agent "
+                                  "replacements; QA visits FOR UPDATE; the LP products; UPDATE classes, outbox + "
+                                  "COMMIT. MySQL: the permalink structure"),
+    "delete_class": (2, 1, "the class's lock with the class, the rows that refer to it and its QA documents (the "
+                           "foreign keys read once per worker); DELETE, outbox + COMMIT"),
+    "save_class_note": (2, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data, outbox + COMMIT (the "
                               "author's display name comes with the authentication query)"),
-    "delete_class_note": (3, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data; outbox + COMMIT"),
+    "delete_class_note": (2, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data, outbox + COMMIT"),
     "upload_attachment": (1, 1, "the replay check and the outbox insert in one implicit transaction"),
-    "create_qa_visit": (4, 1, "the class exists; the officer's name from agents; INSERT qa_visits RETURNING id; "
-                              "outbox + COMMIT"),
-    "export_qa_reports": (2, 1, "BEGIN, the replay check and the report SELECT; COMMIT alone (nothing held)"),
-    "delete_qa_report": (5, 1, "the class exists; its visits FOR UPDATE; UPDATE the visit; other visits naming "
-                               "the file; outbox + COMMIT"),
+    "create_qa_visit": (2, 1, "INSERT qa_visits checking the class and the officer, RETURNING id; outbox + COMMIT"),
+    "export_qa_reports": (1, 1, "the replay check and the report SELECT (POST only, but a read)"),
+    "delete_qa_report": (3, 1, "the class's visits FOR UPDATE with the class check; other visits naming the file; "
+                               "UPDATE the visit, outbox + COMMIT"),
     "submit_qa_question": (2, 1, "the class exists; the question and outbox + COMMIT (the author's display "
                                  "name comes with the authentication query)"),
-    "learners_create": (6, 1, "city, province, qualification and employer exist, one SELECT each; INSERT "
-                              "learners RETURNING id; outbox + COMMIT"),
-    "learners_update": (6, 2, "the learner; city, province, qualification and employer, one SELECT each; UPDATE "
-                              "learners, outbox + COMMIT. MySQL: the update form's URL option"),
+    "learners_create": (3, 1, "the references the form names, in one SELECT; INSERT learners RETURNING id; "
+                              "outbox + COMMIT"),
+    "learners_update": (2, 2, "the learner's lock with the learner and its references; UPDATE learners, outbox + "
+                              "COMMIT. MySQL: the update form's URL option"),
 }
 
 
