@@ -1,5 +1,7 @@
 import pytest
 
+from devstack.tcp_proxy import CountingProxy
+
 
 @pytest.fixture(scope="module")
 def known_learner(pg_database):
@@ -23,3 +25,10 @@ def known_learner(pg_database):
     with pg_database.connect() as conn, conn.cursor() as cur:
         cur.execute("DELETE FROM learners WHERE id = %s", (learner_id,))
         conn.commit()
+
+
+@pytest.fixture(scope="module")
+def proxy(pg_database):
+    """A TCP proxy in front of the session's PostgreSQL that counts round trips (devstack/tcp_proxy.py)."""
+    with CountingProxy(pg_database.host, pg_database.port) as counting:
+        yield counting

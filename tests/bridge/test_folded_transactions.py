@@ -16,11 +16,10 @@ import psycopg2
 import pytest
 
 from sidecar.context import ActionContext
-from sidecar.db import Postgres
 from sidecar.event_catalogue import CATALOGUE
 from sidecar.migrate import migrate
 from sidecar.replays import PostgresReplayStore, ReplayedRequest
-from devstack.tcp_proxy import CountingProxy
+from tests.bridge.pools import pool_to as pool
 
 WINDOW = 60
 PROBE_EVENT = "wecoza_test_fold_probe"
@@ -30,18 +29,6 @@ PROBE_EVENT = "wecoza_test_fold_probe"
 def probe_event(monkeypatch):
     """The tests' own event (emit takes only catalogued names); its payload's note tells the writes apart."""
     monkeypatch.setitem(CATALOGUE, PROBE_EVENT, "note; probe_id")
-
-
-@pytest.fixture(scope="module")
-def proxy(pg_database):
-    with CountingProxy(pg_database.host, pg_database.port) as counting:
-        yield counting
-
-
-def pool(pg_database, proxy=None) -> Postgres:
-    host, port = (proxy.host, proxy.port) if proxy else (pg_database.host, pg_database.port)
-    return Postgres(lambda: {"host": host, "port": port, "dbname": pg_database.dbname, "user": pg_database.user,
-                             "password": pg_database.password}, pool_max=2)
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,8 @@ import contextlib
 
 import pytest
 
-from sidecar.db import DatabaseUnavailable, Postgres
-
-
-def pool(pg_database, size=2) -> Postgres:
-    return Postgres(lambda: {"host": pg_database.host, "port": pg_database.port, "dbname": pg_database.dbname,
-                             "user": pg_database.user, "password": pg_database.password}, pool_max=size)
+from sidecar.db import DatabaseUnavailable
+from tests.bridge.pools import pool_to as pool
 
 
 def backend_pid(postgres) -> int:
@@ -50,7 +46,7 @@ def test_a_full_pool_is_a_clean_refusal(pg_database):
 
 
 def test_a_connection_the_server_ended_is_replaced_unseen(pg_database):
-    postgres, admin = pool(pg_database), pool(pg_database, 1)
+    postgres, admin = pool(pg_database), pool(pg_database, size=1)
     try:
         old = backend_pid(postgres)
         with admin.transaction() as cur:

@@ -10,7 +10,8 @@ import pytest
 from devstack.postgres import create_pg_database, drop_pg_database
 from devstack.servers import PrivatePostgres
 from devstack.tcp_proxy import CountingProxy
-from sidecar.db import Postgres, Prepared
+from sidecar.db import Prepared
+from tests.bridge.pools import pool_to
 
 ENCRYPTED = Prepared("wecoza_test_ssl_in_use", "SELECT ssl, %(probe)s::int AS probe FROM pg_stat_ssl "
                                               "WHERE pid = pg_backend_pid()")
@@ -29,14 +30,9 @@ def ssl_database(system_services):
         server.remove()
 
 
-def pool(db, host, port, sslmode) -> Postgres:
-    return Postgres(lambda: {"host": host, "port": port, "dbname": db.dbname, "user": db.user,
-                             "password": db.password, "sslmode": sslmode}, pool_max=1)
-
-
 def test_sslmode_require_encrypts_and_a_prepared_read_stays_one_round_trip(ssl_database):
     with CountingProxy(ssl_database.host, ssl_database.port) as proxy:
-        postgres = pool(ssl_database, proxy.host, proxy.port, "require")
+        postgres = pool_to(ssl_database, proxy, size=1, sslmode="require")
         try:
             postgres.ping()  # connected: the handshake is not the read's
             before = proxy.round_trips
@@ -49,7 +45,7 @@ def test_sslmode_require_encrypts_and_a_prepared_read_stays_one_round_trip(ssl_d
 
 
 def test_sslmode_disable_connects_in_clear_to_the_same_server(ssl_database):
-    postgres = pool(ssl_database, ssl_database.host, ssl_database.port, "disable")
+    postgres = pool_to(ssl_database, size=1, sslmode="disable")
     try:
         with postgres.transaction() as cur:
             cur.execute_prepared(ENCRYPTED, {"probe": 1})

@@ -13,11 +13,11 @@ import uuid
 import psycopg2
 import pytest
 
-from devstack.tcp_proxy import CountingProxy
 from sidecar.context import ActionContext
-from sidecar.db import Postgres, Prepared
+from sidecar.db import Prepared
 from sidecar.migrate import migrate
 from sidecar.replays import PostgresReplayStore, ReplayedRequest
+from tests.bridge.pools import pool_to
 
 WINDOW = 60
 BY_ID = Prepared("wecoza_test_probe_by_id", "SELECT id, note FROM prepared_probe WHERE id = %(id)s AND note <> %(not)s")
@@ -27,19 +27,8 @@ FAILING = Prepared("wecoza_test_probe_failing", "SELECT 1 / %(zero)s AS n", type
 
 
 @pytest.fixture(scope="module")
-def proxy(pg_database):
-    with CountingProxy(pg_database.host, pg_database.port) as counting:
-        yield counting
-
-
-def pool(pg_database, proxy, prepare=True) -> Postgres:
-    return Postgres(lambda: {"host": proxy.host, "port": proxy.port, "dbname": pg_database.dbname,
-                             "user": pg_database.user, "password": pg_database.password}, pool_max=1, prepare=prepare)
-
-
-@pytest.fixture(scope="module")
 def postgres(pg_database, proxy):
-    postgres = pool(pg_database, proxy)
+    postgres = pool_to(pg_database, proxy, size=1)
     migrate(postgres)
     with postgres.transaction() as cur:
         cur.execute("CREATE TABLE IF NOT EXISTS prepared_probe (id serial PRIMARY KEY, note text NOT NULL)")
@@ -117,7 +106,7 @@ def test_a_failed_message_forgets_what_was_prepared_and_starts_over(postgres):
 
 
 def test_off_plans_every_time_and_prepares_nothing(pg_database, proxy):
-    plain = pool(pg_database, proxy, prepare=False)
+    plain = pool_to(pg_database, proxy, size=1, prepare=False)
     try:
         assert [dict(r) for r in read(plain)] == [{"id": 1, "note": "first"}]
         assert read(plain, PERCENT, note="first")[0]["n"] == 1
