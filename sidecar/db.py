@@ -99,6 +99,12 @@ def _close_quietly(conn) -> None:
         pass
 
 
+def _log_sql(kind: str, query) -> None:
+    """At debug level, the statement's SQL text on one line, without the parameter values."""
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("%s: %s", kind, " ".join(str(query).split()))
+
+
 _NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -106,26 +112,33 @@ _NAMED_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 class Prepared:
     """A fixed statement with ``%(name)s`` placeholders, planned once per connection (see the module's text).
 
-    ``types`` names a parameter's SQL type where PostgreSQL cannot infer it from the statement."""
+    ``types`` names a parameter's SQL type where PostgreSQL cannot infer it from the statement. The ``PREPARE`` and
+    ``EXECUTE`` texts are built once, when the statement is declared."""
 
     name: str
     text: str
     types: dict = field(default_factory=dict)
+    parameters: tuple[str, ...] = field(init=False)
+    _prepare: bytes = field(init=False, repr=False)
+    _execute: str = field(init=False, repr=False)
 
-    @property
-    def parameters(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(_NAMED_PLACEHOLDER.findall(self.text)))
+    def __post_init__(self):
+        parameters = tuple(dict.fromkeys(_NAMED_PLACEHOLDER.findall(self.text)))
+        numbers = {name: index for index, name in enumerate(parameters, 1)}
+        body = _NAMED_PLACEHOLDER.sub(lambda m: f"${numbers[m.group(1)]}", self.text.replace("%%", "%"))
+        types = ", ".join(self.types.get(name, "unknown") for name in parameters)
+        header = f"PREPARE {self.name} ({types}) AS " if types else f"PREPARE {self.name} AS "
+        arguments = ", ".join(f"%({name})s" for name in parameters)
+        object.__setattr__(self, "parameters", parameters)
+        object.__setattr__(self, "_prepare", (header + body).encode())
+        object.__setattr__(self, "_execute", f"EXECUTE {self.name} ({arguments})" if arguments
+                           else f"EXECUTE {self.name}")
 
     def prepare_sql(self) -> bytes:
-        numbers = {name: index for index, name in enumerate(self.parameters, 1)}
-        body = _NAMED_PLACEHOLDER.sub(lambda m: f"${numbers[m.group(1)]}", self.text.replace("%%", "%"))
-        types = ", ".join(self.types.get(name, "unknown") for name in self.parameters)
-        header = f"PREPARE {self.name} ({types}) AS " if types else f"PREPARE {self.name} AS "
-        return (header + body).encode()
+        return self._prepare
 
     def execute_sql(self) -> str:
-        arguments = ", ".join(f"%({name})s" for name in self.parameters)
-        return f"EXECUTE {self.name} ({arguments})" if arguments else f"EXECUTE {self.name}"
+        return self._execute
 
 
 class PreparingConnection(psycopg2.extensions.connection):
@@ -141,8 +154,7 @@ class QueryLoggingCursor(psycopg2.extras.RealDictCursor):
     """At debug level, logs each statement's SQL text without the parameter values."""
 
     def execute(self, query, vars=None):
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("sql: %s", " ".join(str(query).split()))
+        _log_sql("sql", query)
         return super().execute(query, vars)
 
 
@@ -167,8 +179,7 @@ class FoldingCursor(QueryLoggingCursor):
 
     def hold(self, query, vars=None, on_error=None) -> None:
         """Send this statement in front of the next one; nothing waits for its answer."""
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("sql (held): %s", " ".join(str(query).split()))
+        _log_sql("sql (held)", query)
         self._held.append(self.mogrify(query, vars))
         if on_error is not None:
             self._on_error.append(on_error)
@@ -176,8 +187,7 @@ class FoldingCursor(QueryLoggingCursor):
     def execute(self, query, vars=None):
         if not self._held:
             return super().execute(query, vars)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("sql: %s", " ".join(str(query).split()))
+        _log_sql("sql", query)
         return self._send([self.mogrify(query, vars)])
 
     def execute_prepared(self, statement: Prepared, vars: dict):
@@ -185,8 +195,7 @@ class FoldingCursor(QueryLoggingCursor):
         conn = self.connection
         if not getattr(conn, "prepare_statements", False):
             return self.execute(statement.text, vars)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("sql (prepared %s): %s", statement.name, " ".join(statement.text.split()))
+        _log_sql(f"sql (prepared {statement.name})", statement.text)
         lead: list[bytes] = []
         if conn.prepared is None:
             lead.append(b"DEALLOCATE ALL")
@@ -216,8 +225,7 @@ class FoldingCursor(QueryLoggingCursor):
 
     def fetch_tuples(self, query, vars=None) -> list[tuple]:
         """``execute`` then ``fetchall`` as plain tuples: no dict per row, for long lists."""
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("sql: %s", " ".join(str(query).split()))
+        _log_sql("sql", query)
         with self.connection.cursor() as plain:
             self._send([self.mogrify(query, vars)], via=plain)
             return plain.fetchall()
