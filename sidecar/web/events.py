@@ -7,7 +7,7 @@ from flask import Blueprint
 
 from .. import outbox
 from . import services
-from .signed import answer_signed, claimed_transaction, signed_json
+from .signed import answer_signed, signed_json
 
 events = Blueprint("events", __name__)
 
@@ -21,12 +21,7 @@ def acknowledge():
     if refusal is not None:
         return refusal
     ids = valid_uuids(message.get("ids", []))
-
-    def run():
-        # one message: the claim and the update commit together (one statement, one implicit transaction)
-        with claimed_transaction(current, claim, statement_by_statement=True) as cur:
-            return {"acknowledged": outbox.mark_delivered(cur, ids, "inline")}
-    return answer_signed(current, run)
+    return answer_signed(current, claim, lambda cur: {"acknowledged": outbox.mark_delivered(cur, ids, "inline")})
 
 
 @events.post("/events/status")
@@ -36,11 +31,7 @@ def events_status():
     _message, claim, refusal = signed_json(current)
     if refusal is not None:
         return refusal
-
-    def run():
-        with claimed_transaction(current, claim, statement_by_statement=True) as cur:
-            return outbox.status(cur)
-    return answer_signed(current, run)
+    return answer_signed(current, claim, outbox.status)
 
 
 @events.post("/events/retry")
@@ -51,11 +42,7 @@ def events_retry():
     if refusal is not None:
         return refusal
     ids = valid_uuids(message.get("ids", [])) or None
-
-    def run():
-        with claimed_transaction(current, claim, statement_by_statement=True) as cur:
-            return {"retried": outbox.retry_parked(cur, ids)}
-    return answer_signed(current, run)
+    return answer_signed(current, claim, lambda cur: {"retried": outbox.retry_parked(cur, ids)})
 
 
 def valid_uuids(values) -> list[str]:

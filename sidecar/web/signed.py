@@ -4,7 +4,6 @@ shim's signed JSON messages."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import logging
 import time
@@ -30,17 +29,22 @@ def verify_forwarded(services):
     forwarded = ForwardedRequest.from_headers(headers, request.path, request.get_data(cache=False))
     if services.signer is None:
         return forwarded, None, channel_refusal("no_shared_secret", 503)
-    store = services.signer.replays
-    # The shared store's claim travels with the request's first statement (sidecar.replays); another store
-    # (a process cache) records the id here.
-    folded = isinstance(store, PostgresReplayStore)
+    store = folded_store(services)
     try:
-        sent_at = services.signer.verify_request(forwarded, headers.get(SIGNATURE_HEADER, ""), record=not folded)
+        sent_at = services.signer.verify_request(forwarded, headers.get(SIGNATURE_HEADER, ""),
+                                                 record=store is None)
     except DatabaseUnavailable as exc:
         return forwarded, None, replay_check_unavailable(forwarded.request_id, exc)
     except ChannelError as exc:
         return forwarded, None, refused_forward(services, exc)
-    return forwarded, store.claim(forwarded.request_id, sent_at) if folded else None, None
+    return forwarded, store.claim(forwarded.request_id, sent_at) if store is not None else None, None
+
+
+def folded_store(services) -> PostgresReplayStore | None:
+    """The replay store whose claim travels with a signed request's first statement (sidecar.replays), or None
+    when the store (a process cache) records the id itself at verification."""
+    store = services.signer.replays
+    return store if isinstance(store, PostgresReplayStore) else None
 
 
 def incoming_from(forwarded: ForwardedRequest) -> Incoming:
@@ -67,16 +71,15 @@ def to_response(services, outcome: Outcome, request_id: str) -> Response:
 
 def signed_json(services):
     """(message, claim, None) for a signed JSON object from the shim (signed for this method and path), or
-    (None, None, refusal). The message's id is recorded by ``claimed_transaction`` with its first statement
-    (when the replay store is PostgreSQL's; ``claim`` is None when another store recorded it here)."""
+    (None, None, refusal). ``answer_signed`` records the message's id with its first statement (``claim`` is None
+    when the replay store recorded it here)."""
     body = request.get_data()
     request_id = request.headers.get(REQUEST_ID_HEADER, "")
-    store = services.signer.replays
-    folded = isinstance(store, PostgresReplayStore)
+    store = folded_store(services)
     try:
         sent_at = services.signer.verify_message(request.method, request.path,
                                                  request.headers.get(TIMESTAMP_HEADER, ""), request_id, body,
-                                                 request.headers.get(SIGNATURE_HEADER, ""), record=not folded)
+                                                 request.headers.get(SIGNATURE_HEADER, ""), record=store is None)
         message = json.loads(body or b"{}")
         if not isinstance(message, dict):
             raise ValueError("not an object")
@@ -87,24 +90,21 @@ def signed_json(services):
         return None, None, ({"error": "bad_body"}, 400)
     except DatabaseUnavailable:
         return None, None, ({"error": "postgres_unavailable"}, 503)
-    return message, store.claim(request_id, sent_at) if folded else None, None
+    return message, store.claim(request_id, sent_at) if store is not None else None, None
 
 
-@contextlib.contextmanager
-def claimed_transaction(services, claim, statement_by_statement: bool = False):
-    """``services.postgres.transaction`` with a signed message's replay claim in front of its first statement
-    (recorded alone when the block sends none); a replay raises ``ReplayedRequest``, nothing having run."""
+def answer_signed(services, claim, work):
+    """``work(cursor)``'s answer to a signed JSON message, its replay claim in front of its first statement
+    (recorded alone when it sends none), or the refusal of a replay or of an unreachable PostgreSQL.
+
+    Each statement commits on its own, the claim with the first: for work of one write, or of reads only."""
     held = claim.held_statements() if claim is not None else ()
-    with services.postgres.transaction(held=held, statement_by_statement=statement_by_statement) as cur:
-        yield cur
-    if claim is not None:
-        claim.settle()
-
-
-def answer_signed(services, run):
-    """``run()``'s answer to a signed JSON message, or the refusal of a replay or of an unreachable PostgreSQL."""
     try:
-        return run()
+        with services.postgres.transaction(held=held, statement_by_statement=True) as cur:
+            answer = work(cur)
+        if claim is not None:
+            claim.settle()
+        return answer
     except ReplayedRequest as exc:
         services.metrics.channel_rejected(exc.reason)
         return channel_refusal(exc.reason, 401)
