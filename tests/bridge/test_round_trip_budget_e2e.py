@@ -3,10 +3,10 @@ administrator request through WordPress, the shim and a sidecar whose PostgreSQL
 counting proxies (devstack/action_requests.py, shared with bench/bench_round_trips.py).
 
 A read costs 1 PostgreSQL round trip (the replay check travels with its statement) and 1 MySQL round trip (the
-user, capabilities, session and nonce in one). A write costs at most its budget below, the forwarded request alone:
-the shim's acknowledgement of the events afterwards (POST /events/ack) is a request of its own, reported by the
-bench. Counts, not times: they do not depend on the machine. Each count is the median of a few requests, so the
-site data reloaded from MySQL once a minute does not decide a test.
+user, capabilities, session and nonce in one); every read is held to it, none is exempt. A write costs at most its
+budget below, the forwarded request alone: the shim's acknowledgement of the events afterwards (POST /events/ack)
+is a request of its own, held to 1. Counts, not times: they do not depend on the machine. Each count is the median
+of a few requests, so the site data reloaded from MySQL once a minute does not decide a test.
 """
 from __future__ import annotations
 
@@ -15,10 +15,6 @@ import pytest
 from devstack.action_requests import ActionRequests, is_read, labels, measure, proxied_sidecar, publish_form_pages
 from devstack.rows import Db
 from devstack.sidecar_server import connect_shim
-
-# Reads above 1 PostgreSQL or 1 MySQL round trip, as measured: where the extra ones come from. strict: when one is
-# brought to 1, its test passes unexpectedly and fails, so the entry is removed with the fix.
-READS_OVER_TARGET: dict[str, str] = {}
 
 # label -> (PostgreSQL round trips, MySQL round trips, what they are). Each write's first round trip carries BEGIN
 # and the replay check with its first statement; its last carries the outbox insert and COMMIT.
@@ -79,7 +75,6 @@ def counted(wordpress_site, pg_database, sidecar_server, uploads_root, tmp_path_
 def test_every_write_has_a_budget_with_its_reason():
     assert set(WRITE_BUDGETS) == {label for label in labels() if not is_read(label)}
     assert all(pg >= 1 and mysql >= 1 and reason for pg, mysql, reason in WRITE_BUDGETS.values())
-    assert set(READS_OVER_TARGET) <= {label for label in labels() if is_read(label)}
 
 
 def succeeded(result):
@@ -88,14 +83,7 @@ def succeeded(result):
         pytest.fail(f"the request did not succeed: {result}")
 
 
-def read_case(label):
-    if label in READS_OVER_TARGET:
-        return pytest.param(label, marks=pytest.mark.xfail(strict=True, raises=AssertionError,
-                                                           reason=READS_OVER_TARGET[label]))
-    return label
-
-
-@pytest.mark.parametrize("label", [read_case(label) for label in labels() if is_read(label)])
+@pytest.mark.parametrize("label", [label for label in labels() if is_read(label)])
 def test_a_read_is_one_postgresql_and_one_mysql_round_trip(label, counted):
     result = measure(*counted, label)
     succeeded(result)
