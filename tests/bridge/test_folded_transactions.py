@@ -212,3 +212,68 @@ def test_a_transaction_without_answers_needed_is_one_round_trip(counted, proxy):
 
     assert round_trips(proxy, only_events) == 1  # claim + event, one implicit transaction
     assert events_named(counted, note) == 1
+
+
+@pytest.fixture
+def durable(pg_database, counted):
+    """A pool whose sessions commit durably, as a production server does (the suite's servers do not)."""
+    postgres = pool(pg_database, options="-c synchronous_commit=on")
+    yield postgres
+    postgres.close()
+
+
+@pytest.fixture
+def commit_modes(counted):
+    """What each claim's transaction had for synchronous_commit, recorded by a trigger as the claim is inserted."""
+    with counted.transaction() as cur:
+        cur.execute("CREATE TABLE claim_commit_mode (request_id text PRIMARY KEY, mode text NOT NULL)")
+        cur.execute("CREATE FUNCTION record_claim_commit_mode() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "INSERT INTO claim_commit_mode VALUES (NEW.request_id, current_setting('synchronous_commit')); "
+                    "RETURN NEW; END $$")
+        cur.execute("CREATE TRIGGER record_claim_commit_mode AFTER INSERT ON wecoza_sidecar.seen_requests "
+                    "FOR EACH ROW EXECUTE FUNCTION record_claim_commit_mode()")
+
+    def mode(request_id):
+        with counted.transaction() as cur:
+            cur.execute("SELECT mode FROM claim_commit_mode WHERE request_id = %s", (request_id,))
+            row = cur.fetchone()
+            return row["mode"] if row else None
+
+    yield mode
+    with counted.transaction() as cur:
+        cur.execute("DROP TRIGGER record_claim_commit_mode ON wecoza_sidecar.seen_requests")
+        cur.execute("DROP FUNCTION record_claim_commit_mode()")
+        cur.execute("DROP TABLE claim_commit_mode")
+
+
+def test_a_reads_claim_commits_without_waiting_for_the_flush_and_still_refuses_a_replay(durable, other_host,
+                                                                                       commit_modes):
+    ctx = context(durable, reads_only=True)
+
+    def read_twice():
+        with ctx.transaction() as unit:
+            unit.cursor.execute("SELECT count(*) AS n FROM fold_probe")
+            unit.cursor.fetchone()
+            unit.cursor.execute("SELECT 1 AS one")  # the reads after the first: their own transactions
+            unit.cursor.fetchone()
+
+    read_twice()
+    assert commit_modes(ctx.request_id) == "off"
+    assert seen(other_host, ctx.request_id)
+    replay = context(other_host, reads_only=True, request_id=ctx.request_id)
+    with pytest.raises(ReplayedRequest):
+        with replay.transaction() as unit:
+            unit.cursor.execute("SELECT 1 AS one")
+    with durable.transaction() as cur:
+        cur.execute("SHOW synchronous_commit")  # SET LOCAL ended with the claim's transaction
+        assert cur.fetchone()["synchronous_commit"] == "on"
+
+
+@pytest.mark.parametrize("how", ["write", "settle"])
+def test_a_writes_claim_and_a_claim_alone_commit_durably(durable, commit_modes, how):
+    ctx = context(durable)
+    if how == "write":
+        write(ctx, f"durable-{uuid.uuid4().hex}")
+    else:
+        ctx.claim.settle()
+    assert commit_modes(ctx.request_id) == "on"
