@@ -63,33 +63,140 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
         return Outcome(responses.UNKNOWN_ACTION, name, auth="unknown_action",
                        refusal=Refusal(refusals.BAD_REQUEST, (), "unknown_action"))
     gate = access.action_gate(action)
+    if runs_beside_auth(services, action, incoming):
+        return run_read_beside_auth(services, action, gate, incoming)
     denial = access.decide(services, gate, identify(services, incoming), body_read=False)
     if denial is not None:
         return refused_action(action, denial, 0, incoming.request_id)
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
-        log.info("request %s: unreadable body for %s: %s", incoming.request_id, name, exc)
-        return Outcome(bad_request(action, "The request could not be read."), name, auth="bad_request",
-                       refusal=Refusal(refusals.BAD_REQUEST, (), "The request body could not be read as a form."))
+        return unreadable(action, incoming, exc)
+    auth, refusal = checked(services, action, gate, incoming, get, post)
+    if refusal is not None:
+        return refusal
+    return handled(action, context_for(services, action, incoming, get, post, files, auth.user), auth)
+
+
+def unreadable(action: Action, incoming: Incoming, exc: FormError) -> Outcome:
+    log.info("request %s: unreadable body for %s: %s", incoming.request_id, action.name, exc)
+    return Outcome(bad_request(action, "The request could not be read."), action.name, auth="bad_request",
+                   refusal=Refusal(refusals.BAD_REQUEST, (), "The request body could not be read as a form."))
+
+
+def checked(services, action: Action, gate: access.Gate, incoming: Incoming, get: dict, post: dict):
+    """(the caller with the nonce's verdict, the refusal's Outcome or None): every check after the body is read."""
     auth = authenticate(services, incoming, {**get, **post}, action.nonce_actions, action.nonce_field)
     user = auth.user
-    auth_label = "ok" if user else (auth.reason or "anonymous")
     denial = access.decide(services, gate, auth)
     if denial is not None:
-        return refused_action(action, denial, user.id if user else 0, incoming.request_id)
+        return auth, refused_action(action, denial, user.id if user else 0, incoming.request_id)
     if incoming.method not in action.methods:
         # admin-ajax.php runs a handler whatever the method; the handler then finds no POST field: a bad request.
-        return Outcome(bad_request(action, WRONG_METHOD), name, user.id if user else 0, auth_label,
-                       refusal=Refusal(refusals.BAD_REQUEST, (), f"method {incoming.method[:10]} not allowed"))
-    ctx = ActionContext(services=services, action=name, request_id=incoming.request_id,
-                        method=incoming.method, get=get, post=post, files=files, user=user,
-                        inline_events=incoming.inline_events, body_only=action.methods == WRITES,
-                        reads_only=action.methods == READS, claim=incoming.claim)
-    reply, refusal = run_handler(action.handler, ctx, lambda message, status: (
+        return auth, Outcome(bad_request(action, WRONG_METHOD), action.name, user.id if user else 0, auth_label(auth),
+                             refusal=Refusal(refusals.BAD_REQUEST, (), f"method {incoming.method[:10]} not allowed"))
+    return auth, None
+
+
+def auth_label(auth) -> str:
+    return "ok" if auth.user else (auth.reason or "anonymous")
+
+
+def context_for(services, action: Action, incoming: Incoming, get: dict, post: dict, files: dict,
+                user) -> ActionContext:
+    return ActionContext(services=services, action=action.name, request_id=incoming.request_id,
+                         method=incoming.method, get=get, post=post, files=files, user=user,
+                         inline_events=incoming.inline_events, body_only=action.methods == WRITES,
+                         reads_only=action.methods == READS, claim=incoming.claim)
+
+
+def handled(action: Action, ctx: ActionContext, auth) -> Outcome:
+    reply, refusal = handler_reply(action, ctx)
+    return Outcome(reply, action.name, ctx.user_id, auth_label(auth), tuple(ctx.events), refusal)
+
+
+def handler_reply(action: Action, ctx: ActionContext) -> tuple[Reply, Refusal | None]:
+    return run_handler(action.handler, ctx, lambda message, status: (
         responses.with_status(action.denials.generic(message), status) if status
         else action.denials.generic(message)), "An unexpected error occurred. Please try again.")
-    return Outcome(reply, name, ctx.user_id, auth_label, tuple(ctx.events), refusal)
+
+
+# A read runs beside the caller's authentication -------------------------------------------------------------
+#
+# A read's PostgreSQL work does not depend on who asks, only whether it may be answered: it runs on a background
+# thread while this one authenticates the caller (MySQL), so a request waits for the slower of the two instead
+# of both. Its reply is sent only if every check passes, exactly as when it runs after them; a refused request
+# answers its refusal once the read has finished (so its replay claim is settled, as before) and the read's reply
+# is dropped. Only forwarded requests whose cookies may log a user in (a well-formed, unexpired auth cookie) are
+# read ahead: an anonymous request never costs a read, and in direct mode the caller is known before the body is
+# parsed (docs/design.md#authentication). A handler that needs its caller (``ctx.user``) stops, and runs again
+# once the caller is known; that action is then run in order for the rest of the worker's life.
+
+READS_NEEDING_THE_CALLER = "reads_needing_the_caller"  # key in services.caches: action names
+
+
+class CallerNotYetKnown(BaseException):
+    """A read run beside the authentication asked who the caller is (not an Exception: no handler's
+    ``except Exception`` may take it for a failure of its own)."""
+
+
+class _CallerPending:
+    def __bool__(self):
+        raise CallerNotYetKnown()
+
+    def __getattr__(self, name):
+        raise CallerNotYetKnown()
+
+
+CALLER_PENDING = _CallerPending()
+
+
+def runs_beside_auth(services, action: Action, incoming: Incoming) -> bool:
+    """A forwarded read (signed by the shim: PHP has parsed its body already) whose cookies may log in."""
+    return (action.methods == READS and incoming.signed and incoming.caller is None
+            and incoming.method in action.methods
+            and action.name not in services.caches.get(READS_NEEDING_THE_CALLER, ())
+            and services.wordpress.asks_the_database(incoming.cookie, https=incoming.https,
+                                                     method=incoming.method, ajax=True))
+
+
+def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: Incoming) -> Outcome:
+    try:
+        get, post, files = parse(incoming)
+    except FormError as exc:
+        denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+        if denial is not None:
+            return refused_action(action, denial, 0, incoming.request_id)
+        return unreadable(action, incoming, exc)
+    ahead = context_for(services, action, incoming, get, post, files, CALLER_PENDING)
+    pending = services.run_beside(lambda: handler_reply(action, ahead))
+    try:
+        denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+        auth = refusal = None
+        if denial is None:
+            auth, refusal = checked(services, action, gate, incoming, get, post)
+    finally:
+        done = wait(pending)
+    if denial is not None:
+        return refused_action(action, denial, 0, incoming.request_id)
+    if refusal is not None:
+        return refusal
+    if isinstance(done, CallerNotYetKnown):
+        services.caches.setdefault(READS_NEEDING_THE_CALLER, set()).add(action.name)
+        return handled(action, context_for(services, action, incoming, get, post, files, auth.user), auth)
+    if isinstance(done, BaseException):
+        raise done
+    reply, handler_refusal = done
+    user = auth.user
+    return Outcome(reply, action.name, user.id if user else 0, auth_label(auth), tuple(ahead.events), handler_refusal)
+
+
+def wait(pending):
+    """The background read's (reply, refusal), or the exception it stopped with (a replay, the caller needed)."""
+    try:
+        return pending.result()
+    except (ReplayedRequest, CallerNotYetKnown) as exc:
+        return exc
 
 
 def refused_action(action: Action, denial: access.Denial, user_id: int, request_id: str) -> Outcome:
@@ -111,8 +218,8 @@ def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tu
         reply = handler(ctx)
     except HandlerError as exc:
         return exc.reply, reason_of(exc)
-    except ReplayedRequest:
-        raise  # found by the first statement: the request is refused as a whole (sidecar.replays)
+    except (ReplayedRequest, CallerNotYetKnown):
+        raise  # a replay found by the first statement: the request is refused as a whole (sidecar.replays)
     except DatabaseUnavailable as exc:
         log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", ctx.request_id, ctx.action, exc)
         return error_reply(SERVICE_UNAVAILABLE, 503), Refusal(refusals.UNAVAILABLE, (), "PostgreSQL unavailable")

@@ -98,12 +98,32 @@ def check_nonce(wp, caller: AuthResult, params: Mapping[str, object] | None,
     return AuthResult(user, reason or "nonce_invalid", False, steps=steps, token=caller.token)
 
 
-def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list):
-    """(user or None, reason, the logged-in cookie's token for nonces)."""
+def asks_the_database(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True) -> bool:
+    """Whether ``identify`` would look a user up: the cookies hold a well-formed, unexpired auth cookie of this
+    site. No query, no HMAC: a cheap test, not a verdict."""
+    try:
+        _, _, logins = _cookie_logins(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(),
+                                      int(wp.clock()))
+    except Exception:  # noqa: BLE001 - identify logs and refuses it; here it only means "no"
+        return False
+    return bool(logins)
+
+
+def _cookie_logins(wp, cookie_header, https: bool, kind: str, now: int):
+    """(the two auth cookies' values by scheme, in the order they are tried; the logins to look up)."""
     site = wp.site()
     jar = parse_cookie_header(cookie_header)
     order = [(scheme, site.names.for_scheme(scheme)) for scheme in ("secure_auth" if https else "auth", "logged_in")]
     values = {scheme: _slashed(jar.get(name)) for scheme, name in order}
+    sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
+    logins = list(dict.fromkeys(filter(None, (login_to_fetch(values[s], now, kind) for s in sent))))
+    return order, values, logins
+
+
+def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list):
+    """(user or None, reason, the logged-in cookie's token for nonces)."""
+    site = wp.site()
+    order, values, logins = _cookie_logins(wp, cookie_header, https, kind, now)
     for scheme, name in order:
         steps.append(("cookie", f"{scheme} cookie {name}: "
                                 f"{'present' if cookies.present(values[scheme]) else 'absent'}"))
@@ -112,7 +132,6 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
     if not sent:
         return None, "no_cookie", token
-    logins = list(dict.fromkeys(filter(None, (login_to_fetch(values[s], now, kind) for s in sent))))
     data = wp.users(logins) if logins else None
     for scheme in sent:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from .auth import AuthResult, authenticate, check_nonce, identify
+from .auth import AuthResult, asks_the_database, authenticate, check_nonce, identify
 from .cookies import CookieNames, cookie_hash, cookie_names, pass_frag_rule
 from .mysql import MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
@@ -92,6 +92,11 @@ class WordPress:
                  ajax: bool = True) -> AuthResult:
         """``authenticate`` in two steps: who is calling, from the cookies alone..."""
         return identify(self, cookie_header, https=https, method=method, ajax=ajax)
+
+    def asks_the_database(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
+                          ajax: bool = True) -> bool:
+        """Whether ``identify`` would query MySQL for these cookies (see auth.py): no query of its own."""
+        return asks_the_database(self, cookie_header, https=https, method=method, ajax=ajax)
 
     def check_nonce(self, caller: AuthResult, params: Mapping[str, object] | None,
                     nonce_actions: Sequence[str | int] | None, nonce_field: str | None = "nonce") -> AuthResult:

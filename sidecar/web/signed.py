@@ -51,7 +51,7 @@ def incoming_from(forwarded: ForwardedRequest) -> Incoming:
     return Incoming(
         request_id=forwarded.request_id, method=forwarded.method, query=forwarded.query,
         content_type=forwarded.content_type, body=forwarded.body, cookie=forwarded.cookie,
-        https=forwarded.https == "1", client_ip=forwarded.client_ip, user_agent=forwarded.user_agent)
+        https=forwarded.https == "1", client_ip=forwarded.client_ip, user_agent=forwarded.user_agent, signed=True)
 
 
 def to_response(services, outcome: Outcome, request_id: str) -> Response:

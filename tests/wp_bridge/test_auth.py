@@ -143,6 +143,34 @@ def test_no_cookie_costs_no_query(site):
     assert (result.user, result.reason, result.nonce_ok) == (None, "no_cookie", None)
 
 
+@pytest.mark.parametrize("header, asks", [
+    ("boss", True),
+    ("logged_in only", True),
+    ("", False),
+    ("wordpress_test_cookie=WP%20Cookie%20check", False),
+    ("expired", False),
+    ("malformed", False),
+    ("wrong hmac", True),   # a cheap test, not a verdict: only the query can tell
+])
+def test_asks_the_database_only_when_identify_would_look_a_user_up(site, header, asks):
+    wp = site.wordpress()
+    names = wp.site().names
+    headers = {
+        "boss": site.header("boss"),
+        "logged_in only": site.header("boss", schemes=("logged_in",)),
+        "expired": site.header("boss", expiration=NOW - 2 * 3600),  # past the hour of grace ajax gets
+        "malformed": f"{names.for_scheme('auth')}=boss%7C{NOW + 100}",
+        "wrong hmac": f"{names.for_scheme('logged_in')}=boss%7C{NOW + 100}%7Ctoken%7C{'0' * 64}",
+    }
+    cookie_header = headers.get(header, header)
+    before = wp.db.round_trips
+    assert wp.asks_the_database(cookie_header) is asks
+    assert wp.db.round_trips == before
+    identified_before = wp.db.round_trips
+    wp.identify(cookie_header)
+    assert (wp.db.round_trips - identified_before == 1) is asks
+
+
 def test_denials_and_unknown_roles(site):
     wp = site.wordpress()
     denied = wp.authenticate(cookie_header=site.header("denied")).user
