@@ -62,8 +62,8 @@ class ActionContext:
         included, is one round trip. ``reads_only``: this block only reads, whatever the action declares (a
         POST-only download)."""
         unit = Unit(self)
+        held = self.claim.held_statements() if self.claim is not None else []
         by_statement = self.reads_only if reads_only is None else reads_only
-        held = self.claim.held_statements(durable=not by_statement) if self.claim is not None else []
         try:
             with self.pg.transaction(held=held, statement_by_statement=by_statement) as cur:
                 unit.cursor = cur

@@ -9,13 +9,6 @@ A write that fails takes its claim with it: the id records that the request took
 took none. A resend of that same signed request (only within the signature window) can then run once, never
 twice, because a success commits the id with the change; this is what makes a resend after a lost answer safe.
 Keeping the id of a failed write would need a commit of its own, outside the write's transaction.
-
-A read's claim is its transaction's only write, and nothing the read answers depends on it being on disk: that
-commit does not wait for the WAL flush (``synchronous_commit`` off for that transaction alone; on a managed
-database with a synchronous standby this wait is the slowest part of a read). The claim is visible to every other
-transaction the moment it commits, so replays are refused as before; only a crash of PostgreSQL itself in the
-following fraction of a second (three ``wal_writer_delay``s at most) could forget it, and then a resend of that
-read within its signature window could read once more. A write's claim commits with the write, durably.
 """
 from __future__ import annotations
 
@@ -32,7 +25,6 @@ CLAIM = ("INSERT INTO wecoza_sidecar.seen_requests (request_id, expires_at) VALU
 PURGE_FOLDED = ("DELETE FROM wecoza_sidecar.seen_requests WHERE request_id IN (SELECT request_id FROM "
                 "wecoza_sidecar.seen_requests WHERE expires_at < now() FOR UPDATE SKIP LOCKED)")
 PRIMARY_KEY = "seen_requests_pkey"
-READ_COMMIT_NOT_WAITED = "SET LOCAL synchronous_commit TO off"
 
 
 class ReplayedRequest(ChannelError):
@@ -78,15 +70,12 @@ class Claim:
     attached: bool = False  # handed to a transaction: committed or rolled back with it
     replayed: bool = False
 
-    def held_statements(self, durable: bool = True) -> list[tuple]:
-        """What a transaction sends in front of its first statement: the claim (once per request). ``durable``
-        False for a read: its commit does not wait for the flush (see the module's note)."""
+    def held_statements(self) -> list[tuple]:
+        """What a transaction sends in front of its first statement: the claim (once per request)."""
         if self.attached:
             return []
         self.attached = True
         held = [(CLAIM, (self.request_id, self.expires_at), self._refusal)]
-        if not durable:
-            held.insert(0, (READ_COMMIT_NOT_WAITED, None, None))
         if random.randrange(self.store.PURGE_ONE_IN) == 0:
             held.insert(0, (PURGE_FOLDED, None, None))
         return held
