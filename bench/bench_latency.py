@@ -18,7 +18,9 @@ The client is a keep-alive ``http.client`` connection, so the figures are the se
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -49,7 +51,7 @@ TARGETS = "targets: forward <= 0.9 (0 ms), 0.7 (2 ms), 0.5 (10 ms); direct <= 0.
 @contextlib.contextmanager
 def sidecar_paths(root: Path, site, pg, pg_proxy, mysql_proxy=None, sslmode=None):
     """The forward sidecar (the shim pointed at it) and the direct one behind nginx, reaching PostgreSQL through
-    ``pg_proxy`` and MySQL through ``mysql_proxy`` when given. Yields nginx."""
+    ``pg_proxy`` and MySQL through ``mysql_proxy`` when given. Yields (nginx, {"forward": server, "direct": server})."""
     servers, nginx = [], None
     try:
         for name, settings in (("forward", None), ("direct", "[sidecar]\ndirect_mode = on\n")):
@@ -67,7 +69,7 @@ def sidecar_paths(root: Path, site, pg, pg_proxy, mysql_proxy=None, sslmode=None
         # the legacy handler reads these options: it goes through the same proxy
         site.set_options({"wecoza_postgres_host": pg_proxy.host, "wecoza_postgres_port": str(pg_proxy.port),
                           "wecoza_bench_pg_sslmode": sslmode or "prefer"})
-        yield nginx
+        yield nginx, {"forward": forward, "direct": direct}
     finally:
         if nginx:
             nginx.stop()
@@ -110,7 +112,16 @@ def count_round_trips(caller: Caller, pg_proxy, mysql_proxy) -> dict:
     return counts
 
 
-def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict, label: str) -> list[dict]:
+def own_times_ms(server, action: str, count: int) -> list[float]:
+    """The sidecar's own time for its last ``count`` requests of ``action``, as its request log line gives it (from
+    the request's arrival in Flask to its answer, without gunicorn, the HTTP hop or the shim)."""
+    lines = (json.loads(line) for line in server.log().splitlines() if line.startswith("{"))
+    return [line["duration_ms"] for line in lines
+            if line.get("message") == "request" and line.get("action") == action][-count:]
+
+
+def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict, label: str,
+                 servers: dict) -> list[dict]:
     pg_proxy.delay = rtt_ms / 1000
     for path in PATHS:
         for _ in range(WARM_UP):
@@ -133,6 +144,13 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
     rows.append({"name": f"{label}: forward above the floor", "unit": "ms",
                  "value": round(medians["forward"] - medians["floor"], 2),
                  "note": "shim + HTTP + sidecar (target on loopback: <= 1.5 ms)"})
+    for path in ("forward", "direct"):
+        own = own_times_ms(servers[path], caller.actions[path], count)
+        rows.append({"name": f"{label}: {path}: the sidecar's own time, median", "unit": "ms",
+                     "value": round(statistics.median(own), 2),
+                     "note": f"{len(own)} requests, from the sidecar's request log (Flask in, answer out): the rest "
+                             "of the path is " + ("the shim, PHP's HTTP client and gunicorn" if path == "forward"
+                                                  else "nginx, the client and gunicorn")})
     return rows
 
 
@@ -146,7 +164,7 @@ def measure_on(site, pg) -> list[dict]:
     learner_id = seed_learner(pg)
     rows = []
     with CountingProxy(pg.host, pg.port) as pg_proxy, CountingProxy(site.db.host, site.db.port) as mysql_proxy:
-        with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy) as nginx:
+        with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy) as (nginx, _):
             caller = Caller(site, nginx, admin, nonce, learner_id)
             opcache = b'"opcache":true' in caller.call("floor")
             counts = count_round_trips(caller, pg_proxy, mysql_proxy)
@@ -154,11 +172,11 @@ def measure_on(site, pg) -> list[dict]:
         rows.append({"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",
                      "unit": "", "note": f"opcache_get_status() inside the request; the admin has {STORED_SESSIONS} "
                                          "stored sessions"})
-        with sidecar_paths(root / "timed", site, pg, pg_proxy) as nginx:
+        with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers):
             caller = Caller(site, nginx, admin, nonce, learner_id)
             for rtt_ms in ROUND_TRIPS_MS:
                 rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts,
-                                     f"latency {rtt_ms} ms PostgreSQL round trip")
+                                     f"latency {rtt_ms} ms PostgreSQL round trip", servers)
             caller.close()
     if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
         rows += measure_with_ssl(site, root / "ssl", admin, nonce)
@@ -175,14 +193,16 @@ def measure_with_ssl(site, root: Path, admin, nonce: str) -> list[dict]:
             learner_id = seed_learner(pg)
             with CountingProxy(pg.host, pg.port) as pg_proxy, \
                     CountingProxy(site.db.host, site.db.port) as mysql_proxy:
-                with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy, sslmode="require") as nginx:
+                with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy,
+                                   sslmode="require") as (nginx, _):
                     caller = Caller(site, nginx, admin, nonce, learner_id)
                     counts = count_round_trips(caller, pg_proxy, mysql_proxy)
                     caller.close()
-                with sidecar_paths(root / "timed", site, pg, pg_proxy, sslmode="require") as nginx:
+                with sidecar_paths(root / "timed", site, pg, pg_proxy, sslmode="require") as (nginx, servers):
                     caller = Caller(site, nginx, admin, nonce, learner_id)
                     rows = latency_rows(caller, pg_proxy, SSL_ROUND_TRIP_MS, REQUESTS[SSL_ROUND_TRIP_MS], counts,
-                                        f"latency {SSL_ROUND_TRIP_MS} ms PostgreSQL round trip, SSL (sslmode=require)")
+                                        f"latency {SSL_ROUND_TRIP_MS} ms PostgreSQL round trip, SSL (sslmode=require)",
+                                        servers)
                     caller.close()
             return rows
         finally:
