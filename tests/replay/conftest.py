@@ -129,12 +129,15 @@ def db(pg_database):
 
 
 @pytest.fixture(scope="module")
-def recorded_rows(db, uploads_root, routed):
+def recorded_rows(db, uploads_root, routed, sidecar_server):
     rows = RecordedRows(db, uploads_root)
     try:
         yield rows.make()
     finally:
         rows.cleanup()
+        # The sidecar's workers keep lookup tables for minutes (sidecar/learners/lookups.py, classes/lookups.py),
+        # and these fake rows came and went behind their back: later modules get workers that never saw them.
+        sidecar_server.restart()
 
 
 @pytest.fixture(scope="module")
