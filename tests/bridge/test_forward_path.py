@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from devstack.ajax import call, create_nonce
-from devstack.signed import forward
+from devstack.signed import forward, wire_cookie
 
 pytestmark = pytest.mark.every_wordpress
 
@@ -141,3 +141,22 @@ def test_health_and_readiness(sidecar_process):
     ready = requests.get(f"{sidecar_process.url}/readyz", timeout=10)
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"mysql": {"ok": True}, "postgres": {"ok": True}}
+
+
+@pytest.mark.parametrize("caller, nonce_ok", [("admin", False), ("subscriber1", True)],
+                         ids=["wrong nonce", "no capability"])
+def test_a_read_refused_after_running_beside_the_authentication_leaks_nothing_and_keeps_its_id(
+        sidecar_server, wordpress_site, login, known_learner, caller, nonce_ok):
+    """A real login makes the sidecar read ahead (wp_bridge asks_the_database); the refusal is what is answered,
+    with nothing of the learner, and the request id the read claimed refuses a resend."""
+    session = login(caller)
+    nonce = create_nonce(wordpress_site, session, "learners_nonce_action") if nonce_ok else "0123456789"
+    cookie = wire_cookie(session)
+    refused, headers = forward(sidecar_server, ACTION, {"id": str(known_learner), "nonce": nonce}, cookie=cookie)
+    assert refused.status_code == 403
+    assert refused.json() == {"success": False, "data": {"message": (
+        "Invalid security token." if not nonce_ok else "Insufficient permissions.")}}
+    assert "Thandi" not in refused.text
+    resent = requests.post(f"{sidecar_server.url}/ajax/{ACTION}", data=refused.request.body, headers=headers,
+                           timeout=10)
+    assert resent.status_code == 401 and resent.json()["error"] == "replayed_request_id"
