@@ -356,6 +356,23 @@ def test_other_errors_are_raised(mariadb):
     db.close()
 
 
+def test_logins_the_collation_matches_resolve_to_the_lowest_id_with_its_own_meta_only(site):
+    """get_user_by('login') as MySQL matches it: 'TWIN' finds 'twin' too (a case-insensitive collation); the user
+    with the lowest ID is the caller, and nothing of the other's meta comes along: 'twin' has no capabilities row,
+    so the administrator role of 'TWIN' must not stand in for it."""
+    lower = site.add_user("twin", {})
+    with site.sql.cursor() as cursor:
+        cursor.execute("DELETE FROM `au_usermeta` WHERE user_id = %s AND meta_key = 'au_capabilities'", (lower,))
+    site.add_user("TWIN", {"administrator": True})
+    wp = site.wordpress()
+    header = site.header("TWIN")  # the site data warm: only the caller's query is counted
+    before = wp.db.round_trips
+    user = wp.authenticate(cookie_header=header).user
+    assert wp.db.round_trips - before == 1
+    assert (user.id, user.roles) == (lower, ())
+    assert not user.has_cap("manage_options") and not user.has_cap("read")
+
+
 def test_display_names_of_existing_users_only(site, sql):
     uid = site.add_user("named", {"subscriber": True})
     with sql.cursor() as cursor:
