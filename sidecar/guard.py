@@ -65,9 +65,9 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     gate = access.action_gate(action)
     if runs_beside_auth(services, action, incoming):
         return run_read_beside_auth(services, action, gate, incoming)
-    denial = access.decide(services, gate, identify(services, incoming), body_read=False)
-    if denial is not None:
-        return refused_action(action, denial, 0, incoming.request_id)
+    refused = refused_before_body(services, action, gate, incoming)
+    if refused is not None:
+        return refused
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
@@ -76,6 +76,12 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     if refusal is not None:
         return refusal
     return handled(action, context_for(services, action, incoming, get, post, files, auth.user), auth)
+
+
+def refused_before_body(services, action: Action, gate: access.Gate, incoming: Incoming) -> Outcome | None:
+    """The refusal of a caller the cookies alone rule out (logged out, WordPress's database down), or None."""
+    denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+    return refused_action(action, denial, 0, incoming.request_id) if denial is not None else None
 
 
 def unreadable(action: Action, incoming: Incoming, exc: FormError) -> Outcome:
@@ -111,8 +117,15 @@ def context_for(services, action: Action, incoming: Incoming, get: dict, post: d
 
 
 def handled(action: Action, ctx: ActionContext, auth) -> Outcome:
-    reply, refusal = handler_reply(action, ctx)
-    return Outcome(reply, action.name, ctx.user_id, auth_label(auth), tuple(ctx.events), refusal)
+    return finished(action, auth, ctx, handler_reply(action, ctx))
+
+
+def finished(action: Action, auth, ctx: ActionContext, result: tuple[Reply, Refusal | None]) -> Outcome:
+    """The Outcome of a handler's (reply, refusal) for the caller ``auth`` (``ctx`` may have run before the caller
+    was known: the caller comes from ``auth``)."""
+    reply, refusal = result
+    user = auth.user
+    return Outcome(reply, action.name, user.id if user else 0, auth_label(auth), tuple(ctx.events), refusal)
 
 
 def handler_reply(action: Action, ctx: ActionContext) -> tuple[Reply, Refusal | None]:
@@ -164,31 +177,23 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
-        denial = access.decide(services, gate, identify(services, incoming), body_read=False)
-        if denial is not None:
-            return refused_action(action, denial, 0, incoming.request_id)
-        return unreadable(action, incoming, exc)
+        return refused_before_body(services, action, gate, incoming) or unreadable(action, incoming, exc)
     ahead = context_for(services, action, incoming, get, post, files, CALLER_PENDING)
     pending = services.run_beside(lambda: handler_reply(action, ahead))
     try:
-        denial = access.decide(services, gate, identify(services, incoming), body_read=False)
-        auth = refusal = None
-        if denial is None:
+        auth, refusal = None, refused_before_body(services, action, gate, incoming)
+        if refusal is None:
             auth, refusal = checked(services, action, gate, incoming, get, post)
     finally:
         done = wait(pending)
-    if denial is not None:
-        return refused_action(action, denial, 0, incoming.request_id)
     if refusal is not None:
         return refusal
     if isinstance(done, CallerNotYetKnown):
         services.caches.setdefault(READS_NEEDING_THE_CALLER, set()).add(action.name)
         return handled(action, context_for(services, action, incoming, get, post, files, auth.user), auth)
-    if isinstance(done, BaseException):
+    if isinstance(done, ReplayedRequest):
         raise done
-    reply, handler_refusal = done
-    user = auth.user
-    return Outcome(reply, action.name, user.id if user else 0, auth_label(auth), tuple(ahead.events), handler_refusal)
+    return finished(action, auth, ahead, done)
 
 
 def wait(pending):
@@ -219,7 +224,9 @@ def run_handler(handler, ctx: ActionContext, error_reply, unexpected: str) -> tu
     except HandlerError as exc:
         return exc.reply, reason_of(exc)
     except (ReplayedRequest, CallerNotYetKnown):
-        raise  # a replay found by the first statement: the request is refused as a whole (sidecar.replays)
+        # a replay found by the first statement refuses the request as a whole (sidecar.replays); a read run
+        # beside the authentication that needs its caller runs again once it is known
+        raise
     except DatabaseUnavailable as exc:
         log.error("[WeCoza Core] request %s: %s: PostgreSQL unavailable: %s", ctx.request_id, ctx.action, exc)
         return error_reply(SERVICE_UNAVAILABLE, 503), Refusal(refusals.UNAVAILABLE, (), "PostgreSQL unavailable")

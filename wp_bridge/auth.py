@@ -102,34 +102,34 @@ def asks_the_database(wp, cookie_header, *, https: bool = False, method: str = "
     """Whether ``identify`` would look a user up: the cookies hold a well-formed, unexpired auth cookie of this
     site. No query, no HMAC: a cheap test, not a verdict."""
     try:
-        _, _, logins = _cookie_logins(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(),
-                                      int(wp.clock()))
+        *_, logins = _cookie_logins(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(),
+                                    int(wp.clock()))
     except Exception:  # noqa: BLE001 - identify logs and refuses it; here it only means "no"
         return False
     return bool(logins)
 
 
 def _cookie_logins(wp, cookie_header, https: bool, kind: str, now: int):
-    """(the two auth cookies' values by scheme, in the order they are tried; the logins to look up)."""
+    """(the two auth cookies' schemes and names in the order they are tried, their values by scheme, the schemes
+    whose cookie was sent, the logins to look up)."""
     site = wp.site()
     jar = parse_cookie_header(cookie_header)
     order = [(scheme, site.names.for_scheme(scheme)) for scheme in ("secure_auth" if https else "auth", "logged_in")]
     values = {scheme: _slashed(jar.get(name)) for scheme, name in order}
     sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
     logins = list(dict.fromkeys(filter(None, (login_to_fetch(values[s], now, kind) for s in sent))))
-    return order, values, logins
+    return order, values, sent, logins
 
 
 def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list):
     """(user or None, reason, the logged-in cookie's token for nonces)."""
     site = wp.site()
-    order, values, logins = _cookie_logins(wp, cookie_header, https, kind, now)
+    order, values, sent, logins = _cookie_logins(wp, cookie_header, https, kind, now)
     for scheme, name in order:
         steps.append(("cookie", f"{scheme} cookie {name}: "
                                 f"{'present' if cookies.present(values[scheme]) else 'absent'}"))
     logged_in = parse_auth_cookie(values["logged_in"])
     token = logged_in.token if logged_in is not None and php.truthy(logged_in.token) else b""
-    sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
     if not sent:
         return None, "no_cookie", token
     data = wp.users(logins) if logins else None
