@@ -26,8 +26,8 @@ class StandInWordPress:
                      nonce_field="nonce", ajax=True):
         return AuthResult(user=self.user, reason=None, nonce_ok=True if nonce_actions is not None else None)
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True):
-        return AuthResult(user=self.user, reason=None, token=b"")
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
+        return AuthResult(user=self.user, reason=None, token=b"", options=self.get_options(options))
 
     def asks_the_database(self, cookie_header=None, https=False, method="POST", ajax=True):
         return True

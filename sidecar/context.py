@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import outbox
@@ -23,6 +24,7 @@ class ActionContext:
     post: dict
     files: dict
     user: object | None
+    options: Mapping[str, str | None] = field(default_factory=dict)  # the action's, read with the caller
     inline_events: bool = True
     body_only: bool = False  # a write (POST only): its parameters come from the body, never from the URL
     reads_only: bool = False  # a declared read: its statements need no transaction of their own
@@ -40,6 +42,13 @@ class ActionContext:
 
     def param(self, name: str, default=None):
         return scalar(self.params, name, default)
+
+    def option(self, name: str, otherwise=None) -> str | None:
+        """A WordPress option's raw value for this request: the value read with the caller when the action declares
+        it (``Action.options``), else ``otherwise()``, by default read now (``get_option``)."""
+        if name in self.options:
+            return self.options[name]
+        return otherwise() if otherwise is not None else self.services.wordpress.get_option(name)
 
     @property
     def user_id(self) -> int:

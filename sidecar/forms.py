@@ -31,7 +31,7 @@ def run_form(services, form, incoming: Incoming) -> Outcome:
     gate = access.form_gate(form)
     name = gate.label
     # answered before the body is read: an anonymous post never costs a parse
-    denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+    denial = access.decide(services, gate, identify(services, incoming, form.options), body_read=False)
     if denial is not None:
         return refused_form(name, denial, 0)
     try:
@@ -46,7 +46,7 @@ def run_form(services, form, incoming: Incoming) -> Outcome:
     if denial is not None:
         return refused_form(name, denial, user.id)
     ctx = ActionContext(services=services, action=name, request_id=incoming.request_id, method=incoming.method,
-                        get=get, post=post, files=files, user=user, claim=incoming.claim)
+                        get=get, post=post, files=files, user=user, options=auth.options, claim=incoming.claim)
     reply, refusal = run_handler(form.handler, ctx, lambda message, status: form_reply(False, message, status or 500),
                                  "An unexpected error occurred. Nothing was saved.")
     return Outcome(reply, name, user.id, "ok", tuple(ctx.events), refusal)

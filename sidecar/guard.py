@@ -37,11 +37,13 @@ def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
     return incoming.parsed
 
 
-def identify(services, incoming: Incoming):
-    """Who is calling, from the cookies alone, once per request: known before any body is parsed."""
+def identify(services, incoming: Incoming, options: tuple[str, ...] = ()):
+    """Who is calling, from the cookies alone, once per request: known before any body is parsed. The WordPress
+    ``options`` the action reads come in the same query (direct mode identifies the caller before it knows the
+    action: its handlers read them on their own)."""
     if incoming.caller is None:
         incoming.caller = services.wordpress.identify(incoming.cookie, https=incoming.https,
-                                                      method=incoming.method, ajax=True)
+                                                      method=incoming.method, ajax=True, options=options)
     return incoming.caller
 
 
@@ -75,12 +77,12 @@ def run_action(services, action: Action | None, incoming: Incoming) -> Outcome:
     auth, refusal = checked(services, action, gate, incoming, get, post)
     if refusal is not None:
         return refusal
-    return handled(action, context_for(services, action, incoming, get, post, files, auth.user), auth)
+    return handled(action, context_for(services, action, incoming, get, post, files, auth.user, auth.options), auth)
 
 
 def refused_before_body(services, action: Action, gate: access.Gate, incoming: Incoming) -> Outcome | None:
     """The refusal of a caller the cookies alone rule out (logged out, WordPress's database down), or None."""
-    denial = access.decide(services, gate, identify(services, incoming), body_read=False)
+    denial = access.decide(services, gate, identify(services, incoming, action.options), body_read=False)
     return refused_action(action, denial, 0, incoming.request_id) if denial is not None else None
 
 
@@ -109,9 +111,9 @@ def auth_label(auth) -> str:
 
 
 def context_for(services, action: Action, incoming: Incoming, get: dict, post: dict, files: dict,
-                user) -> ActionContext:
+                user, options=None) -> ActionContext:
     return ActionContext(services=services, action=action.name, request_id=incoming.request_id,
-                         method=incoming.method, get=get, post=post, files=files, user=user,
+                         method=incoming.method, get=get, post=post, files=files, user=user, options=options or {},
                          inline_events=incoming.inline_events, body_only=action.methods == WRITES,
                          reads_only=action.methods == READS, claim=incoming.claim)
 
@@ -190,7 +192,8 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
         return refusal
     if isinstance(done, CallerNotYetKnown):
         services.caches.setdefault(READS_NEEDING_THE_CALLER, set()).add(action.name)
-        return handled(action, context_for(services, action, incoming, get, post, files, auth.user), auth)
+        return handled(action, context_for(services, action, incoming, get, post, files, auth.user, auth.options),
+                       auth)
     if isinstance(done, ReplayedRequest):
         raise done
     return finished(action, auth, ahead, done)

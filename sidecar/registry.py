@@ -54,6 +54,7 @@ class Action:
     denials: Denials = MVC_DENIALS
     filter: tuple[str, str] | None = None
     events: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # WordPress options the handler reads (ctx.option): read with the caller
 
     def __post_init__(self):
         if self.nonce_actions is None and not self.nonce_note:
@@ -77,6 +78,7 @@ class FormPost:
     summary: str
     capability: str = DEFAULT_CAPABILITY
     events: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # as Action.options
 
 
 @dataclass

@@ -36,11 +36,14 @@ class Services:
         signer = ChannelSigner(secret, window=window, replays=PostgresReplayStore(postgres, window)) if secret else None
         return cls(config=config, wordpress=wordpress, postgres=postgres, signer=signer, registry=registry)
 
-    def site_url(self) -> str:
-        """The site's home URL (for links in HTML rows)."""
+    def site_url(self, home: str | None = None) -> str:
+        """The site's home URL (for links): ``[sidecar] site_url`` when set, else the ``home`` option, as the
+        request read it with its caller (``home``) or else as this worker first read it."""
         configured = self.config.get("sidecar.site_url")
         if configured:
             return configured.rstrip("/")
+        if home is not None:
+            return home.rstrip("/")
         cached = self.caches.get("home_url")
         if cached is None:
             cached = (self.wordpress.get_option("home") or "").rstrip("/")

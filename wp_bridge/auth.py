@@ -38,6 +38,8 @@ class AuthResult:
     steps: list[tuple[str, str]] = field(default_factory=list)
     # The logged-in cookie's token, which nonces are made with; None when identifying the caller failed.
     token: bytes | None = field(default=None, repr=False)
+    # The options ``identify`` was asked for, read with the user (empty when no user was looked up).
+    options: Mapping[str, str | None] = field(default_factory=dict, repr=False)
 
     @property
     def logged_in(self) -> bool:
@@ -56,15 +58,18 @@ def authenticate(wp, cookie_header, *, https: bool = False, method: str = "POST"
     return check_nonce(wp, caller, params, nonce_actions, nonce_field)
 
 
-def identify(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True) -> AuthResult:
-    """Who is calling, from the cookies alone: nothing of the request body is needed (or read)."""
+def identify(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True,
+             options: Sequence[str] = ()) -> AuthResult:
+    """Who is calling, from the cookies alone: nothing of the request body is needed (or read). The blog's
+    ``options`` come in the same query as the user, when a user is looked up."""
     steps: list[tuple[str, str]] = []
     try:
-        user, reason, token = _current_user(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(),
-                                            int(wp.clock()), steps)
+        user, reason, token, read = _current_user(wp, cookie_header or "", https,
+                                                  "AJAX" if ajax else method.upper(), int(wp.clock()), steps,
+                                                  options)
     except Exception as exc:  # noqa: BLE001 - every failure means "not logged in", and is logged
         return _failed(exc, steps)
-    return AuthResult(user, reason, steps=steps, token=token)
+    return AuthResult(user, reason, steps=steps, token=token, options=read)
 
 
 def check_nonce(wp, caller: AuthResult, params: Mapping[str, object] | None,
@@ -81,7 +86,7 @@ def check_nonce(wp, caller: AuthResult, params: Mapping[str, object] | None,
     except SaltMissing as exc:
         log.error("cannot check nonces: %s", exc)
         steps.append(("nonce", "salt_missing"))
-        return AuthResult(user, reason or "salt_missing", False, steps=steps, token=caller.token)
+        return replace(caller, reason=reason or "salt_missing", nonce_ok=False, steps=steps)
     uid = user.id if user else 0
     now = int(wp.clock())
     for action in nonce_actions:
@@ -89,13 +94,13 @@ def check_nonce(wp, caller: AuthResult, params: Mapping[str, object] | None,
         if age:
             steps.append(("nonce", f"{mask(nonce)} valid for action {action!r} with uid {uid} "
                                    f"({'current' if age == 1 else 'previous'} tick)"))
-            return AuthResult(user, reason, True, age, action, steps, caller.token)
+            return replace(caller, nonce_ok=True, nonce_age=age, nonce_action=action, steps=steps)
     if not php.truthy(nonce):
         steps.append(("nonce", "no nonce in the request"))
-        return AuthResult(user, reason or "nonce_missing", False, steps=steps, token=caller.token)
+        return replace(caller, reason=reason or "nonce_missing", nonce_ok=False, steps=steps)
     steps.append(("nonce", f"{mask(nonce)} not valid for {', '.join(map(repr, nonce_actions))} "
                            f"with uid {uid} and token {mask(caller.token)}"))
-    return AuthResult(user, reason or "nonce_invalid", False, steps=steps, token=caller.token)
+    return replace(caller, reason=reason or "nonce_invalid", nonce_ok=False, steps=steps)
 
 
 def asks_the_database(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True) -> bool:
@@ -121,8 +126,8 @@ def _cookie_logins(wp, cookie_header, https: bool, kind: str, now: int):
     return order, values, sent, logins
 
 
-def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list):
-    """(user or None, reason, the logged-in cookie's token for nonces)."""
+def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list, options: Sequence[str]):
+    """(user or None, reason, the logged-in cookie's token for nonces, the options read with the user)."""
     site = wp.site()
     order, values, sent, logins = _cookie_logins(wp, cookie_header, https, kind, now)
     for scheme, name in order:
@@ -131,8 +136,9 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     logged_in = parse_auth_cookie(values["logged_in"])
     token = logged_in.token if logged_in is not None and php.truthy(logged_in.token) else b""
     if not sent:
-        return None, "no_cookie", token
-    data = wp.users(logins) if logins else None
+        return None, "no_cookie", token, {}
+    data = wp.users(logins, options) if logins else None
+    read = data.options if data else {}
     for scheme in sent:
         try:
             check = validate_auth_cookie(values[scheme], scheme, now, kind, lookup=data.users.get if data else {}.get,
@@ -144,7 +150,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
         if check.valid:
             break
     else:
-        return None, check.reason, token
+        return None, check.reason, token, read
     record = check.user
     assert record is not None and check.cookie is not None and data is not None  # a valid check found its user
     roles, allcaps = capabilities(record, wp.tables, data)
@@ -152,7 +158,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
                   is_super_admin(record, wp.tables, data), record.display_name)
     steps.append(("capabilities", f"roles {', '.join(roles) or '(none)'}; {sum(allcaps.values())} granted"
                                   + ("; super admin" if user.super_admin else "")))
-    return user, None, token
+    return user, None, token, read
 
 
 def _slashed(value):

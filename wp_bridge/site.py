@@ -74,8 +74,8 @@ class WordPress:
         """Site data, reloaded (one query) when older than ``site_ttl`` seconds."""
         return self._site.get(None, self._load_site)
 
-    def users(self, logins: list[str]) -> UserData:
-        return load_users(self.db, self.tables, logins)
+    def users(self, logins: list[str], options: Sequence[str] = ()) -> UserData:
+        return load_users(self.db, self.tables, logins, options)
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
         """``{ID: display_name}`` of the users that exist (one query)."""
@@ -89,9 +89,10 @@ class WordPress:
                             nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=ajax)
 
     def identify(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
-                 ajax: bool = True) -> AuthResult:
-        """``authenticate`` in two steps: who is calling, from the cookies alone..."""
-        return identify(self, cookie_header, https=https, method=method, ajax=ajax)
+                 ajax: bool = True, options: Sequence[str] = ()) -> AuthResult:
+        """``authenticate`` in two steps: who is calling, from the cookies alone (and the blog's ``options``
+        the request needs, read with the user)..."""
+        return identify(self, cookie_header, https=https, method=method, ajax=ajax, options=options)
 
     def asks_the_database(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
                           ajax: bool = True) -> bool:

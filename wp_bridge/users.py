@@ -67,12 +67,14 @@ class UserData:
     roles: bytes | None
     site_admins: bytes | None
     site_admins_found: bool
+    options: Mapping[str, str | None] = field(default_factory=dict)  # those asked for, as ``get_options`` reads them
 
 
-def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
+def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequence[str] = ()) -> UserData:
     """Rows for ``logins`` (MySQL's collation decides the match, as in ``get_user_by``), their
     capabilities, user level and session tokens, plus the roles option (and on multisite the
-    network's super admins), in one round trip."""
+    network's super admins) and the blog's ``options`` a caller needs, in one round trip."""
+    options = list(dict.fromkeys(options))
     meta_keys = (tables.capabilities_key, tables.user_level_key, SESSION_TOKENS)
     parts: list[str] = []
     args: list[object] = []
@@ -86,6 +88,10 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
     parts.append(f"SELECT -1, NULL, NULL, NULL, NULL, NULL, NULL, option_value FROM {tables.options} "
                  "WHERE option_name = %s")
     args.append(tables.roles_option)
+    for index, name in enumerate(options):  # the option's index rides in the meta id's column
+        parts.append(f"SELECT -3, NULL, NULL, NULL, NULL, {index}, NULL, option_value FROM {tables.options} "
+                     "WHERE option_name = %s LIMIT 1")
+        args.append(name)
     if tables.multisite:
         parts.append(f"SELECT -2, NULL, NULL, NULL, NULL, meta_id, NULL, meta_value FROM {tables.sitemeta} "
                      "WHERE meta_key = 'site_admins' AND site_id = %s")
@@ -96,10 +102,13 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
     metas: dict[int, dict[bytes, tuple[int, bytes]]] = {}
     roles = site_admins = None
     site_admins_id = None
+    values: dict[str, bytes | None] = dict.fromkeys(options)
     wanted = {key.encode() for key in meta_keys}
     for q, user_id, login, user_pass, display_name, meta_id, meta_key, meta_value in rows:
         if q == -1:
             roles = meta_value
+        elif q == -3:
+            values[options[int(meta_id)]] = meta_value
         elif q == -2:
             if site_admins_id is None or meta_id < site_admins_id:
                 site_admins, site_admins_id = meta_value, meta_id
@@ -117,7 +126,9 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str]) -> UserData:
                                       _display_name(db, display_name))
         else:
             users[login] = None
-    return UserData(users, roles, site_admins, site_admins_id is not None)
+    return UserData(users, roles, site_admins, site_admins_id is not None,
+                    MappingProxyType({name: None if value is None else value.decode(db.encoding, "surrogateescape")
+                                      for name, value in values.items()}))
 
 
 def display_names(db: MySQL, tables: Tables, user_ids: Iterable[int]) -> dict[int, str]:

@@ -65,6 +65,7 @@ def display_name(ctx) -> str:
     events=(events.CLASS_CREATED, events.CLASS_UPDATED, events.AGENT_REPLACEMENTS_SAVED,
             events.QA_VISIT_CREATED, events.QA_VISIT_UPDATED, events.QA_VISIT_DELETED,
             events.PROGRESSION_STARTED, events.PROGRESSION_PUT_ON_HOLD),
+    options=save.REDIRECT_OPTIONS,
 )
 def save_class(ctx):
     # Deviations (docs/contracts/classes.md#known-bugs-of-the-reference): a field not sent keeps its stored value;
@@ -90,7 +91,7 @@ def save_class(ctx):
     return responses.success({
         "message": result.message(),
         "class_id": result.class_id,
-        "redirect_url": save.redirect_url(ctx.services, result.class_id),
+        "redirect_url": save.redirect_url(ctx, result.class_id),
         "lp_creation_results": result.lp.as_dict(),
     })
 

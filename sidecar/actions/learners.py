@@ -450,6 +450,9 @@ def learners_create(ctx):
     return form_reply(True, CREATED, learner_id=learner_id)
 
 
+UPDATE_FORM_URL = "wecoza_learners_update_form_url"  # the page the update form sends the browser to
+
+
 # Decisions: the learner is the page's ?learner_id= (the hidden field is only a fallback, and a
 # different one is refused); only the fields sent are written (the reference's full-row update
 # failed for every learner); new portfolios and the update are one transaction.
@@ -459,6 +462,7 @@ def learners_create(ctx):
     nonce_action="submit_learners_update_form",
     summary="The learner update form ([wecoza_learners_update_form]) with scanned_portfolio[] PDFs",
     events=LEARNER_WRITE_EVENTS,
+    options=(UPDATE_FORM_URL,),
 )
 def learners_update(ctx):
     from_page = strict_id(ctx.get.get("learner_id"))
@@ -493,9 +497,9 @@ def _after_update_url(ctx) -> str:
     """Where the reference sent the browser after a successful update: the WordPress option
     ``wecoza_learners_update_form_url`` + ``/?updated=true`` (no redirect when it is not set)."""
     try:
-        base = ctx.services.wordpress.get_option("wecoza_learners_update_form_url")
+        base = ctx.option(UPDATE_FORM_URL)
     except Exception:  # noqa: BLE001 - the update is committed; a missing redirect only keeps the page
-        log.warning("request %s: could not read wecoza_learners_update_form_url", ctx.request_id)
+        log.warning("request %s: could not read %s", ctx.request_id, UPDATE_FORM_URL)
         return ""
     if isinstance(base, bytes):
         base = base.decode("utf-8", "replace")

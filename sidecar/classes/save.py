@@ -286,18 +286,22 @@ def save_class(unit, form: ClassForm, qa_input, uploader: str = "") -> SaveResul
 # --- the single-class page's address ------------------------------------------------------
 
 PERMALINK_TTL = 300
+REDIRECT_OPTIONS = ("home", "permalink_structure")  # read with the caller
 
 
-def redirect_url(services, class_id: int) -> str:
-    """The single-class page (``app/display-single-class``, the page the reference creates) for this class."""
+def redirect_url(ctx, class_id: int) -> str:
+    """The single-class page (``app/display-single-class``, the page the reference creates) for this class. The
+    options come with the caller's authentication (``save_class`` declares them); direct mode, which identifies the
+    caller before it knows the action, uses the worker's copies."""
+    services = ctx.services
     try:
-        home = services.site_url()
+        home = services.site_url(ctx.options.get("home"))
     except Exception:  # noqa: BLE001 - the page falls back to its own redirect field
         return ""
     if not home:
         return ""
     cache = TTLCache.kept_in(services.caches, "classes.permalink_structure", PERMALINK_TTL)
-    if cache.get(None, lambda: _permalink_structure(services)):
+    if ctx.option("permalink_structure", lambda: cache.get(None, lambda: _permalink_structure(services))):
         return f"{home}/app/display-single-class/?class_id={class_id}"
     return f"{home}/?pagename=app/display-single-class&class_id={class_id}"
 

@@ -34,9 +34,9 @@ WRITE_BUDGETS = {
                                            "outbox (with the file_id) + COMMIT"),
     "save_class (create)": (4, 1, "client/site/agents exist; INSERT classes RETURNING class_id; the LP "
                                   "products of the subject; outbox + COMMIT"),
-    "save_class (update)": (4, 2, "the class's lock with the class, the ids the form names and its agent "
+    "save_class (update)": (4, 1, "the class's lock with the class, the ids the form names and its agent "
                                   "replacements; QA visits FOR UPDATE; the LP products; UPDATE classes, outbox + "
-                                  "COMMIT. MySQL: the permalink structure"),
+                                  "COMMIT (the site's address and permalinks come with the authentication query)"),
     "delete_class": (2, 1, "the class's lock with the class, the rows that refer to it and its QA documents (the "
                            "foreign keys read once per worker); DELETE, outbox + COMMIT"),
     "save_class_note": (2, 1, "the notes FOR UPDATE; UPDATE classes.class_notes_data, outbox + COMMIT (the "
@@ -51,8 +51,8 @@ WRITE_BUDGETS = {
                                  "name comes with the authentication query)"),
     "learners_create": (3, 1, "the references the form names, in one SELECT; INSERT learners RETURNING id; "
                               "outbox + COMMIT"),
-    "learners_update": (2, 2, "the learner's lock with the learner and its references; UPDATE learners, outbox + "
-                              "COMMIT. MySQL: the update form's URL option"),
+    "learners_update": (2, 1, "the learner's lock with the learner and its references; UPDATE learners, outbox + "
+                              "COMMIT (the update form's URL option comes with the authentication query)"),
 }
 
 

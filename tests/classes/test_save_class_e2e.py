@@ -177,6 +177,22 @@ def test_a_form_without_a_section_leaves_it_alone(created, page, db):
     assert db.count("agent_replacements", "class_id = %s", (cid,)) == 2
 
 
+def test_the_redirect_follows_a_permalink_change_at_once(created, page, wordpress_site):
+    """save_class reads the site's permalink structure with its caller (no round trip, no stale copy): the next
+    save after an admin changes it sends the browser to the single-class page as WordPress now links it."""
+    cid = created["class_id"]
+    fields = [("class_id", str(cid)), ("nonce", created["nonce"]), ("exam_type", "Oral")]
+    kept = wordpress_site.get_option("permalink_structure", "")
+    try:
+        for structure, address in (("", f"/?pagename=app/display-single-class&class_id={cid}"),
+                                   ("/%postname%/", f"/app/display-single-class/?class_id={cid}"),
+                                   ("", f"/?pagename=app/display-single-class&class_id={cid}")):
+            wordpress_site.set_option("permalink_structure", structure)
+            assert data(page.class_form(fields))["redirect_url"] == wordpress_site.url + address
+    finally:
+        wordpress_site.set_option("permalink_structure", kept)
+
+
 def test_removing_a_visit_deletes_it_and_its_report_but_keeps_the_others(created, page, db, uploads_root):
     cid = created["class_id"]
     visits = db.all("SELECT visit_date, latest_document FROM qa_visits WHERE class_id = %s ORDER BY visit_date", (cid,))

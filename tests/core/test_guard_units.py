@@ -24,7 +24,7 @@ class ScriptedWordPress(StandInWordPress):
         super().__init__()
         self.user = None
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True):
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
         return AuthResult(user=self.user, reason=None if self.user else "no_cookie", token=b"")
 
     def check_nonce(self, caller, params, nonce_actions, nonce_field="nonce"):

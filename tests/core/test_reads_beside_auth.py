@@ -40,7 +40,7 @@ class WaitingWordPress(StandInWordPress):
     def asks_the_database(self, cookie_header=None, https=False, method="POST", ajax=True):
         return cookie_header == LOGIN_COOKIE
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True):
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
         if cookie_header != LOGIN_COOKIE:
             return AuthResult(user=None, reason="no_cookie", token=b"")
         self.read_started_first = self.read_started.wait(self.wait_for_read)

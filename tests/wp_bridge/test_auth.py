@@ -394,3 +394,29 @@ def test_the_callers_display_name_comes_with_the_one_query_and_a_change_shows_at
         user = wp.authenticate(cookie_header=site.header("clerk")).user
         assert (user.display_name, wp.db.round_trips - before) == (name, 1)
         assert wp.display_names([uid]) == {uid: user.display_name} and name not in repr(user)
+
+
+def test_the_options_a_request_needs_come_with_the_one_query_as_get_options_reads_them(site):
+    """An action that reads options (a redirect's address) gets them in the caller's query: fresh every request,
+    no round trip of their own; a missing option is None, a case the collation matches is found, as get_option
+    finds it."""
+    wp = site.wordpress()
+    header = site.header("clerk")
+    wanted = ("wecoza_form_url", "WECOZA_PERMALINKS", "wecoza_missing", "wecoza_form_url")
+    for form_url, permalinks in (("https://example.test/learners/", "/%postname%/"), ("Zoë/", "")):
+        site.option("wecoza_form_url", form_url)
+        site.option("wecoza_permalinks", permalinks)
+        before = wp.db.round_trips
+        caller = wp.identify(header, options=wanted)
+        assert wp.db.round_trips - before == 1 and caller.user.login == "clerk"
+        assert dict(caller.options) == {"wecoza_form_url": form_url, "WECOZA_PERMALINKS": permalinks,
+                                        "wecoza_missing": None}
+        assert dict(caller.options) == wp.get_options(wanted)
+        checked = wp.check_nonce(caller, {"nonce": "0123456789"}, ("learners_nonce_action",))
+        assert (checked.reason, checked.options) == ("nonce_invalid", caller.options)
+    assert wp.identify(header).options == {}
+    refused = wp.identify(site.header("boss", expiration=NOW + 100, label="stale"), options=wanted)
+    assert refused.user is None and refused.options["wecoza_form_url"] == "Zoë/"  # read, but nobody may use it
+    before = wp.db.round_trips
+    assert wp.identify("wordpress_test_cookie=x", options=wanted).options == {}
+    assert wp.db.round_trips == before
