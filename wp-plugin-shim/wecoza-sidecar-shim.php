@@ -28,6 +28,7 @@ require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-response.p
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-client.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-event-store.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-events.php';
+require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-early-read.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-forwarder.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-form-posts.php';
 require_once WECOZA_SIDECAR_SHIM_DIR . 'includes/class-wecoza-sidecar-page-repairs.php';

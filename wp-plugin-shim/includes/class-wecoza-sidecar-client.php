@@ -77,6 +77,26 @@ class WeCoza_Sidecar_Client {
 	 * @return WeCoza_Sidecar_Response|WP_Error
 	 */
 	public function forward( $kind, $name, WeCoza_Sidecar_Incoming_Request $request ) {
+		$prepared = $this->prepare_forward( $kind, $name, $request );
+		if ( is_wp_error( $prepared ) ) {
+			return $prepared;
+		}
+		$http = $this->send( WeCoza_Sidecar_Channel::FORWARD_METHOD, $prepared['url'], $prepared['headers'], $prepared['body'], $prepared['timeout'], $prepared['connect_timeout'] );
+		if ( is_wp_error( $http ) ) {
+			return $http;
+		}
+		return WeCoza_Sidecar_Response::from_http( $http, $prepared['request_id'], WeCoza_Sidecar_Channel::FORWARD_METHOD, $prepared['path'] );
+	}
+
+	/**
+	 * The signed forward of a request, ready to send: url, headers, body, request_id, path, timeout, connect_timeout.
+	 *
+	 * @param string                          $kind    'ajax' or 'form'.
+	 * @param string                          $name    Action or form name.
+	 * @param WeCoza_Sidecar_Incoming_Request $request The request.
+	 * @return array|WP_Error
+	 */
+	public function prepare_forward( $kind, $name, WeCoza_Sidecar_Incoming_Request $request ) {
 		if ( ! $this->settings->is_configured() ) {
 			return new WP_Error( 'wecoza_sidecar_not_configured', 'the sidecar URL or shared secret is not configured' );
 		}
@@ -101,19 +121,15 @@ class WeCoza_Sidecar_Client {
 			'X-WeCoza-Shim-Version' => WECOZA_SIDECAR_SHIM_VERSION,
 			'X-WeCoza-Signature'    => $this->channel()->sign( $canonical ),
 		);
-
-		$http = $this->send(
-			WeCoza_Sidecar_Channel::FORWARD_METHOD,
-			$this->settings->url() . WeCoza_Sidecar_Channel::forward_path( $kind, rawurlencode( $name ) ),
-			$headers,
-			$request->body,
-			$this->settings->timeout(),
-			$this->settings->connect_timeout()
+		return array(
+			'url'             => $this->settings->url() . WeCoza_Sidecar_Channel::forward_path( $kind, rawurlencode( $name ) ),
+			'headers'         => $headers,
+			'body'            => $request->body,
+			'request_id'      => $request_id,
+			'path'            => $path,
+			'timeout'         => (float) $this->settings->timeout(),
+			'connect_timeout' => (float) $this->settings->connect_timeout(),
 		);
-		if ( is_wp_error( $http ) ) {
-			return $http;
-		}
-		return WeCoza_Sidecar_Response::from_http( $http, $request_id, WeCoza_Sidecar_Channel::FORWARD_METHOD, $path );
 	}
 
 	/**
@@ -330,6 +346,15 @@ class WeCoza_Sidecar_Client {
 	}
 
 	/**
+	 * The User-Agent of the shim's requests.
+	 *
+	 * @return string
+	 */
+	public static function user_agent() {
+		return 'WeCoza-Sidecar-Shim/' . WECOZA_SIDECAR_SHIM_VERSION;
+	}
+
+	/**
 	 * One HTTP request through WordPress's HTTP API.
 	 *
 	 * @param string $method          Method.
@@ -346,7 +371,7 @@ class WeCoza_Sidecar_Client {
 			'timeout'                 => (float) $timeout,
 			'redirection'             => 0,
 			'httpversion'             => '1.1',
-			'user-agent'              => 'WeCoza-Sidecar-Shim/' . WECOZA_SIDECAR_SHIM_VERSION,
+			'user-agent'              => self::user_agent(),
 			'blocking'                => true,
 			'headers'                 => $headers,
 			'sslverify'               => true,

@@ -37,16 +37,25 @@ class WeCoza_Sidecar_Forwarder {
 	private $events;
 
 	/**
+	 * The read sent while WordPress loaded, if any.
+	 *
+	 * @var WeCoza_Sidecar_Early_Read
+	 */
+	private $early_read;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param WeCoza_Sidecar_Routes $routes Routes.
 	 * @param WeCoza_Sidecar_Client $client Client.
 	 * @param WeCoza_Sidecar_Events $events Events.
+	 * @param WeCoza_Sidecar_Early_Read $early_read The read sent while WordPress loaded.
 	 */
-	public function __construct( WeCoza_Sidecar_Routes $routes, WeCoza_Sidecar_Client $client, WeCoza_Sidecar_Events $events ) {
-		$this->routes = $routes;
-		$this->client = $client;
-		$this->events = $events;
+	public function __construct( WeCoza_Sidecar_Routes $routes, WeCoza_Sidecar_Client $client, WeCoza_Sidecar_Events $events, WeCoza_Sidecar_Early_Read $early_read ) {
+		$this->routes     = $routes;
+		$this->client     = $client;
+		$this->events     = $events;
+		$this->early_read = $early_read;
 	}
 
 	/**
@@ -72,7 +81,10 @@ class WeCoza_Sidecar_Forwarder {
 			return;
 		}
 
-		$response = $this->client->forward_current_request( 'ajax', $action );
+		$response = $this->early_read->take( $action );
+		if ( null === $response ) {
+			$response = $this->client->forward_current_request( 'ajax', $action );
+		}
 		if ( is_wp_error( $response ) ) {
 			$this->unavailable( $action, WeCoza_Sidecar_Client::describe_error( $response ) );
 		}

@@ -127,6 +127,17 @@ class WeCoza_Sidecar_Routes {
 	}
 
 	/**
+	 * Whether the sidecar declares $action a read (it accepts GET): it changes nothing.
+	 *
+	 * @param string $action Action name.
+	 * @return bool
+	 */
+	public function is_read( $action ) {
+		$actions = $this->actions();
+		return isset( $actions[ $action ] ) && in_array( 'GET', $actions[ $action ]['methods'], true );
+	}
+
+	/**
 	 * Every form of the file, keyed by form name: ['form' => ..., 'nonce_field' => ...].
 	 *
 	 * @return array<string, array>

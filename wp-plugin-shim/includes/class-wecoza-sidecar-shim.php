@@ -55,6 +55,13 @@ final class WeCoza_Sidecar_Shim {
 	public $forwarder;
 
 	/**
+	 * A routed read sent while WordPress loads.
+	 *
+	 * @var WeCoza_Sidecar_Early_Read
+	 */
+	public $early_read;
+
+	/**
 	 * Form posts.
 	 *
 	 * @var WeCoza_Sidecar_Form_Posts
@@ -96,7 +103,8 @@ final class WeCoza_Sidecar_Shim {
 		$this->client     = new WeCoza_Sidecar_Client( $this->settings );
 		$this->store      = new WeCoza_Sidecar_Event_Store();
 		$this->events     = new WeCoza_Sidecar_Events( $this->settings, $this->client, $this->store );
-		$this->forwarder  = new WeCoza_Sidecar_Forwarder( $this->routes, $this->client, $this->events );
+		$this->early_read = new WeCoza_Sidecar_Early_Read( $this->routes, $this->client );
+		$this->forwarder  = new WeCoza_Sidecar_Forwarder( $this->routes, $this->client, $this->events, $this->early_read );
 		$this->form_posts = new WeCoza_Sidecar_Form_Posts( $this->routes, $this->client, $this->events );
 		$this->lifecycle  = new WeCoza_Sidecar_Lifecycle( $this->settings, $this->routes );
 	}
@@ -139,6 +147,7 @@ final class WeCoza_Sidecar_Shim {
 	public function register_ajax() {
 		if ( wp_doing_ajax() ) {
 			$this->forwarder->register();
+			$this->early_read->start();
 		}
 	}
 }
