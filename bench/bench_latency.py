@@ -9,7 +9,11 @@ trip (0, 2 and 10 ms) and counts round trips; in one run, per round trip:
 then once more at 2 ms with SSL on every path (a server of the bench's own with a test certificate; sslmode=require
 for the sidecars and the legacy handler alike; ``WECOZA_BENCH_PG_SSL=0`` leaves this pass out).
 
-Reported: medians, the ratios against the legacy handler and the hop (forward above the floor). Round trips per
+Reported: medians, the ratios against the legacy handler and the hop (forward above the floor). With them, the
+wake-up control: a WSGI app that does nothing, under gunicorn with the sidecar's settings (bench/bare_wsgi.py), timed
+in the same turn. At 0 ms every path is then timed once more back to back (20 requests of a path in a row, the paths
+taking turns): interleaved, each sidecar request follows a PHP request that kept the 2 cores busy for 15-20 ms, and
+part of what it costs is the machine waking the processes that slept meanwhile, as the control shows. Round trips per
 request are counted in a pass of their own, untimed, with a pause after each request (a connection's late goodbye is
 not charged to the next path): PostgreSQL for every path, and MySQL for the sidecars, whose MySQL connections go
 through a counting proxy in that pass only (WordPress reaches MySQL directly, and so do the timed sidecars).
@@ -28,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bare_wsgi import bare_gunicorn  # noqa: E402
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
 from bench.stack import STORED_SESSIONS, FormPoster, median_ms, running_stack, timed  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
@@ -44,6 +49,11 @@ REQUESTS = {0: 200, 2: 100, 10: 60}
 COUNTED_REQUESTS = 10
 WARM_UP = 20  # every worker's pools and threads' connections open before anything is counted or timed
 PATHS = ("floor", "forward", "direct", "legacy")
+# The wake-up control (bench/bare_wsgi.py): an app that does nothing, under gunicorn as the sidecar is, timed after
+# the legacy handler as direct mode is timed after the forward path. What it costs after a PHP request and not back
+# to back is the machine waking processes that slept while PHP ran, not anything of the sidecar's.
+CONTROL = "bare"
+BACK_TO_BACK_BLOCK = 20  # requests of one path in a row, the paths taking turns
 AJAX = "/wp-admin/admin-ajax.php"
 TARGETS = "targets: forward <= 0.9 (0 ms), 0.7 (2 ms), 0.5 (10 ms); direct <= 0.1"
 
@@ -78,14 +88,22 @@ def sidecar_paths(root: Path, site, pg, pg_proxy, mysql_proxy=None, sslmode=None
 
 
 class Caller:
-    """The four paths for one admin and one learner, each on its own connection."""
+    """The four paths for one admin and one learner, each on its own connection, and the wake-up control when
+    ``bare_url`` is given."""
 
-    def __init__(self, site, nginx, admin, nonce: str, learner_id: int):
+    def __init__(self, site, nginx, admin, nonce: str, learner_id: int, bare_url: str | None = None):
         cookie = wire_cookie(admin)
         self.fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
-        self.clients = {path: FormPoster(nginx.url if path == "direct" else site.url, cookie) for path in PATHS}
+        urls = {path: nginx.url if path == "direct" else site.url for path in PATHS}
+        if bare_url:
+            urls[CONTROL] = bare_url
+        self.clients = {path: FormPoster(url, cookie) for path, url in urls.items()}
         self.actions = {"floor": "bench_floor", "forward": "wecoza_get_learner", "direct": "wecoza_get_learner",
-                        "legacy": "bench_legacy_get_learner"}
+                        "legacy": "bench_legacy_get_learner", CONTROL: "bench_bare"}
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(self.clients)
 
     def call(self, path: str) -> bytes:
         status, body = self.clients[path].post(AJAX, dict(self.fields, action=self.actions[path]))
@@ -123,14 +141,14 @@ def own_times_ms(server, action: str, count: int) -> list[float]:
 def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict, label: str,
                  servers: dict) -> list[dict]:
     pg_proxy.delay = rtt_ms / 1000
-    for path in PATHS:
+    for path in caller.paths:
         for _ in range(WARM_UP):
             caller.call(path)  # opcache filled, the delay in force
-    durations = {path: [] for path in PATHS}
+    durations = {path: [] for path in caller.paths}
     for _ in range(count):
-        for path in PATHS:  # interleaved: the load of a shared machine falls on every path alike
+        for path in caller.paths:  # interleaved: the load of a shared machine falls on every path alike
             durations[path] += timed(lambda path=path: caller.call(path), 1)
-    medians = {path: median_ms(durations[path]) for path in PATHS}
+    medians = {path: median_ms(durations[path]) for path in caller.paths}
     rows = []
     for path in PATHS:
         pg_trips, mysql_trips = counts[path]
@@ -138,12 +156,14 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
         if path in ("forward", "direct"):
             note += f"; sidecar MySQL round trips: {mysql_trips:.2f}"
         rows.append({"name": f"{label}: {path} median", "value": round(medians[path], 2), "unit": "ms", "note": note})
-    for path in ("forward", "direct"):
-        rows.append({"name": f"{label}: {path} / legacy", "value": round(medians[path] / medians["legacy"], 2),
-                     "unit": "ratio", "note": TARGETS})
-    rows.append({"name": f"{label}: forward above the floor", "unit": "ms",
-                 "value": round(medians["forward"] - medians["floor"], 2),
-                 "note": "shim + HTTP + sidecar (target on loopback: <= 1.5 ms)"})
+    rows += ratio_rows(label, medians)
+    if CONTROL in medians:
+        rows.append(control_row(label, medians[CONTROL], count))
+    return rows + own_time_rows(label, caller, servers, count)
+
+
+def own_time_rows(label: str, caller: Caller, servers: dict, count: int) -> list[dict]:
+    rows = []
     for path in ("forward", "direct"):
         own = own_times_ms(servers[path], caller.actions[path], count)
         rows.append({"name": f"{label}: {path}: the sidecar's own time, median", "unit": "ms",
@@ -152,6 +172,36 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
                              "of the path is " + ("the shim, PHP's HTTP client and gunicorn" if path == "forward"
                                                   else "nginx, the client and gunicorn")})
     return rows
+
+
+def ratio_rows(label: str, medians: dict) -> list[dict]:
+    rows = [{"name": f"{label}: {path} / legacy", "value": round(medians[path] / medians["legacy"], 2),
+             "unit": "ratio", "note": TARGETS} for path in ("forward", "direct")]
+    rows.append({"name": f"{label}: forward above the floor", "unit": "ms",
+                 "value": round(medians["forward"] - medians["floor"], 2),
+                 "note": "shim + HTTP + sidecar (target on loopback: <= 1.5 ms)"})
+    return rows
+
+
+def control_row(label: str, median: float, count: int) -> dict:
+    return {"name": f"{label}: wake-up control (a WSGI app that does nothing, under gunicorn) median", "unit": "ms",
+            "value": round(median, 2), "note": f"{count} requests: the machine's and gunicorn's share of any path"}
+
+
+def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str) -> list[dict]:
+    """The same paths, each sent ``BACK_TO_BACK_BLOCK`` times in a row, the paths taking turns (the machine's drift
+    still falls on every path alike): what each path costs with its processes awake, as under steady use."""
+    durations = {path: [] for path in caller.paths}
+    for _ in range(max(1, count // BACK_TO_BACK_BLOCK)):
+        for path in caller.paths:
+            durations[path] += timed(lambda path=path: caller.call(path), BACK_TO_BACK_BLOCK)
+    medians = {path: median_ms(durations[path]) for path in caller.paths}
+    rows = [{"name": f"{label}: {path} median", "value": round(medians[path], 2), "unit": "ms",
+             "note": f"{len(durations[path])} requests, {BACK_TO_BACK_BLOCK} in a row per turn"} for path in PATHS]
+    rows += ratio_rows(label, medians)
+    if CONTROL in medians:
+        rows.append(control_row(label, medians[CONTROL], len(durations[CONTROL])))
+    return rows + own_time_rows(label, caller, servers, len(durations["forward"]))
 
 
 def measure_on(site, pg) -> list[dict]:
@@ -172,11 +222,14 @@ def measure_on(site, pg) -> list[dict]:
         rows.append({"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",
                      "unit": "", "note": f"opcache_get_status() inside the request; the admin has {STORED_SESSIONS} "
                                          "stored sessions"})
-        with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers):
-            caller = Caller(site, nginx, admin, nonce, learner_id)
+        with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers), \
+                bare_gunicorn(root / "bare") as bare_url:
+            caller = Caller(site, nginx, admin, nonce, learner_id, bare_url)
             for rtt_ms in ROUND_TRIPS_MS:
-                rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts,
-                                     f"latency {rtt_ms} ms PostgreSQL round trip", servers)
+                label = f"latency {rtt_ms} ms PostgreSQL round trip"
+                rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
+                if rtt_ms == 0:  # where the hop's and direct mode's targets are set
+                    rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back")
             caller.close()
     if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
         rows += measure_with_ssl(site, root / "ssl", admin, nonce)
