@@ -69,9 +69,11 @@ class InProcessSidecar:
                                                     signer=ChannelSigner(self.secret), registry=registry))
         self.client = self.app.test_client()
 
-    def call(self, action: str, fields=(), cookie: str = "", method: str = "POST", files=(), query=None):
+    def call(self, action: str, fields=(), cookie: str = "", method: str = "POST", files=(), query=None,
+             hints=None):
         """A signed request for ``action``: ``fields`` (a mapping or (name, value) pairs) as the POST body, multipart
-        when there are files or bytes values; ``query`` (a mapping) in the query string after the action."""
+        when there are files or bytes values; ``query`` (a mapping) in the query string after the action; ``hints``
+        (a mapping) as unsigned headers beside the signed ones."""
         fields = list(fields.items()) if isinstance(fields, dict) else list(fields)
         if method != "POST":
             body, content_type = b"", ""
@@ -83,7 +85,7 @@ class InProcessSidecar:
         sent_to = forward_path("ajax", action)
         headers = signed_headers(self.secret, sent_to, method, query_string, content_type, body, cookie,
                                  user_agent="in-process")
-        return self.client.post(sent_to, data=body, headers=headers)
+        return self.client.post(sent_to, data=body, headers={**headers, **(hints or {})})
 
     def close(self) -> None:
         self.app.extensions["wecoza"].close()

@@ -167,8 +167,10 @@ CALLER_PENDING = _CallerPending()
 
 
 def runs_beside_auth(services, action: Action, incoming: Incoming) -> bool:
-    """A forwarded read (signed by the shim: PHP has parsed its body already) whose cookies may log in."""
-    return (action.methods == READS and incoming.signed and incoming.caller is None
+    """A forwarded read (signed by the shim: PHP has parsed its body already) whose cookies may log in, sent when
+    its action ran: one the shim sent while WordPress was loading is answered long before WordPress asks for it, so
+    a second thread would only take CPU from WordPress's own loading on the same host."""
+    return (action.methods == READS and incoming.signed and not incoming.sent_early and incoming.caller is None
             and incoming.method in action.methods
             and action.name not in services.caches.get(READS_NEEDING_THE_CALLER, ())
             and services.wordpress.asks_the_database(incoming.cookie, https=incoming.https,

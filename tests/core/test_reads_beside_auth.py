@@ -16,6 +16,7 @@ from sidecar import actions, guard  # noqa: F401  (actions registers every actio
 from sidecar.registry import MVC_DENIALS, READS, WRITES, Action, registry
 from sidecar.responses import json_reply
 from wp_bridge.auth import AuthResult
+from wp_bridge.channel import SENT_EARLY_HEADER
 from wp_bridge.users import WPUser
 
 NONCE = "probe-nonce"
@@ -125,6 +126,18 @@ def test_a_read_that_needs_its_caller_runs_again_once_known_then_in_order(app, p
     second = call(app, action)  # this worker now knows: the read waits for the caller
     assert second.get_json() == first.get_json()
     assert [identified for _, identified in handler.runs] == [True]
+
+
+def test_a_read_the_shim_sent_while_wordpress_loaded_runs_in_order_on_the_requests_own_thread(app, probe):
+    """Nobody waits for it (WordPress is still loading): a second thread would only take CPU from WordPress."""
+    action, handler = probe()
+    wordpress = app.app.extensions["wecoza"].wordpress
+    wordpress.wait_for_read = 0.5  # a read ahead would start well within it
+    response = app.call(action.name, {"nonce": NONCE}, cookie=LOGIN_COOKIE, hints={SENT_EARLY_HEADER: "1"})
+    assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
+    assert wordpress.read_started_first is False
+    assert [identified for _, identified in handler.runs] == [True]
+    assert not handler.runs[0][0].startswith("wecoza-read")
 
 
 def test_cookies_that_cannot_log_in_never_start_a_read(app, probe):

@@ -66,6 +66,7 @@ def test_a_read_is_answered_as_before_with_one_request(scripted, ajax_url):
     [got] = forwarded(scripted)
     assert got.refused == "" and got.body == b"action=wecoza_get_learner&id=7&nonce=n"
     assert got.header("User-Agent").startswith("WeCoza-Sidecar-Shim/")
+    assert got.header("X-WeCoza-Sent-Early") == "1"  # unsigned: it only tells the sidecar nobody waits yet
 
 
 def test_a_read_reaches_the_sidecar_before_admin_init_and_a_plugin_that_ends_the_request_still_decides(
@@ -95,6 +96,7 @@ def test_an_http_api_hook_added_after_plugins_loaded_sees_the_request_the_page_i
     assert (response.status_code, response.content) == (200, ANSWER)
     early, through_the_api = forwarded(scripted)
     assert early.header("X-Test-Hooked") == "" and through_the_api.header("X-Test-Hooked") == "yes"
+    assert (early.header("X-WeCoza-Sent-Early"), through_the_api.header("X-WeCoza-Sent-Early")) == ("1", "")
     assert early.header("X-WeCoza-Request-Id") != through_the_api.header("X-WeCoza-Request-Id")
 
 
@@ -103,6 +105,7 @@ def test_the_filter_turns_early_reads_off(scripted, ajax_url):
     assert response.text == "stopped by a plugin"
     assert forwarded(scripted) == []
     assert read(ajax_url, wecoza_test_early="off").content == ANSWER
+    assert scripted.last("/ajax/").header("X-WeCoza-Sent-Early") == ""
 
 
 def test_a_slow_early_read_is_waited_for_and_a_timeout_is_the_unavailable_envelope_without_a_second_try(

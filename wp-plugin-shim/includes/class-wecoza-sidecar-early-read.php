@@ -212,7 +212,7 @@ class WeCoza_Sidecar_Early_Read {
 	 * Starts the transfer.
 	 */
 	private function send() {
-		$headers = array( 'Expect:' );
+		$headers = array( 'Expect:', WeCoza_Sidecar_Channel::SENT_EARLY_HEADER . ': 1' );
 		foreach ( $this->prepared['headers'] as $name => $value ) {
 			$headers[] = $name . ': ' . $value;
 		}
