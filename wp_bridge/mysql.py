@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 
 from decimal import Decimal
+from typing import overload
 
 import pymysql
 from pymysql.charset import charset_by_name
@@ -68,6 +69,17 @@ class MySQL:
                 raise
             self._discard()
             return self._run(self._connection(), sql, args)
+
+    @overload
+    def text(self, value: bytes) -> str: ...
+
+    @overload
+    def text(self, value: None) -> None: ...
+
+    def text(self, value: bytes | None) -> str | None:
+        """A column's bytes as text in the connection's encoding, bytes it cannot decode kept as surrogates (so the
+        text encodes back to the stored bytes); None stays None."""
+        return None if value is None else value.decode(self.encoding, "surrogateescape")
 
     def ping(self) -> None:
         self.query("SELECT 1")

@@ -61,8 +61,7 @@ class WordPress:
         """Several raw option values in one query; None for the missing ones."""
         names = list(dict.fromkeys(names))
         found = self._values([self._option(name) for name in names])
-        return {name: None if (value := found.get(name)) is None else value.decode(self.db.encoding, "surrogateescape")
-                for name in names}
+        return {name: self.db.text(found.get(name)) for name in names}
 
     def ping(self) -> None:
         self.db.ping()

@@ -121,14 +121,13 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequen
     for index, login in enumerate(logins):
         if index in found:
             user_id, stored_login, user_pass, display_name = found[index]
-            users[login] = UserRecord(user_id, stored_login.decode(db.encoding, "surrogateescape"), user_pass,
+            users[login] = UserRecord(user_id, db.text(stored_login), user_pass,
                                       {key: value for key, (_, value) in metas.get(index, {}).items()},
                                       _display_name(db, display_name))
         else:
             users[login] = None
     return UserData(users, roles, site_admins, site_admins_id is not None,
-                    MappingProxyType({name: None if value is None else value.decode(db.encoding, "surrogateescape")
-                                      for name, value in values.items()}))
+                    MappingProxyType({name: db.text(value) for name, value in values.items()}))
 
 
 def display_names(db: MySQL, tables: Tables, user_ids: Iterable[int]) -> dict[int, str]:

@@ -104,10 +104,7 @@ class WeCoza_Sidecar_Early_Read {
 	public function start() {
 		// admin-ajax.php reads $_REQUEST['action']: POST over GET. take() only hands the answer to that same action.
 		$action = $_POST['action'] ?? ( $_GET['action'] ?? '' );
-		if ( ! is_string( $action ) ) {
-			return;
-		}
-		if ( '' === $action || ! $this->routes->is_routed( $action ) || ! $this->routes->is_read( $action ) ) {
+		if ( ! is_string( $action ) || ! $this->routes->is_routed( $action ) || ! $this->routes->is_read( $action ) ) {
 			return;
 		}
 		$content_type = (string) ( $_SERVER['CONTENT_TYPE'] ?? ( $_SERVER['HTTP_CONTENT_TYPE'] ?? '' ) );
