@@ -204,7 +204,7 @@ class FoldingCursor(QueryLoggingCursor):
             lead.append(statement.prepare_sql())
         try:
             result = self._send([self.mogrify(statement.execute_sql(), vars)], lead=lead)
-        except psycopg2.Error:
+        except Exception:  # a server error, or what a held statement raises instead of it (a replayed request)
             if lead:
                 conn.prepared = None  # the PREPARE may or may not have run before the error
             raise

@@ -96,6 +96,23 @@ def test_with_a_claim_and_begin_in_the_same_message(postgres, proxy):
     assert [dict(r) for r in read(postgres)] == [{"id": 1, "note": "first"}]  # the connection still serves
 
 
+def test_a_replay_refused_in_the_message_that_prepares_forgets_what_was_prepared(postgres):
+    """The claim's unique violation comes back as ReplayedRequest, not as a database error; the PREPARE in front of
+    it ran all the same, so the next use must not prepare it again ("already exists")."""
+    fresh = Prepared(f"wecoza_test_probe_{uuid.uuid4().hex[:8]}", "SELECT note FROM prepared_probe WHERE id = %(id)s")
+    request_id = uuid.uuid4().hex
+    store = PostgresReplayStore(postgres, WINDOW)
+    assert store.add(request_id, time.time(), int(time.time()))
+    replay = ActionContext(services=types.SimpleNamespace(postgres=postgres), action="probe", request_id=request_id,
+                           method="POST", get={}, post={}, files={}, user=None, inline_events=False, reads_only=True,
+                           claim=store.claim(request_id, int(time.time())))
+    with pytest.raises(ReplayedRequest):
+        with replay.transaction() as unit:
+            unit.cursor.execute_prepared(fresh, {"id": 1})
+    assert fresh.name in server_statements(postgres)  # prepared although the message failed
+    assert [dict(r) for r in read(postgres, fresh, id=1)] == [{"note": "first"}]
+
+
 def test_a_failed_message_forgets_what_was_prepared_and_starts_over(postgres):
     read(postgres)
     with pytest.raises(psycopg2.errors.DivisionByZero):
