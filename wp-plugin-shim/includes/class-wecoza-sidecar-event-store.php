@@ -13,9 +13,6 @@ defined( 'ABSPATH' ) || exit;
  */
 class WeCoza_Sidecar_Event_Store {
 
-	/** Schema version; a change re-runs dbDelta on the next load. */
-	const DB_VERSION = '1';
-
 	/** Fired ids are kept this long (longer than the dispatcher's retry horizon). */
 	const KEEP_EVENTS_DAYS = 30;
 
@@ -69,18 +66,6 @@ CREATE TABLE {$ids} (
   KEY seen_at (seen_at)
 ) {$collate};"
 		);
-		update_option( WeCoza_Sidecar_Settings::OPTION_DB_VERSION, self::DB_VERSION );
-	}
-
-	/**
-	 * Runs install() when the stored schema version differs (plugin upgrade).
-	 *
-	 * @return void
-	 */
-	public static function maybe_upgrade() {
-		if ( get_option( WeCoza_Sidecar_Settings::OPTION_DB_VERSION ) !== self::DB_VERSION ) {
-			self::install();
-		}
 	}
 
 	/**

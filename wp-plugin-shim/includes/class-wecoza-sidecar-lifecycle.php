@@ -18,6 +18,9 @@ class WeCoza_Sidecar_Lifecycle {
 	/** Capability every learner and class action requires by default. */
 	const CAPABILITY = 'manage_learners';
 
+	/** What install() sets up (tables, stored option defaults); a change runs it again on the next load. */
+	const INSTALL_VERSION = '2';
+
 	/**
 	 * Settings.
 	 *
@@ -75,7 +78,7 @@ class WeCoza_Sidecar_Lifecycle {
 	 * @return void
 	 */
 	public static function activate() {
-		WeCoza_Sidecar_Event_Store::install();
+		self::install();
 		$role = get_role( 'administrator' );
 		if ( $role && ! $role->has_cap( self::CAPABILITY ) ) {
 			$role->add_cap( self::CAPABILITY );
@@ -84,6 +87,17 @@ class WeCoza_Sidecar_Lifecycle {
 			/** Fires when WeCoza Core (here: its sidecar shim) is activated. */
 			do_action( 'wecoza_core_activated' );
 		}
+	}
+
+	/**
+	 * The shim's tables and the defaults of the options every request reads.
+	 *
+	 * @return void
+	 */
+	public static function install() {
+		WeCoza_Sidecar_Event_Store::install();
+		WeCoza_Sidecar_Settings::add_defaults();
+		update_option( WeCoza_Sidecar_Settings::OPTION_DB_VERSION, self::INSTALL_VERSION );
 	}
 
 	/**
@@ -99,12 +113,14 @@ class WeCoza_Sidecar_Lifecycle {
 	}
 
 	/**
-	 * plugins_loaded, priority 5 as the legacy plugin: schema upgrade, then wecoza_core_loaded.
+	 * plugins_loaded, priority 5 as the legacy plugin: install() again after an upgrade, then wecoza_core_loaded.
 	 *
 	 * @return void
 	 */
 	public static function loaded() {
-		WeCoza_Sidecar_Event_Store::maybe_upgrade();
+		if ( get_option( WeCoza_Sidecar_Settings::OPTION_DB_VERSION ) !== self::INSTALL_VERSION ) {
+			self::install();
+		}
 		if ( ! self::legacy_active() ) {
 			/** Fires once WeCoza Core (here: its sidecar shim) is loaded. */
 			do_action( 'wecoza_core_loaded' );

@@ -47,6 +47,24 @@ class WeCoza_Sidecar_Settings {
 	}
 
 	/**
+	 * Stores the options every admin-ajax request reads, at their defaults, where they are missing. WordPress reads
+	 * the stored ones with every autoloaded option in one query; a missing one costs a query of its own on every
+	 * request (without a persistent object cache), and they stay missing until the settings form is saved.
+	 *
+	 * @return void
+	 */
+	public static function add_defaults() {
+		$defaults = array(
+			self::OPTION_TIMEOUT        => self::DEFAULT_TIMEOUT,
+			self::OPTION_UNROUTED       => array(),
+			self::OPTION_UNROUTED_FORMS => array(),
+		);
+		foreach ( $defaults as $name => $value ) {
+			add_option( $name, $value, '', true );
+		}
+	}
+
+	/**
 	 * The sidecar's base URL without a trailing slash ('' when not configured).
 	 *
 	 * @return string
