@@ -20,7 +20,8 @@ def app(environ, start_response):
 
 @contextlib.contextmanager
 def bare_gunicorn(root: Path, workers: int = 2):
-    """Yields the URL of this app under gunicorn, configured as ``wecoza-sidecar serve`` configures itself."""
+    """Yields (the URL of this app under gunicorn, configured as ``wecoza-sidecar serve`` configures itself, its
+    process)."""
     from sidecar.serving import gunicorn_settings
     settings = gunicorn_settings(f"{LOOPBACK}:{free_port()}", workers)
     root.mkdir(parents=True, exist_ok=True)
@@ -32,6 +33,6 @@ def bare_gunicorn(root: Path, workers: int = 2):
     url = f"http://{settings['bind']}"
     try:
         wait_for_http(url + "/", "the bare gunicorn app", proc=proc, log_path=root / "bare-gunicorn.log")
-        yield url
+        yield url, proc
     finally:
         stop_group(proc)

@@ -16,7 +16,11 @@ taking turns): interleaved, each sidecar request follows a PHP request that kept
 part of what it costs is the machine waking the processes that slept meanwhile, as the control shows. Round trips per
 request are counted in a pass of their own, untimed, with a pause after each request (a connection's late goodbye is
 not charged to the next path): PostgreSQL for every path, and MySQL for the sidecars, whose MySQL connections go
-through a counting proxy in that pass only (WordPress reaches MySQL directly, and so do the timed sidecars).
+through a counting proxy in that pass only (WordPress reaches MySQL directly, and so do the timed sidecars). The hop is
+the median of the differences between the forward and the floor request of the same turn, with its 95% interval. In
+the back-to-back pass, the CPU time every process group spent per request (bench/cpu_time.py: WordPress, each sidecar,
+nginx, MariaDB, PostgreSQL, the client with its proxies), which drifts far less than wall time and says what the hop
+is made of.
 The client is a keep-alive ``http.client`` connection, so the figures are the servers' and not a client library's.
 """
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bare_wsgi import bare_gunicorn  # noqa: E402
+from bench.cpu_time import CpuMeter, named, with_descendants  # noqa: E402
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
 from bench.stack import STORED_SESSIONS, FormPoster, median_ms, running_stack, timed  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
@@ -204,20 +209,52 @@ def control_row(label: str, median: float, count: int) -> dict:
             "value": round(median, 2), "note": f"{count} requests: the machine's and gunicorn's share of any path"}
 
 
-def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str) -> list[dict]:
+def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str, meter: CpuMeter) -> list[dict]:
     """The same paths, each sent ``BACK_TO_BACK_BLOCK`` times in a row, the paths taking turns (the machine's drift
-    still falls on every path alike): what each path costs with its processes awake, as under steady use."""
+    still falls on every path alike): what each path costs with its processes awake, as under steady use, and the CPU
+    time each process group spent on it."""
     durations = {path: [] for path in caller.paths}
+    cpu = {path: {} for path in caller.paths}
     for _ in range(max(1, count // BACK_TO_BACK_BLOCK)):
         for path in caller.paths:
+            before = meter.snapshot()
             durations[path] += timed(lambda path=path: caller.call(path), BACK_TO_BACK_BLOCK)
+            for group, ns in CpuMeter.spent(before, meter.snapshot()).items():
+                cpu[path][group] = cpu[path].get(group, 0) + ns
     medians = {path: median_ms(durations[path]) for path in caller.paths}
     rows = [{"name": f"{label}: {path} median", "value": round(medians[path], 2), "unit": "ms",
              "note": f"{len(durations[path])} requests, {BACK_TO_BACK_BLOCK} in a row per turn"} for path in PATHS]
     rows += ratio_rows(label, durations)
     if CONTROL in medians:
         rows.append(control_row(label, medians[CONTROL], len(durations[CONTROL])))
-    return rows + own_time_rows(label, caller, servers, len(durations["forward"]))
+    rows += own_time_rows(label, caller, servers, len(durations["forward"]))
+    return rows + cpu_rows(label, {path: {group: ns / 1e6 / len(durations[path]) for group, ns in spent.items()}
+                                   for path, spent in cpu.items()})
+
+
+def cpu_rows(label: str, per_request: dict) -> list[dict]:
+    """CPU ms per request by process group, for each path and for the forward path above the floor."""
+    def breakdown(spent: dict) -> str:
+        return "; ".join(f"{group} {ms:.2f}" for group, ms in spent.items() if abs(ms) >= 0.005)
+
+    rows = [{"name": f"{label}: {path}: CPU per request, every process", "unit": "ms",
+             "value": round(sum(per_request[path].values()), 2), "note": breakdown(per_request[path])}
+            for path in (*PATHS, CONTROL) if path in per_request]
+    above = {group: per_request["forward"][group] - per_request["floor"][group] for group in per_request["forward"]}
+    rows.append({"name": f"{label}: forward above the floor, CPU per request", "unit": "ms",
+                 "value": round(sum(above.values()), 2),
+                 "note": "what the hop costs the machine's 2 cores, by process: " + breakdown(above)})
+    return rows
+
+
+def cpu_meter(site, servers: dict, nginx, bare_proc) -> CpuMeter:
+    """The processes of the bench's paths; the databases are the machine's own servers, found by name."""
+    trees = {"WordPress (php -S)": site.proc.pid, "forward sidecar": servers["forward"].proc.pid,
+             "direct sidecar": servers["direct"].proc.pid, "nginx": nginx.proc.pid,
+             "wake-up control": bare_proc.pid}
+    groups = {name: (lambda pid=pid: with_descendants({pid})) for name, pid in trees.items()}
+    groups.update({"MariaDB": lambda: named("mariadbd", "mysqld"), "PostgreSQL": lambda: named("postgres")})
+    return CpuMeter(groups, own="bench client and its proxies")
 
 
 def measure_on(site, pg) -> list[dict]:
@@ -239,13 +276,14 @@ def measure_on(site, pg) -> list[dict]:
                      "unit": "", "note": f"opcache_get_status() inside the request; the admin has {STORED_SESSIONS} "
                                          "stored sessions"})
         with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers), \
-                bare_gunicorn(root / "bare") as bare_url:
+                bare_gunicorn(root / "bare") as (bare_url, bare_proc):
             caller = Caller(site, nginx, admin, nonce, learner_id, bare_url)
+            meter = cpu_meter(site, servers, nginx, bare_proc)
             for rtt_ms in ROUND_TRIPS_MS:
                 label = f"latency {rtt_ms} ms PostgreSQL round trip"
                 rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
                 if rtt_ms == 0:  # where the hop's and direct mode's targets are set
-                    rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back")
+                    rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back", meter)
             caller.close()
     if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
         rows += measure_with_ssl(site, root / "ssl", admin, nonce)
