@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.stack import bench_folder  # noqa: E402
 from devstack import class_pages as pages  # noqa: E402
 from devstack.class_rows import add_learners, add_product_for_subject, apply_trigger_fix  # noqa: E402
 from devstack.inprocess import InProcessSidecar, StandInWordPress, migrate, sidecar_env  # noqa: E402
@@ -105,54 +105,55 @@ def median_ms(fn, repeat: int) -> tuple[float, list[float]]:
 def measure(repeat: int = 15) -> list[dict]:
     rows = []
     pg = create_pg_database(machine_postgres())
-    uploads_dir = Path(tempfile.mkdtemp(prefix="wecoza-bench-uploads-"))
-    sidecar = InProcessSidecar(bench_env(pg, uploads_dir), wordpress=StandInWordPress())
-    try:
-        migrate(pg)
-        add_product_for_subject(pg)
-        class_id = daily_class(pg)
-        first = sidecar.call("get_calendar_events", [("class_id", str(class_id)), ("nonce", "x")])
-        events = first.get_json()
-        sessions = sum(1 for e in events if e.get("extendedProps", {}).get("type") == "class_session")
-        median, _ = median_ms(lambda: sidecar.call("get_calendar_events",
-                                                   [("class_id", str(class_id)), ("nonce", "x")]), repeat)
-        rows.append({"name": "get_calendar_events, a year of daily sessions", "value": round(median, 2), "unit": "ms",
-                     "note": f"median of {repeat}; {sessions} sessions, {len(events)} events, "
-                             f"{len(first.data)} bytes"})
-        rows += stop_period_rows(sidecar, pg, repeat)
+    with bench_folder("uploads-") as uploads_dir:
+        sidecar = InProcessSidecar(bench_env(pg, uploads_dir), wordpress=StandInWordPress())
+        try:
+            migrate(pg)
+            add_product_for_subject(pg)
+            class_id = daily_class(pg)
+            first = sidecar.call("get_calendar_events", [("class_id", str(class_id)), ("nonce", "x")])
+            events = first.get_json()
+            sessions = sum(1 for e in events if e.get("extendedProps", {}).get("type") == "class_session")
+            median, _ = median_ms(lambda: sidecar.call("get_calendar_events",
+                                                       [("class_id", str(class_id)), ("nonce", "x")]), repeat)
+            rows.append({"name": "get_calendar_events, a year of daily sessions", "value": round(median, 2),
+                         "unit": "ms",
+                         "note": f"median of {repeat}; {sessions} sessions, {len(events)} events, "
+                                 f"{len(first.data)} bytes"})
+            rows += stop_period_rows(sidecar, pg, repeat)
 
-        learner_ids = add_learners(pg, 100 * (repeat + 2))
-        batches = iter([learner_ids[i:i + 100] for i in range(0, len(learner_ids), 100)])
+            learner_ids = add_learners(pg, 100 * (repeat + 2))
+            batches = iter([learner_ids[i:i + 100] for i in range(0, len(learner_ids), 100)])
 
-        def save_once():
-            batch = next(batches)
-            learners = [pages.learner_entry(i, f"Bench Learner {i}") for i in batch]
-            response = sidecar.call("save_class", pages.capture_form("x", learners=learners))
-            body = response.get_json()
-            if not body.get("success"):
-                raise RuntimeError(f"save_class failed: {body}")
-            return body
+            def save_once():
+                batch = next(batches)
+                learners = [pages.learner_entry(i, f"Bench Learner {i}") for i in batch]
+                response = sidecar.call("save_class", pages.capture_form("x", learners=learners))
+                body = response.get_json()
+                if not body.get("success"):
+                    raise RuntimeError(f"save_class failed: {body}")
+                return body
 
-        refused = sidecar.call("save_class", pages.capture_form(
-            "x", learners=[pages.learner_entry(i, f"Bench Learner {i}") for i in next(batches)])).get_json()
-        refused_ms, _ = median_ms(lambda: sidecar.call("save_class", pages.capture_form(
-            "x", learners=[pages.learner_entry(i, f"Bench Learner {i}") for i in learner_ids[:100]])), 3)
-        rows.append({"name": "save_class, 100 learners, production trigger", "value": round(refused_ms, 2),
-                     "unit": "ms", "note": "refused with a clear message (NOTIFY payload over 8000 bytes): "
-                                           + str(refused.get("data", ""))[:60] + "..."})
-        apply_trigger_fix(pg)
-        body = save_once()
-        median, _ = median_ms(save_once, repeat)
-        rows.append({"name": "save_class create, 100 learners (trigger fixed)", "value": round(median, 2),
-                     "unit": "ms", "note": f"median of {repeat}; 100 LP rows created per save "
-                                           f"({body['data']['lp_creation_results']['created']} in the first)"})
-    finally:
-        sidecar.close()
-        drop_pg_database(pg)
-        for path in sorted(uploads_dir.rglob("*"), reverse=True):
-            path.unlink() if path.is_file() else path.rmdir()
-        uploads_dir.rmdir()
-    return rows
+            refused = sidecar.call("save_class", pages.capture_form(
+                "x", learners=[pages.learner_entry(i, f"Bench Learner {i}") for i in next(batches)])).get_json()
+            refused_ms, _ = median_ms(lambda: sidecar.call("save_class", pages.capture_form(
+                "x", learners=[pages.learner_entry(i, f"Bench Learner {i}") for i in learner_ids[:100]])), 3)
+            rows.append({"name": "save_class, 100 learners, production trigger", "value": round(refused_ms, 2),
+                         "unit": "ms", "note": "refused with a clear message (NOTIFY payload over 8000 bytes): "
+                                               + str(refused.get("data", ""))[:60] + "..."})
+            apply_trigger_fix(pg)
+            body = save_once()
+            median, _ = median_ms(save_once, repeat)
+            rows.append({"name": "save_class create, 100 learners (trigger fixed)", "value": round(median, 2),
+                         "unit": "ms", "note": f"median of {repeat}; 100 LP rows created per save "
+                                               f"({body['data']['lp_creation_results']['created']} in the first)"})
+        finally:
+            sidecar.close()
+            drop_pg_database(pg)
+            for path in sorted(uploads_dir.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+            uploads_dir.rmdir()
+        return rows
 
 
 def main() -> int:

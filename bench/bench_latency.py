@@ -31,7 +31,6 @@ import math
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bare_wsgi import bare_gunicorn  # noqa: E402
 from bench.cpu_time import CpuMeter, named, with_descendants  # noqa: E402
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
-from bench.stack import STORED_SESSIONS, FormPoster, median_ms, running_stack, timed  # noqa: E402
+from bench.stack import STORED_SESSIONS, FormPoster, bench_folder, median_ms, running_stack, timed  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.postgres import create_pg_database, drop_pg_database  # noqa: E402
@@ -259,35 +258,35 @@ def cpu_meter(site, servers: dict, nginx, bare_proc) -> CpuMeter:
 
 def measure_on(site, pg) -> list[dict]:
     site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
-    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-latency-"))
-    for _ in range(STORED_SESSIONS - 1):
-        site.login("admin")  # sessions kept by WordPress; the bench's own login is the last
-    admin = site.login("admin")
-    nonce = create_nonce(site, admin, "learners_nonce_action")
-    learner_id = seed_learner(pg)
-    rows = []
-    with CountingProxy(pg.host, pg.port) as pg_proxy, CountingProxy(site.db.host, site.db.port) as mysql_proxy:
-        with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy) as (nginx, _):
-            caller = Caller(site, nginx, admin, nonce, learner_id)
-            opcache = b'"opcache":true' in caller.call("floor")
-            counts = count_round_trips(caller, pg_proxy, mysql_proxy)
-            caller.close()
-        rows.append({"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",
-                     "unit": "", "note": f"opcache_get_status() inside the request; the admin has {STORED_SESSIONS} "
-                                         "stored sessions"})
-        with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers), \
-                bare_gunicorn(root / "bare") as (bare_url, bare_proc):
-            caller = Caller(site, nginx, admin, nonce, learner_id, bare_url)
-            meter = cpu_meter(site, servers, nginx, bare_proc)
-            for rtt_ms in ROUND_TRIPS_MS:
-                label = f"latency {rtt_ms} ms PostgreSQL round trip"
-                rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
-                if rtt_ms == 0:  # where the hop's and direct mode's targets are set
-                    rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back", meter)
-            caller.close()
-    if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
-        rows += measure_with_ssl(site, root / "ssl", admin, nonce)
-    return rows
+    with bench_folder("latency-") as root:
+        for _ in range(STORED_SESSIONS - 1):
+            site.login("admin")  # sessions kept by WordPress; the bench's own login is the last
+        admin = site.login("admin")
+        nonce = create_nonce(site, admin, "learners_nonce_action")
+        learner_id = seed_learner(pg)
+        rows = []
+        with CountingProxy(pg.host, pg.port) as pg_proxy, CountingProxy(site.db.host, site.db.port) as mysql_proxy:
+            with sidecar_paths(root / "counted", site, pg, pg_proxy, mysql_proxy) as (nginx, _):
+                caller = Caller(site, nginx, admin, nonce, learner_id)
+                opcache = b'"opcache":true' in caller.call("floor")
+                counts = count_round_trips(caller, pg_proxy, mysql_proxy)
+                caller.close()
+            rows.append({"name": "latency: PHP opcache in the bench's WordPress", "value": "on" if opcache else "off",
+                         "unit": "", "note": "opcache_get_status() inside the request; the admin has "
+                                             f"{STORED_SESSIONS} stored sessions"})
+            with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers), \
+                    bare_gunicorn(root / "bare") as (bare_url, bare_proc):
+                caller = Caller(site, nginx, admin, nonce, learner_id, bare_url)
+                meter = cpu_meter(site, servers, nginx, bare_proc)
+                for rtt_ms in ROUND_TRIPS_MS:
+                    label = f"latency {rtt_ms} ms PostgreSQL round trip"
+                    rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
+                    if rtt_ms == 0:  # where the hop's and direct mode's targets are set
+                        rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back", meter)
+                caller.close()
+        if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
+            rows += measure_with_ssl(site, root / "ssl", admin, nonce)
+        return rows
 
 
 def measure_with_ssl(site, root: Path, admin, nonce: str) -> list[dict]:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import gc
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.stack import bench_folder  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.inprocess import InProcessSidecar, migrate, sidecar_env  # noqa: E402
 from devstack.mariadb import create_mysql_database, drop_mysql_database  # noqa: E402
@@ -145,21 +145,21 @@ def measure_on(site, pg, uploads_dir: Path) -> list[dict]:
 
 def measure() -> list[dict]:
     check_system()
-    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-learners-"))
-    mysql = create_mysql_database(machine_mariadb())
-    pg = create_pg_database(machine_postgres())
-    site = None
-    try:
-        site = WordPressSite(root / "wordpress", mysql).build().start()
-        uploads = root / "uploads"
-        uploads.mkdir()
-        return measure_on(site, pg, uploads)
-    finally:
-        if site is not None:
-            site.stop()
-            site.remove_files()
-        drop_pg_database(pg)
-        drop_mysql_database(mysql)
+    with bench_folder("learners-") as root:
+        mysql = create_mysql_database(machine_mariadb())
+        pg = create_pg_database(machine_postgres())
+        site = None
+        try:
+            site = WordPressSite(root / "wordpress", mysql).build().start()
+            uploads = root / "uploads"
+            uploads.mkdir()
+            return measure_on(site, pg, uploads)
+        finally:
+            if site is not None:
+                site.stop()
+                site.remove_files()
+            drop_pg_database(pg)
+            drop_mysql_database(mysql)
 
 
 if __name__ == "__main__":

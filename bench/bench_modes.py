@@ -3,7 +3,6 @@ median latency and requests per second in one run, on the real stack plus a real
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import requests
@@ -11,7 +10,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, REQUESTS, seed_learner  # noqa: E402
-from bench.stack import median_ms, running_stack, timed  # noqa: E402
+from bench.stack import bench_folder, median_ms, running_stack, timed  # noqa: E402
 from devstack import ajax  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
@@ -21,48 +20,50 @@ from devstack.signed import wire_cookie  # noqa: E402
 
 def measure_on(site, server, pg) -> list[dict]:
     site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
-    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-direct-"))
-    direct_server = SidecarServer(root / "sidecar", site, pg, settings="[sidecar]\ndirect_mode = on\n").start()
-    proxy = Nginx(root / "nginx", f"{direct_server.host}:{direct_server.port}", f"{site.host}:{site.port}").start()
-    try:
-        learner_id = seed_learner(pg)
-        admin = site.login("admin")
-        nonce = create_nonce(site, admin, "learners_nonce_action")
-        fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
-        browser = requests.Session()
-        cookies = {"Cookie": wire_cookie(admin)}
+    with bench_folder("direct-") as root:
+        direct_server = SidecarServer(root / "sidecar", site, pg, settings="[sidecar]\ndirect_mode = on\n").start()
+        proxy = Nginx(root / "nginx", f"{direct_server.host}:{direct_server.port}", f"{site.host}:{site.port}").start()
+        try:
+            learner_id = seed_learner(pg)
+            admin = site.login("admin")
+            nonce = create_nonce(site, admin, "learners_nonce_action")
+            fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
+            browser = requests.Session()
+            cookies = {"Cookie": wire_cookie(admin)}
 
-        def direct():
-            response = browser.post(f"{proxy.url}/wp-admin/admin-ajax.php", data=fields, headers=cookies, timeout=30)
-            assert response.status_code == 200, response.text
+            def direct():
+                response = browser.post(f"{proxy.url}/wp-admin/admin-ajax.php", data=fields, headers=cookies,
+                                        timeout=30)
+                assert response.status_code == 200, response.text
 
-        def forward():
-            assert ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30).status_code == 200
+            def forward():
+                assert ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30).status_code == 200
 
-        def legacy():
-            response = ajax.call(site, admin, "bench_legacy_get_learner",
-                                 dict(fields, action="bench_legacy_get_learner"), timeout=30)
-            assert response.status_code == 200
+            def legacy():
+                response = ajax.call(site, admin, "bench_legacy_get_learner",
+                                     dict(fields, action="bench_legacy_get_learner"), timeout=30)
+                assert response.status_code == 200
 
-        rows = []
-        medians = {}
-        for label, call in (("direct mode (nginx -> sidecar)", direct),
-                            ("forward mode (WordPress -> shim -> sidecar)", forward),
-                            ("legacy-style PHP handler", legacy)):
-            for _ in range(10):
-                call()
-            durations = timed(call, REQUESTS)
-            medians[label] = median_ms(durations)
-            rows.append({"name": f"modes: {label}: median", "value": round(medians[label], 2), "unit": "ms",
-                         "note": f"{len(durations) / sum(durations):.0f} req/s, one client"})
-        legacy_median = medians["legacy-style PHP handler"]
-        for label in list(medians)[:2]:
-            rows.append({"name": f"modes: {label.split(' (')[0]} / legacy median", "unit": "ratio",
-                         "value": round(medians[label] / legacy_median, 2), "note": "below 1 is faster than legacy"})
-        return rows
-    finally:
-        proxy.stop()
-        direct_server.stop()
+            rows = []
+            medians = {}
+            for label, call in (("direct mode (nginx -> sidecar)", direct),
+                                ("forward mode (WordPress -> shim -> sidecar)", forward),
+                                ("legacy-style PHP handler", legacy)):
+                for _ in range(10):
+                    call()
+                durations = timed(call, REQUESTS)
+                medians[label] = median_ms(durations)
+                rows.append({"name": f"modes: {label}: median", "value": round(medians[label], 2), "unit": "ms",
+                             "note": f"{len(durations) / sum(durations):.0f} req/s, one client"})
+            legacy_median = medians["legacy-style PHP handler"]
+            for label in list(medians)[:2]:
+                rows.append({"name": f"modes: {label.split(' (')[0]} / legacy median", "unit": "ratio",
+                             "value": round(medians[label] / legacy_median, 2),
+                             "note": "below 1 is faster than legacy"})
+            return rows
+        finally:
+            proxy.stop()
+            direct_server.stop()
 
 
 def measure() -> list[dict]:

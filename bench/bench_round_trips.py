@@ -11,12 +11,11 @@ request to the sidecar after the browser has the answer, is reported beside the 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.stack import running_stack  # noqa: E402
+from bench.stack import bench_folder, running_stack  # noqa: E402
 from devstack import action_requests  # noqa: E402
 from devstack.action_requests import ActionRequests, labels, proxied_sidecar, publish_form_pages  # noqa: E402
 from devstack.rows import Db  # noqa: E402
@@ -50,17 +49,17 @@ def rows_of(results: list[dict]) -> list[dict]:
 
 
 def measure_on(site, server, pg) -> list[dict]:
-    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-round-trips-"))
-    uploads = Path(site.path) / "wp-content" / "uploads"
-    with proxied_sidecar(root, site, pg, secret=server.secret) as sidecar:
-        connect_shim(site, sidecar, pg)
-        requests_ = ActionRequests(site, site.login("admin"), Db(pg), uploads, publish_form_pages(site))
-        try:
-            return rows_of([action_requests.measure(requests_, sidecar.meter, label, repeats=REPEATS)
-                            for label in labels()])
-        finally:
-            connect_shim(site, server, pg)
-            requests_.cleanup()
+    with bench_folder("round-trips-") as root:
+        uploads = Path(site.path) / "wp-content" / "uploads"
+        with proxied_sidecar(root, site, pg, secret=server.secret) as sidecar:
+            connect_shim(site, sidecar, pg)
+            requests_ = ActionRequests(site, site.login("admin"), Db(pg), uploads, publish_form_pages(site))
+            try:
+                return rows_of([action_requests.measure(requests_, sidecar.meter, label, repeats=REPEATS)
+                                for label in labels()])
+            finally:
+                connect_shim(site, server, pg)
+                requests_.cleanup()
 
 
 def measure() -> list[dict]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -23,27 +25,40 @@ from devstack.wordpress import WordPressSite
 
 
 @contextlib.contextmanager
+def bench_folder(kind: str):
+    """A temporary folder ``wecoza-bench-{kind}…`` for a benchmark's servers and files: removed after a run that ended
+    normally, kept after one that failed (its servers' logs are there) and named on stderr."""
+    root = Path(tempfile.mkdtemp(prefix=f"wecoza-bench-{kind}"))
+    try:
+        yield root
+    except BaseException:
+        print(f"bench: kept {root} (the logs of the run that failed)", file=sys.stderr)
+        raise
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def running_stack(workers: int = 2):
     check_system()
-    root = Path(tempfile.mkdtemp(prefix="wecoza-bench-"))
-    pg = create_pg_database(machine_postgres())
-    mysql = create_mysql_database(machine_mariadb())
-    site = server = None
-    try:
-        site = WordPressSite(root / "wordpress", mysql).build().start()
-        server = SidecarServer(root / "sidecar", site, pg, workers=workers)
-        server.migrate()
-        server.start()
-        connect_shim(site, server, pg)
-        yield site, server, pg
-    finally:
-        if server:
-            server.stop()
-        if site:
-            site.stop()
-            site.remove_files()
-        drop_mysql_database(mysql)
-        drop_pg_database(pg)
+    with bench_folder("") as root:
+        pg = create_pg_database(machine_postgres())
+        mysql = create_mysql_database(machine_mariadb())
+        site = server = None
+        try:
+            site = WordPressSite(root / "wordpress", mysql).build().start()
+            server = SidecarServer(root / "sidecar", site, pg, workers=workers)
+            server.migrate()
+            server.start()
+            connect_shim(site, server, pg)
+            yield site, server, pg
+        finally:
+            if server:
+                server.stop()
+            if site:
+                site.stop()
+                site.remove_files()
+            drop_mysql_database(mysql)
+            drop_pg_database(pg)
 
 
 # WordPress keeps one session per login until it expires: the benchmarks' admin has as many as an active one.
