@@ -131,3 +131,13 @@ def test_answers_relay_exactly_status_headers_and_a_body_of_0(scripted, ajax_url
     assert (response.status_code, response.content) == (207, b"0")
     assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert response.headers["Cache-Control"] == "max-age=5"
+
+
+def test_every_request_asks_the_sidecar_to_close_its_connection_after_the_answer(scripted, ajax_url):
+    """A PHP request never reuses its connection to the sidecar: one left open would cost the sidecar a second
+    wake-up when PHP closes it, while WordPress still runs on the same cores."""
+    read(ajax_url)
+    read(ajax_url, wecoza_test_early="off")
+    early, through_the_api = forwarded(scripted)
+    assert early.header("X-WeCoza-Sent-Early") == "1" and through_the_api.header("X-WeCoza-Sent-Early") == ""
+    assert early.header("Connection") == through_the_api.header("Connection") == "close"

@@ -13,6 +13,13 @@ defined( 'ABSPATH' ) || exit;
  */
 class WeCoza_Sidecar_Client {
 
+	/**
+	 * Sent with every request to the sidecar. A PHP request never reuses its connection to the sidecar, and a
+	 * connection left open costs the sidecar a second wake-up and dispatch when PHP closes it later: for an early
+	 * read, that comes while WordPress is still running on the same cores.
+	 */
+	const CONNECTION_HEADER = array( 'Connection' => 'close' );
+
 	/** Request argument that marks the shim's own calls (read by the http_api_curl hook). */
 	const CONNECT_TIMEOUT_ARG = 'wecoza_sidecar_connect_timeout';
 
@@ -373,7 +380,7 @@ class WeCoza_Sidecar_Client {
 			'httpversion'             => '1.1',
 			'user-agent'              => self::user_agent(),
 			'blocking'                => true,
-			'headers'                 => $headers,
+			'headers'                 => array_merge( $headers, self::CONNECTION_HEADER ),
 			'sslverify'               => true,
 			'decompress'              => true,
 			self::CONNECT_TIMEOUT_ARG => (float) $connect_timeout,

@@ -210,7 +210,7 @@ class WeCoza_Sidecar_Early_Read {
 	 */
 	private function send() {
 		$headers = array( 'Expect:', WeCoza_Sidecar_Channel::SENT_EARLY_HEADER . ': 1' );
-		foreach ( $this->prepared['headers'] as $name => $value ) {
+		foreach ( array_merge( $this->prepared['headers'], WeCoza_Sidecar_Client::CONNECTION_HEADER ) as $name => $value ) {
 			$headers[] = $name . ': ' . $value;
 		}
 		// phpcs:ignore Generic.PHP.ForbiddenFunctions.FoundWithAlternative -- the HTTP API cannot send while PHP runs on.
