@@ -251,8 +251,8 @@ def cpu_meter(site, servers: dict, nginx, bare_proc) -> CpuMeter:
     trees = {"WordPress (php -S)": site.proc.pid, "forward sidecar": servers["forward"].proc.pid,
              "direct sidecar": servers["direct"].proc.pid, "nginx": nginx.proc.pid,
              "wake-up control": bare_proc.pid}
-    groups = {name: (lambda pid=pid: with_descendants({pid})) for name, pid in trees.items()}
-    groups.update({"MariaDB": lambda: named("mariadbd", "mysqld"), "PostgreSQL": lambda: named("postgres")})
+    groups = {name: with_descendants(pid) for name, pid in trees.items()}
+    groups.update({"MariaDB": named("mariadbd", "mysqld"), "PostgreSQL": named("postgres")})
     return CpuMeter(groups, own="bench client and its proxies")
 
 

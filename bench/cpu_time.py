@@ -11,25 +11,48 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 PROC = Path("/proc")
-
-
 NS_PER_TICK = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
 
 
-def thread_cpu_ns(pid: int) -> int:
-    """CPU time of every thread of ``pid`` so far, with that of the children it has reaped (a database server's ended
-    connections), 0 when it has gone."""
+@dataclass(frozen=True)
+class Process:
+    ppid: int
+    comm: str
+    reaped_ns: int  # cutime + cstime: the children it has reaped (a database server's ended connections)
+
+
+def stat_of(pid: int) -> Process | None:
+    """``/proc/<pid>/stat``, or None when the process has gone."""
     try:
-        tasks = list((PROC / str(pid) / "task").iterdir())
         stat = (PROC / str(pid) / "stat").read_text()
     except OSError:
+        return None
+    # the command name sits in parentheses and may hold spaces: the fields after it are fixed
+    comm, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    return Process(int(fields[1]), comm, (int(fields[13]) + int(fields[14])) * NS_PER_TICK)
+
+
+def process_table() -> dict[int, Process]:
+    """Every process, read once per snapshot."""
+    table = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit() and (process := stat_of(int(entry.name))) is not None:
+            table[int(entry.name)] = process
+    return table
+
+
+def cpu_ns(pid: int, process: Process) -> int:
+    """CPU time of every thread of ``pid`` so far, with that of the children it has reaped; 0 when it has gone."""
+    total = process.reaped_ns
+    try:
+        tasks = list((PROC / str(pid) / "task").iterdir())
+    except OSError:
         return 0
-    fields = stat[stat.rindex(")") + 2:].split()
-    total = (int(fields[13]) + int(fields[14])) * NS_PER_TICK  # cutime, cstime: reaped children, in clock ticks
     for task in tasks:
         try:
             total += int((task / "schedstat").read_text().split()[0])
@@ -38,60 +61,43 @@ def thread_cpu_ns(pid: int) -> int:
     return total
 
 
-def parents() -> dict[int, int]:
-    """{pid: parent pid} of every process."""
-    out = {}
-    for entry in PROC.iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # the command name sits in parentheses and may hold spaces: the fields after it are fixed
-            out[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
-    return out
+def with_descendants(root: int) -> Callable[[Mapping[int, Process]], set[int]]:
+    """A group: ``root`` and every process under it."""
+    def pids(table: Mapping[int, Process]) -> set[int]:
+        family = {root}
+        grew = True
+        while grew:
+            grew = False
+            for pid, process in table.items():
+                if process.ppid in family and pid not in family:
+                    family.add(pid)
+                    grew = True
+        return family & table.keys()
+    return pids
 
 
-def with_descendants(roots: Iterable[int]) -> set[int]:
-    family = {pid for pid in roots if pid}
-    tree = parents()
-    grew = True
-    while grew:
-        grew = False
-        for pid, parent in tree.items():
-            if parent in family and pid not in family:
-                family.add(pid)
-                grew = True
-    return family
-
-
-def named(*names: str) -> set[int]:
-    """Processes whose command name is one of ``names`` (a server the bench did not start, found by its name)."""
-    out = set()
-    for entry in PROC.iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() in names:
-                    out.add(int(entry.name))
-            except OSError:
-                continue
-    return out
+def named(*names: str) -> Callable[[Mapping[int, Process]], set[int]]:
+    """A group: the processes whose command name is one of ``names`` (a server the bench did not start)."""
+    return lambda table: {pid for pid, process in table.items() if process.comm in names}
 
 
 class CpuMeter:
-    """CPU time per named group of processes. ``groups`` maps a name to a function giving its pids, called at each
-    snapshot (so processes started since, such as a new database backend, are counted); ``own`` names the group of
-    the measuring process itself, whose time excludes what the snapshots cost it."""
+    """CPU time per named group of processes. ``groups`` maps a name to a function choosing its pids from the process
+    table, read anew at each snapshot (so processes started since, such as a new database backend, are counted);
+    ``own`` names the group of the measuring process itself, whose time excludes what the snapshots cost it."""
 
-    def __init__(self, groups: Mapping[str, Callable[[], set[int]]], own: str):
+    def __init__(self, groups: Mapping[str, Callable[[Mapping[int, Process]], set[int]]], own: str):
         self.groups = dict(groups)
         self.own = own
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
         """{group: (time when the snapshot began, time when it ended)}: the same for every group but the own one."""
         began = time.process_time_ns()
-        taken = {name: (ns, ns) for name, ns in
-                 ((name, sum(thread_cpu_ns(pid) for pid in pids())) for name, pids in self.groups.items())}
+        table = process_table()
+        taken = {}
+        for name, choose in self.groups.items():
+            ns = sum(cpu_ns(pid, table[pid]) for pid in choose(table))
+            taken[name] = (ns, ns)
         taken[self.own] = (began, time.process_time_ns())
         return taken
 
