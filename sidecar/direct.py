@@ -2,18 +2,19 @@
 
 The browser talks to the sidecar, so there is no shim signature: the WordPress cookies
 and nonce are the credentials, checked by the same guard. A POST from a caller the cookies
-do not log in is handed to PHP unread (its action is named in the body). Events are not
-returned to the browser; the dispatcher delivers them to WordPress.
+do not log in is handed to PHP (its action is named in the body, which the sidecar parses only when the cookies may
+log in). Events are not returned to the browser; the dispatcher delivers them to WordPress.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from . import refusals, responses
-from .guard import identify, parse, run_action
+from . import access, refusals, responses
+from .guard import identify, may_log_in, parse, reads_beside_auth, run_action, run_read_beside_auth
 from .handling import TOO_LARGE, Incoming, Outcome
-from .phpform import FormError, parse_urlencoded, scalar
+from .phpform import URLENCODED, FormError, media_type, parse_urlencoded, scalar
 from .refusals import Refusal
+from .registry import Action
 
 
 # The nginx location that runs admin-ajax.php in PHP (config/nginx-direct-mode.conf).
@@ -58,13 +59,38 @@ def too_large(services, incoming: Incoming) -> Outcome:
                    refusal=Refusal(refusals.BAD_REQUEST, (), "body over max_body_bytes"))
 
 
+# The largest body read before the caller is known: a read's form is a nonce, an id and a few filters.
+READ_AHEAD_MAX_BODY = 8 * 1024
+
+
 def route(services, incoming: Incoming) -> Outcome:
-    caller = identify(services, incoming)
-    if caller.user is None and caller.reason != "db_error" and incoming.method == "POST" and incoming.body:
-        # The action is named in the body, which the sidecar never reads for a caller the cookies do not log in:
-        # PHP reads it, as WordPress always has (the shim forwards an action of ours, signed and named).
-        return not_routed()
+    action = read_ahead(services, incoming)
+    if action is not None:
+        return run_read_beside_auth(services, action, access.action_gate(action), incoming, unknown_caller=for_php)
+    handed_over = for_php(identify(services, incoming), incoming)
+    if handed_over is not None:
+        return handed_over
     action = services.registry.actions.get(action_name(incoming))
     if action is None:
         return not_routed()
     return run_action(services, action, incoming)
+
+
+def for_php(caller, incoming: Incoming) -> Outcome | None:
+    """A POST whose cookies do not log anyone in goes to PHP: its action is named in the body, which the sidecar does
+    not act on for such a caller; PHP reads it, as WordPress always has (the shim forwards an action of ours, signed
+    and named)."""
+    if caller.user is None and caller.reason != "db_error" and incoming.method == "POST" and incoming.body:
+        return not_routed()
+    return None
+
+
+def read_ahead(services, incoming: Incoming) -> Action | None:
+    """The routed read a POST names, when its PostgreSQL work may start while the caller is identified: a small
+    url-encoded body, as the pages send a read, from cookies that may log a user in (checked before the body is
+    parsed). Anything else is identified first."""
+    if not (incoming.method == "POST" and len(incoming.body) <= READ_AHEAD_MAX_BODY
+            and media_type(incoming.content_type) == URLENCODED and may_log_in(services, incoming)):
+        return None
+    action = services.registry.actions.get(action_name(incoming))
+    return action if action is not None and reads_beside_auth(services, action, incoming) else None

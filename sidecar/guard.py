@@ -142,10 +142,11 @@ def handler_reply(action: Action, ctx: ActionContext) -> tuple[Reply, Refusal | 
 # thread while this one authenticates the caller (MySQL), so a request waits for the slower of the two instead
 # of both. Its reply is sent only if every check passes, exactly as when it runs after them; a refused request
 # answers its refusal once the read has finished (so its replay claim is settled, as before) and the read's reply
-# is dropped. Only forwarded requests whose cookies may log a user in (a well-formed, unexpired auth cookie) are
-# read ahead: an anonymous request never costs a read, and in direct mode the caller is known before the body is
-# parsed (docs/design.md#authentication). A handler that needs its caller (``ctx.user``) stops, and runs again
-# once the caller is known; that action is then run in order for the rest of the worker's life.
+# is dropped. Only requests whose cookies may log a user in (a well-formed, unexpired auth cookie) are read ahead:
+# an anonymous request never costs a read. A forwarded body was parsed by PHP already; direct mode reads ahead only
+# a small url-encoded body, and hands a caller the cookies turn out not to log in to PHP as before
+# (sidecar.direct, docs/design.md#authentication). A handler that needs its caller (``ctx.user``) stops, and runs
+# again once the caller is known; that action is then run in order for the rest of the worker's life.
 
 READS_NEEDING_THE_CALLER = "reads_needing_the_caller"  # key in services.caches: action names
 
@@ -167,17 +168,29 @@ CALLER_PENDING = _CallerPending()
 
 
 def runs_beside_auth(services, action: Action, incoming: Incoming) -> bool:
-    """A forwarded read (signed by the shim: PHP has parsed its body already) whose cookies may log in, sent when
-    its action ran: one the shim sent while WordPress was loading is answered long before WordPress asks for it, so
-    a second thread would only take CPU from WordPress's own loading on the same host."""
-    return (action.methods == READS and incoming.signed and not incoming.sent_early and incoming.caller is None
+    """A forwarded read (signed by the shim: PHP has parsed its body already) whose cookies may log in."""
+    return incoming.signed and reads_beside_auth(services, action, incoming) and may_log_in(services, incoming)
+
+
+def reads_beside_auth(services, action: Action, incoming: Incoming) -> bool:
+    """A read whose caller is not known yet, sent when its action ran: one the shim sent while WordPress was loading
+    is answered long before WordPress asks for it, so a second thread would only take CPU from WordPress's own
+    loading on the same host. Whether the cookies may log in is the caller's to ask (``may_log_in``)."""
+    return (action.methods == READS and not incoming.sent_early and incoming.caller is None
             and incoming.method in action.methods
-            and action.name not in services.caches.get(READS_NEEDING_THE_CALLER, ())
-            and services.wordpress.asks_the_database(incoming.cookie, https=incoming.https,
-                                                     method=incoming.method, ajax=True))
+            and action.name not in services.caches.get(READS_NEEDING_THE_CALLER, ()))
 
 
-def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: Incoming) -> Outcome:
+def may_log_in(services, incoming: Incoming) -> bool:
+    """The cookies hold a well-formed, unexpired auth cookie: identifying the caller will ask MySQL."""
+    return services.wordpress.asks_the_database(incoming.cookie, https=incoming.https, method=incoming.method,
+                                                ajax=True)
+
+
+def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: Incoming,
+                         unknown_caller=None) -> Outcome:
+    """``unknown_caller(caller, incoming)``: the Outcome for a caller the cookies turn out not to log in, or None to
+    refuse them in the action's shape (direct mode hands them to PHP)."""
     try:
         get, post, files = parse(incoming)
     except FormError as exc:
@@ -185,7 +198,11 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
     ahead = context_for(services, action, incoming, get, post, files, CALLER_PENDING)
     pending = services.run_beside(lambda: handler_reply(action, ahead))
     try:
-        auth, refusal = None, refused_before_body(services, action, gate, incoming)
+        auth, refusal = None, None
+        if unknown_caller is not None:
+            refusal = unknown_caller(identify(services, incoming, action.options), incoming)
+        if refusal is None:
+            refusal = refused_before_body(services, action, gate, incoming)
         if refusal is None:
             auth, refusal = checked(services, action, gate, incoming, get, post)
     finally:

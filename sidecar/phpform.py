@@ -27,6 +27,7 @@ MAX_FILE_UPLOADS = 50
 # check and message; no text field of the pages comes near it.
 MAX_PART_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 64
+URLENCODED = "application/x-www-form-urlencoded"
 _INT_KEY = re.compile(r"-?[1-9][0-9]{0,18}|0")
 
 
@@ -252,11 +253,16 @@ def _read_part(part, payload: bytes) -> tuple[str | None, str | None, bytes | st
     return name, None, payload.decode(part.get_content_charset() or "utf-8", "replace")
 
 
+def media_type(content_type: str) -> str:
+    """The media type of a Content-Type header, without its parameters, in lower case."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
 def parse_body(body: bytes, content_type: str) -> tuple[dict, dict]:
-    media = (content_type or "").split(";", 1)[0].strip().lower()
+    media = media_type(content_type)
     if media == "multipart/form-data":
         return parse_multipart(body, content_type)
-    if media == "application/x-www-form-urlencoded" or (not media and body):
+    if media == URLENCODED or (not media and body):
         return parse_urlencoded(body), {}
     return {}, {}
 

@@ -2,6 +2,8 @@
 authenticated from its WordPress cookies, and its hooks still fire in WordPress (through the dispatcher)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 
@@ -48,6 +50,30 @@ def test_routed_action_is_answered_by_the_sidecar_without_php(direct_stack, word
     refused = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
                             data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}, timeout=30)
     assert (refused.status_code, refused.text) == (400, "0")
+
+
+def test_a_read_from_cookies_whose_signature_fails_goes_to_php_without_its_data(direct_stack, wordpress_site, login,
+                                                                               pg_database):
+    """Well-formed, unexpired cookies may log in, so the read starts beside their check (issue 15); when the check
+    fails the caller is handed to PHP exactly as before, and the learner never leaves the sidecar."""
+    server, proxy = direct_stack
+    with pg_database.connect() as conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO learners (first_name, surname) VALUES ('Forged', 'Cookie') RETURNING id")
+        learner_id = cur.fetchone()[0]
+        conn.commit()
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    forged = re.sub(r"%7C[0-9a-f]{64}(?=;|$)", "%7C" + "0" * 64, wire_cookie(admin))
+    assert forged != wire_cookie(admin)
+    php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
+    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
+                             data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce},
+                             headers={"Cookie": forged}, timeout=30)
+    assert (response.status_code, response.text) == (400, "0")  # PHP: nobody is logged in
+    assert "Forged" not in response.text
+    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before + 1
+    last = [line for line in server.log().splitlines() if '"message": "request"' in line][-1]
+    assert '"action": "not_routed"' in last and "Forged" not in server.log()
 
 
 def test_other_actions_fall_through_to_php(direct_stack, wordpress_site):

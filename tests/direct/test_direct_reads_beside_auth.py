@@ -1,0 +1,127 @@
+"""Direct mode runs a read beside the caller's authentication too (sidecar.direct, issue 15): a small url-encoded
+POST from cookies that may log in starts its read while the caller is identified, answers only when every check
+passes, and a caller the cookies turn out not to log in is still handed to PHP, without the read's reply. Any other
+request is identified first, as before.
+
+In process, with the probe actions and the waiting WordPress of tests/core/test_reads_beside_auth.py; whether the
+read started first is recorded, never timed."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from devstack.class_pages import encode_multipart
+from devstack.inprocess import InProcessSidecar
+from sidecar.direct import PHP_LOCATION, READ_AHEAD_MAX_BODY
+from sidecar.registry import MVC_DENIALS, WRITES
+from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
+    LOGIN_COOKIE, NONCE, SUBSCRIBER, probe, stand_in_wordpress)
+from wp_bridge.auth import AuthResult
+
+AJAX = "/wp-admin/admin-ajax.php"
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def app(tmp_path, stand_in_wordpress):  # noqa: F811
+    """The sidecar in this process with direct mode on, against the waiting WordPress."""
+    settings = tmp_path / "sidecar.ini"
+    settings.write_text("[sidecar]\ndirect_mode = on\n")
+    sidecar = InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
+                                "WECOZA_LOG_LEVEL": "error", "WECOZA_CONFIG": str(settings)},
+                               wordpress=stand_in_wordpress)
+    yield sidecar
+    sidecar.close()
+
+
+def browser_post(app, action, cookie=LOGIN_COOKIE, nonce=NONCE, extra=(), multipart=False):
+    """The browser's own POST to admin-ajax.php, as nginx hands it to the sidecar."""
+    fields = [("action", action.name), ("nonce", nonce), *extra]
+    if multipart:
+        body, content_type = encode_multipart(fields, ())
+    else:
+        body, content_type = urlencode(fields).encode(), URLENCODED
+    client = app.app.test_client(use_cookies=False)
+    return client.post(AJAX, data=body, headers={"Content-Type": content_type},
+                       environ_overrides={"HTTP_COOKIE": cookie})
+
+
+def handed_to_php(response) -> bool:
+    return (response.status_code, response.headers.get("X-Accel-Redirect")) == (404, PHP_LOCATION)
+
+
+def test_a_direct_read_starts_while_the_caller_is_identified_and_answers_once_the_checks_pass(app, probe):  # noqa: F811
+    action, handler = probe()
+    response = browser_post(app, action)
+    assert response.status_code == 200
+    assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
+    assert app.app.extensions["wecoza"].wordpress.read_started_first is True
+    assert [identified for _, identified in handler.runs] == [False]
+    assert handler.runs[0][0].startswith("wecoza-read")
+
+
+@pytest.mark.parametrize("refusal", ["capability", "nonce"])
+def test_a_refused_direct_read_answers_its_refusal_and_never_its_reply(app, probe, refusal):  # noqa: F811
+    action, handler = probe()
+    wordpress = app.app.extensions["wecoza"].wordpress
+    if refusal == "capability":
+        wordpress.user = SUBSCRIBER
+    response = browser_post(app, action, nonce=NONCE if refusal == "capability" else "wrong")
+    expected = MVC_DENIALS.capability if refusal == "capability" else MVC_DENIALS.nonce
+    assert (response.status_code, response.data) == (expected.status, expected.body)
+    assert b"personal data" not in response.data
+    assert len(handler.runs) == 1  # read ahead, then dropped
+
+
+def test_cookies_that_turn_out_not_to_log_in_are_handed_to_php_without_the_reads_reply(app, probe):  # noqa: F811
+    """A well-formed, unexpired cookie whose signature fails: PHP answers, exactly as before the read ahead."""
+    action, handler = probe()
+    wordpress = app.app.extensions["wecoza"].wordpress
+    wordpress.identify = lambda *args, **kwargs: AuthResult(user=None, reason="hmac_mismatch", token=b"")
+    response = browser_post(app, action)
+    assert handed_to_php(response)
+    assert b"personal data" not in response.data
+    assert len(handler.runs) == 1  # it ran beside, and its reply was dropped
+
+
+def test_wordpress_database_down_answers_unavailable_in_the_actions_shape(app, probe):  # noqa: F811
+    action, handler = probe()
+    wordpress = app.app.extensions["wecoza"].wordpress
+    wordpress.identify = lambda *args, **kwargs: AuthResult(user=None, reason="db_error", token=b"")
+    response = browser_post(app, action)
+    assert response.status_code == 503
+    assert b"personal data" not in response.data
+    assert response.get_json()["success"] is False
+
+
+def test_cookies_that_cannot_log_in_are_handed_to_php_and_never_start_a_read(app, probe):  # noqa: F811
+    action, handler = probe()
+    response = browser_post(app, action, cookie="wordpress_logged_in_probe=garbage")
+    assert handed_to_php(response)
+    assert handler.runs == []
+
+
+@pytest.mark.parametrize("shape", ["multipart", "over the read-ahead size"])
+def test_other_bodies_are_identified_first_then_read_on_the_requests_own_thread(app, probe, shape):  # noqa: F811
+    action, handler = probe()
+    wordpress = app.app.extensions["wecoza"].wordpress
+    wordpress.wait_for_read = 0.5  # a read ahead would start well within it
+    if shape == "multipart":
+        response = browser_post(app, action, multipart=True)
+    else:
+        response = browser_post(app, action, extra=[("filler", "x" * READ_AHEAD_MAX_BODY)])
+    assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
+    assert wordpress.read_started_first is False
+    assert [identified for _, identified in handler.runs] == [True]
+    assert not handler.runs[0][0].startswith("wecoza-read")
+
+
+def test_a_direct_write_runs_only_after_every_check(app, probe):  # noqa: F811
+    action, handler = probe(methods=WRITES)
+    wordpress = app.app.extensions["wecoza"].wordpress
+    wordpress.wait_for_read = 0.5
+    response = browser_post(app, action)
+    assert response.status_code == 200
+    assert wordpress.read_started_first is False
+    assert [identified for _, identified in handler.runs] == [True]
