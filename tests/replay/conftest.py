@@ -154,8 +154,10 @@ class Replayer:
     ``remaps`` (flow, step) -> function(replayer) -> {field: value} puts the ids an earlier request created
     where the recording has the ids of the recording session (a portfolio, a note, an attachment)."""
 
-    def __init__(self, site, session, form_pages, requests, remaps):
+    def __init__(self, site, session, form_pages, requests, remaps, ajax: str | None = None):
+        """``ajax``: where admin-ajax.php requests go (WordPress's own by default; nginx's in direct mode)."""
         self.site = site
+        self.ajax = ajax or ajax_url(site)
         self.session = session
         self.form_pages = form_pages
         self.requests = requests
@@ -171,7 +173,7 @@ class Replayer:
     def url(self, request):
         if request["action"] is not None:
             assert request["sent_to"] == "/wp-admin/admin-ajax.php" and not request["query"]
-            return ajax_url(self.site)
+            return self.ajax
         page = self.form_pages[request["sent_to"]]
         if not request["query"]:
             return page

@@ -3,6 +3,7 @@ stack as an admin: WordPress admin-ajax.php or the form page, the shim, the side
 checks what the admin expects to be stored, not only the answer."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 
@@ -55,14 +56,25 @@ REMAPS = {
 }
 
 
+@contextlib.contextmanager
+def admin_replayer(wordpress_site, sessions, form_pages, recorded_rows, db, uploads_root, ajax=None):
+    """A Replayer sending as the admin (admin-ajax.php requests to ``ajax`` when given); removes the file it
+    uploaded."""
+    replay = Replayer(wordpress_site, sessions["admin"], form_pages, REQUESTS, REMAPS, ajax=ajax)
+    replay.db, replay.rows = db, recorded_rows
+    try:
+        yield replay
+    finally:
+        uploaded = replay.sent.get(("class-note-attachment", 0))
+        if uploaded is not None and uploaded.ok and uploaded.json().get("success"):
+            relative = uploaded.json()["data"]["url"].split("/wp-content/uploads/", 1)[1]
+            (uploads_root / relative).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="module")
 def replayer(wordpress_site, sessions, form_pages, recorded_rows, db, uploads_root):
-    replay = Replayer(wordpress_site, sessions["admin"], form_pages, REQUESTS, REMAPS)
-    replay.db, replay.rows = db, recorded_rows
-    yield replay
-    uploaded = replay.sent.get(("class-note-attachment", 0))
-    if uploaded is not None and uploaded.ok and uploaded.json().get("success"):
-        (uploads_root / uploaded.json()["data"]["url"].split("/wp-content/uploads/", 1)[1]).unlink(missing_ok=True)
+    with admin_replayer(wordpress_site, sessions, form_pages, recorded_rows, db, uploads_root) as replay:
+        yield replay
 
 
 def test_the_recording_is_there_whole():
