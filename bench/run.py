@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import print_table  # noqa: E402
+from devstack import leftovers  # noqa: E402
 
 MODULES = ("bench_auth", "bench_bridge", "bench_learners", "bench_classes", "bench_modes", "bench_latency",
            "bench_round_trips", "bench_parsers", "bench_load")
@@ -40,6 +41,9 @@ def main(argv=None) -> int:
     parser.add_argument("--output", help="also write the table to this file")
     parser.add_argument("--update-readme", action="store_true", help="put the table in bench/README.md")
     args = parser.parse_args(argv)
+    for line in leftovers.sweep():  # what a killed run left running (devstack/leftovers.py)
+        print(f"bench: left by a killed run: {line}", file=sys.stderr)
+    leftovers.start_ledger()
     rows, failures = [], []
     for name in args.only or MODULES:
         started = time.perf_counter()

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from devstack.leftovers import record_folder
 from devstack.mariadb import create_mysql_database, drop_mysql_database
 from devstack.postgres import create_pg_database, drop_pg_database
 from devstack.sidecar_server import SidecarServer, connect_shim
@@ -29,6 +30,7 @@ def bench_folder(kind: str):
     """A temporary folder ``wecoza-bench-{kind}…`` for a benchmark's servers and files: removed after a run that ended
     normally, kept after one that failed (its servers' logs are there) and named on stderr."""
     root = Path(tempfile.mkdtemp(prefix=f"wecoza-bench-{kind}"))
+    record_folder(root)
     try:
         yield root
     except BaseException:

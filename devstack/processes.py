@@ -15,9 +15,12 @@ def tail(path, lines=40):
 
 def spawn(cmd, log_path, env=None, cwd=None):
     """Start cmd in its own session (its own process group), stdout and stderr to log_path."""
+    from .leftovers import record_group
     with open(log_path, "ab") as log:
-        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 env=env, cwd=cwd, start_new_session=True)
+    record_group(proc.pid)  # stopped by the next run if this one is killed (devstack/leftovers.py)
+    return proc
 
 
 def stop_group(proc, timeout=10.0, first=signal.SIGTERM):

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .leftovers import record_folder, record_process
 from .ports import LOOPBACK, free_port, port_open
 from .processes import tail
 
@@ -54,6 +55,7 @@ def _service_user(name):
 def _private_folder(kind, owner):
     """A fresh folder under the system's temp directory (traversable by a service user, unlike pytest's)."""
     root = Path(tempfile.mkdtemp(prefix=f"wecoza-test-{kind}-"))
+    record_folder(root)
     if os.geteuid() == 0:
         shutil.chown(root, owner, owner)
     return root
@@ -138,7 +140,12 @@ class PrivatePostgres(PostgresServer):
     def start(self):
         self._pg_ctl("start")
         _wait_for_port(self.port, "the test PostgreSQL", self.log_path)
+        self._record_postmaster()
         return self
+
+    def _record_postmaster(self):
+        """pg_ctl leaves the postmaster running on its own: the run's ledger names it (devstack/leftovers.py)."""
+        record_process(int((self.data / "postmaster.pid").read_text().split("\n", 1)[0]))
 
     def stop(self):
         if (self.data / "postmaster.pid").exists():
@@ -147,6 +154,7 @@ class PrivatePostgres(PostgresServer):
     def restart(self):
         self._pg_ctl("restart", "-m", "fast")
         _wait_for_port(self.port, "the test PostgreSQL", self.log_path)
+        self._record_postmaster()
 
     def remove(self):
         try:
@@ -208,6 +216,7 @@ class PrivateMariadb(MariadbServer):
                *settings]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
+        record_process(self.proc.pid)
         _wait_for_port(self.port, "the test MariaDB", self.log_path, proc=self.proc)
         return self
 

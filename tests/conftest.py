@@ -24,6 +24,7 @@ fixture), else `unit`.
 """
 import pytest
 
+from devstack import leftovers
 from devstack.mariadb import create_mysql_database, drop_mysql_database
 from devstack.postgres import create_pg_database, drop_pg_database
 from devstack.servers import PrivateMariadb, PrivatePostgres
@@ -32,6 +33,7 @@ from devstack.system import check_system
 from devstack.wordpress import DEBIAN_VERSION, RELEASE_TARBALLS, WordPressSite, versions
 
 EVERY_WORDPRESS = "every_wordpress"
+SWEPT = pytest.StashKey[list]()
 # A test that uses one of these (directly or through another fixture) needs a service started. A test module with
 # such a test is e2e as a whole; every other module is unit and runs with no PostgreSQL, MariaDB, WordPress, sidecar
 # or chromium (`pytest -m unit`).
@@ -41,6 +43,8 @@ SERVICE_FIXTURES = frozenset({"system_services", "pg_server", "mysql_server", "w
 def pytest_configure(config):
     config.addinivalue_line("markers", f"{EVERY_WORDPRESS}: run the module's WordPress tests on every version of "
                                        "devstack/wordpress.py versions(), not only Debian's")
+    config.stash[SWEPT] = leftovers.sweep()  # what a killed run left running (devstack/leftovers.py)
+    leftovers.start_ledger()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,7 +56,12 @@ def pytest_collection_modifyitems(config, items):
 def pytest_report_header(config):
     absent = [v for v in RELEASE_TARBALLS if v not in versions()]
     note = f" ({', '.join(absent)} not run: ../shared/wordpress is absent)" if absent else ""
-    return f"WordPress for {EVERY_WORDPRESS} modules: {', '.join(versions())}{note}"
+    header = [f"WordPress for {EVERY_WORDPRESS} modules: {', '.join(versions())}{note}"]
+    swept = config.stash.get(SWEPT, [])
+    if swept:
+        header.append(f"left by a killed run, swept: {len(swept)} (" + "; ".join(swept[:5])
+                      + ("; ..." if len(swept) > 5 else "") + ")")
+    return header
 
 
 def pytest_generate_tests(metafunc):
