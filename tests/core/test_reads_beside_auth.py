@@ -101,17 +101,23 @@ def test_a_read_starts_while_the_caller_is_identified_and_answers_once_the_check
     assert handler.runs[0][0].startswith("wecoza-read")
 
 
-@pytest.mark.parametrize("refusal", ["capability", "nonce"])
-def test_a_refused_read_answers_its_refusal_and_never_its_reply(app, probe, refusal):
+def assert_refused_without_its_reply(app, probe, refusal, send):
+    """A read refused for ``refusal`` (its caller a subscriber, or a wrong nonce), sent by ``send(app, action,
+    nonce=...)``, answers the refusal in the action's shape and never the reply it read ahead."""
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
     if refusal == "capability":
         wordpress.user = SUBSCRIBER
-    response = call(app, action, nonce=NONCE if refusal == "capability" else "wrong")
+    response = send(app, action, nonce=NONCE if refusal == "capability" else "wrong")
     expected = MVC_DENIALS.capability if refusal == "capability" else MVC_DENIALS.nonce
     assert (response.status_code, response.data) == (expected.status, expected.body)
     assert b"personal data" not in response.data
     assert len(handler.runs) == 1  # it was read ahead, then dropped
+
+
+@pytest.mark.parametrize("refusal", ["capability", "nonce"])
+def test_a_refused_read_answers_its_refusal_and_never_its_reply(app, probe, refusal):
+    assert_refused_without_its_reply(app, probe, refusal, call)
 
 
 def test_a_read_that_needs_its_caller_runs_again_once_known_then_in_order(app, probe):

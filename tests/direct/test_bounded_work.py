@@ -10,7 +10,7 @@ import requests
 
 from sidecar import phpform
 from devstack.signed import wire_cookie
-from tests.direct.test_direct_mode import direct_stack  # noqa: F401  (module fixture)
+from tests.direct.test_direct_mode import direct_stack, php_ajax_requests  # noqa: F401  (module fixture)
 from devstack.ajax import create_nonce
 from devstack.sidecar_server import SidecarServer
 
@@ -34,11 +34,11 @@ def test_an_anonymous_body_is_never_parsed_by_the_sidecar(direct_stack, wordpres
     """Unread, the body cannot name the action: the sidecar hands the request to PHP, which refuses it as WordPress
     always has. Were the body parsed, the sidecar would have found save_class and answered itself."""
     server, proxy = direct_stack
-    php_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
+    php_before = php_ajax_requests(wordpress_site)
     body = multipart([("action", "save_class")] + [(f"f{i}[]", "x") for i in range(phpform.MAX_INPUT_VARS - 10)])
     response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php", data=body, headers=HEADERS, timeout=60)
     assert (response.status_code, response.text) == (400, "0")
-    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_before + 1
+    assert php_ajax_requests(wordpress_site) == php_before + 1
     last = request_lines(server)[-1]
     assert (last["action"], last["status"]) == ("not_routed", 404)
 

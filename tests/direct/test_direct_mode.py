@@ -28,27 +28,41 @@ def direct_stack(wordpress_site, pg_database, sidecar_server, tmp_path_factory):
         server.stop()
 
 
-def test_routed_action_is_answered_by_the_sidecar_without_php(direct_stack, wordpress_site, login, pg_database):
-    server, proxy = direct_stack
+def php_ajax_requests(site) -> int:
+    """admin-ajax.php requests PHP has served so far (its server's log)."""
+    return site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
+
+
+def new_learner(pg_database, first_name: str, surname: str) -> int:
     with pg_database.connect() as conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO learners (first_name, surname) VALUES ('Direct', 'Mode') RETURNING id")
+        cur.execute("INSERT INTO learners (first_name, surname) VALUES (%s, %s) RETURNING id", (first_name, surname))
         learner_id = cur.fetchone()[0]
         conn.commit()
+    return learner_id
+
+
+def get_learner(proxy, learner_id: int, nonce: str, cookie: str | None = None):
+    """The learner page's read, as the browser sends it to nginx."""
+    return requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
+                         data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce},
+                         headers={"Cookie": cookie} if cookie is not None else {}, timeout=30)
+
+
+def test_routed_action_is_answered_by_the_sidecar_without_php(direct_stack, wordpress_site, login, pg_database):
+    server, proxy = direct_stack
+    learner_id = new_learner(pg_database, "Direct", "Mode")
     admin = login("admin")
     nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
-    php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
-    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
-                             data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce},
-                             headers={"Cookie": wire_cookie(admin)}, timeout=30)
+    php_log_before = php_ajax_requests(wordpress_site)
+    response = get_learner(proxy, learner_id, nonce, wire_cookie(admin))
     assert response.status_code == 200, response.text
     assert response.json()["data"]["firstName"] == "Direct"
     assert response.headers["X-Robots-Tag"] == "noindex"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert not any(h.lower().startswith("x-wecoza-") for h in response.headers)
-    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before
+    assert php_ajax_requests(wordpress_site) == php_log_before
     assert '"action": "wecoza_get_learner"' in server.log()
-    refused = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
-                            data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}, timeout=30)
+    refused = get_learner(proxy, learner_id, nonce)
     assert (refused.status_code, refused.text) == (400, "0")
 
 
@@ -57,21 +71,16 @@ def test_a_read_from_cookies_whose_signature_fails_goes_to_php_without_its_data(
     """Well-formed, unexpired cookies may log in, so the read starts beside their check (issue 15); when the check
     fails the caller is handed to PHP exactly as before, and the learner never leaves the sidecar."""
     server, proxy = direct_stack
-    with pg_database.connect() as conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO learners (first_name, surname) VALUES ('Forged', 'Cookie') RETURNING id")
-        learner_id = cur.fetchone()[0]
-        conn.commit()
+    learner_id = new_learner(pg_database, "Forged", "Cookie")
     admin = login("admin")
     nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
     forged = re.sub(r"%7C[0-9a-f]{64}(?=;|$)", "%7C" + "0" * 64, wire_cookie(admin))
     assert forged != wire_cookie(admin)
-    php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
-    response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
-                             data={"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce},
-                             headers={"Cookie": forged}, timeout=30)
+    php_log_before = php_ajax_requests(wordpress_site)
+    response = get_learner(proxy, learner_id, nonce, forged)
     assert (response.status_code, response.text) == (400, "0")  # PHP: nobody is logged in
     assert "Forged" not in response.text
-    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before + 1
+    assert php_ajax_requests(wordpress_site) == php_log_before + 1
     last = [line for line in server.log().splitlines() if '"message": "request"' in line][-1]
     assert '"action": "not_routed"' in last and "Forged" not in server.log()
 
@@ -114,13 +123,11 @@ def test_a_routed_action_is_never_rerun_by_php_when_the_sidecar_is_down(direct_s
     server, proxy = direct_stack
     session = login("admin")
     nonce = create_nonce(wordpress_site, session, "learners_nonce_action")
-    php_log_before = wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
+    php_log_before = php_ajax_requests(wordpress_site)
     with server.stopped():
-        response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php",
-                                 data={"action": "wecoza_get_learner", "id": "1", "nonce": nonce},
-                                 headers={"Cookie": wire_cookie(session)}, timeout=30)
+        response = get_learner(proxy, 1, nonce, wire_cookie(session))
     assert response.status_code == 502
-    assert wordpress_site.server_log_path.read_text(errors="replace").count("admin-ajax.php") == php_log_before
+    assert php_ajax_requests(wordpress_site) == php_log_before
 
 
 def test_client_chosen_names_and_request_ids_never_become_labels_or_log_fields(direct_stack):

@@ -14,9 +14,9 @@ import pytest
 from devstack.class_pages import encode_multipart
 from devstack.inprocess import InProcessSidecar
 from sidecar.direct import PHP_LOCATION, READ_AHEAD_MAX_BODY
-from sidecar.registry import MVC_DENIALS, WRITES
+from sidecar.registry import WRITES
 from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
-    LOGIN_COOKIE, NONCE, SUBSCRIBER, probe, stand_in_wordpress)
+    LOGIN_COOKIE, NONCE, assert_refused_without_its_reply, probe, stand_in_wordpress)
 from wp_bridge.auth import AuthResult
 
 AJAX = "/wp-admin/admin-ajax.php"
@@ -63,15 +63,7 @@ def test_a_direct_read_starts_while_the_caller_is_identified_and_answers_once_th
 
 @pytest.mark.parametrize("refusal", ["capability", "nonce"])
 def test_a_refused_direct_read_answers_its_refusal_and_never_its_reply(app, probe, refusal):  # noqa: F811
-    action, handler = probe()
-    wordpress = app.app.extensions["wecoza"].wordpress
-    if refusal == "capability":
-        wordpress.user = SUBSCRIBER
-    response = browser_post(app, action, nonce=NONCE if refusal == "capability" else "wrong")
-    expected = MVC_DENIALS.capability if refusal == "capability" else MVC_DENIALS.nonce
-    assert (response.status_code, response.data) == (expected.status, expected.body)
-    assert b"personal data" not in response.data
-    assert len(handler.runs) == 1  # read ahead, then dropped
+    assert_refused_without_its_reply(app, probe, refusal, browser_post)
 
 
 def test_cookies_that_turn_out_not_to_log_in_are_handed_to_php_without_the_reads_reply(app, probe):  # noqa: F811

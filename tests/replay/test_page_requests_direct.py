@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.direct.test_direct_mode import direct_stack  # noqa: F401  (module fixture)
+from tests.direct.test_direct_mode import direct_stack, php_ajax_requests  # noqa: F401  (module fixture)
 from .test_page_requests import CHECKS, REQUESTS, admin_replayer
 
 pytestmark = pytest.mark.every_wordpress
@@ -19,10 +19,6 @@ def replayer(direct_stack, wordpress_site, sessions, form_pages, recorded_rows, 
     with admin_replayer(wordpress_site, sessions, form_pages, recorded_rows, db, uploads_root,
                         ajax=f"{proxy.url}/wp-admin/admin-ajax.php") as replay:
         yield replay
-
-
-def php_ajax_requests(site) -> int:
-    return site.server_log_path.read_text(errors="replace").count("admin-ajax.php")
 
 
 @pytest.mark.parametrize("request_", REQUESTS, ids=[r["test_id"] for r in REQUESTS])
