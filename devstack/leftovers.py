@@ -36,13 +36,15 @@ def ledger_path(directory: Path, pid: int, started: int) -> Path:
     return directory / f"wecoza-run-{pid}-{started}.ledger"
 
 
-def start_ledger() -> Path:
+def start_ledger() -> Path | None:
     """Keep a ledger for this process from now on (a test session, a bench run; the demo, whose servers are meant to
-    outlive it, keeps none); removed when the process ends normally."""
+    outlive it, keeps none); removed when the process ends normally. None where /proc cannot tell this process's
+    start time: a ledger whose run could not be told from a later one would be swept while the run goes on."""
     global _own
     with _lock:
-        if _own is None:
-            _own = ledger_path(Path(tempfile.gettempdir()), os.getpid(), start_ticks(os.getpid()) or 0)
+        started = start_ticks(os.getpid())
+        if _own is None and started is not None:
+            _own = ledger_path(Path(tempfile.gettempdir()), os.getpid(), started)
             atexit.register(_own.unlink, missing_ok=True)
         return _own
 
