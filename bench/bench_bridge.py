@@ -34,6 +34,19 @@ def seed_learner(pg) -> int:
     return learner_id
 
 
+def through_wordpress(site, admin, fields: dict) -> None:
+    """wecoza_get_learner through WordPress -> shim -> sidecar."""
+    response = ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30)
+    assert response.status_code == 200, response.text
+
+
+def legacy_php(site, admin, fields: dict) -> None:
+    """The same read by the legacy-style PHP handler (bench/plugins)."""
+    response = ajax.call(site, admin, "bench_legacy_get_learner", dict(fields, action="bench_legacy_get_learner"),
+                         timeout=30)
+    assert response.status_code == 200, response.text
+
+
 def measure_on(site, server, pg) -> list[dict]:
     site.install_plugin(PLUGIN, slug="wecoza-bench-legacy", main_file="wecoza-bench-legacy.php")
     learner_id = seed_learner(pg)
@@ -50,16 +63,9 @@ def measure_on(site, server, pg) -> list[dict]:
         response, _ = forward(server, "wecoza_get_learner", fields, cookie=cookies, session=direct)
         assert response.status_code == 200, response.text
 
-    def through_wordpress():
-        assert ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30).status_code == 200
-
-    def legacy_php():
-        response = ajax.call(site, admin, "bench_legacy_get_learner",
-                             dict(fields, action="bench_legacy_get_learner"), timeout=30)
-        assert response.status_code == 200, response.text
-
     results = {}
-    for name, call in (("a", bare), ("b", sidecar_auth), ("c", through_wordpress), ("d", legacy_php)):
+    for name, call in (("a", bare), ("b", sidecar_auth), ("c", lambda: through_wordpress(site, admin, fields)),
+                       ("d", lambda: legacy_php(site, admin, fields))):
         for _ in range(10):
             call()  # warm up
         durations = timed(call, REQUESTS)

@@ -150,9 +150,6 @@ def measure(repeat: int = 15) -> list[dict]:
         finally:
             sidecar.close()
             drop_pg_database(pg)
-            for path in sorted(uploads_dir.rglob("*"), reverse=True):
-                path.unlink() if path.is_file() else path.rmdir()
-            uploads_dir.rmdir()
         return rows
 
 

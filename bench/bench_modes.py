@@ -9,9 +9,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_bridge import PLUGIN, REQUESTS, seed_learner  # noqa: E402
+from bench.bench_bridge import PLUGIN, REQUESTS, legacy_php, seed_learner, through_wordpress  # noqa: E402
 from bench.stack import bench_folder, median_ms, running_stack, timed  # noqa: E402
-from devstack import ajax  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.sidecar_server import SidecarServer  # noqa: E402
@@ -36,19 +35,12 @@ def measure_on(site, server, pg) -> list[dict]:
                                         timeout=30)
                 assert response.status_code == 200, response.text
 
-            def forward():
-                assert ajax.call(site, admin, "wecoza_get_learner", fields, timeout=30).status_code == 200
-
-            def legacy():
-                response = ajax.call(site, admin, "bench_legacy_get_learner",
-                                     dict(fields, action="bench_legacy_get_learner"), timeout=30)
-                assert response.status_code == 200
-
             rows = []
             medians = {}
             for label, call in (("direct mode (nginx -> sidecar)", direct),
-                                ("forward mode (WordPress -> shim -> sidecar)", forward),
-                                ("legacy-style PHP handler", legacy)):
+                                ("forward mode (WordPress -> shim -> sidecar)",
+                                 lambda: through_wordpress(site, admin, fields)),
+                                ("legacy-style PHP handler", lambda: legacy_php(site, admin, fields))):
                 for _ in range(10):
                     call()
                 durations = timed(call, REQUESTS)

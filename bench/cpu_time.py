@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from devstack.processes import stat_fields
+
 PROC = Path("/proc")
 NS_PER_TICK = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
 
@@ -28,12 +30,10 @@ class Process:
 
 def stat_of(pid: int) -> Process | None:
     """``/proc/<pid>/stat``, or None when the process has gone."""
-    try:
-        stat = (PROC / str(pid) / "stat").read_text()
-    except OSError:
+    stat = stat_fields(pid)
+    if stat is None:
         return None
-    # the command name sits in parentheses and may hold spaces: the fields after it are fixed
-    comm, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    comm, fields = stat
     return Process(int(fields[1]), comm, (int(fields[13]) + int(fields[14])) * NS_PER_TICK)
 
 

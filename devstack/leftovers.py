@@ -23,6 +23,9 @@ from pathlib import Path
 from .processes import group_members, proc_stat
 
 LEDGER_NAME = re.compile(r"wecoza-run-(\d+)-(\d+)\.ledger")
+# The only folders a run records (devstack/servers.py, bench/stack.py): anything else named in a ledger, such as a
+# path cut short by the kill, is never removed.
+FOLDER_PREFIXES = ("wecoza-test-", "wecoza-bench-")
 _lock = threading.Lock()
 _own: Path | None = None
 
@@ -49,26 +52,25 @@ def start_ledger() -> Path | None:
         return _own
 
 
-def _write(line: str, ledger: Path | None) -> None:
+def _write(line: str) -> None:
     with _lock:
-        target = ledger or _own
-        if target is not None:
-            with open(target, "a") as out:
+        if _own is not None:
+            with open(_own, "a") as out:
                 out.write(line + "\n")
 
 
-def record_group(pgid: int, ledger: Path | None = None) -> None:
+def record_group(pgid: int) -> None:
     """A process group this run started (``devstack.processes.spawn``): its leader's pid is the group's id."""
-    _write(f"group {pgid} {start_ticks(pgid) or 0}", ledger)
+    _write(f"group {pgid} {start_ticks(pgid) or 0}")
 
 
-def record_process(pid: int, ledger: Path | None = None) -> None:
+def record_process(pid: int) -> None:
     """A server this run started that runs on its own (a postmaster forked by pg_ctl, mariadbd)."""
-    _write(f"process {pid} {start_ticks(pid) or 0}", ledger)
+    _write(f"process {pid} {start_ticks(pid) or 0}")
 
 
-def record_folder(path: Path, ledger: Path | None = None) -> None:
-    _write(f"folder {path}", ledger)
+def record_folder(path: Path) -> None:
+    _write(f"folder {path}")
 
 
 def sweep(directory: Path | None = None) -> list[str]:
@@ -85,12 +87,13 @@ def sweep(directory: Path | None = None) -> list[str]:
         except OSError:
             continue
         for kind, rest in entries:  # the servers first: a folder goes once nothing writes to it
-            if kind in ("group", "process"):
-                ident, started = (int(part) for part in rest.split())
-                if (_kill_group if kind == "group" else _stop_process)(ident, started):
-                    done.append(f"stopped {kind} {ident}")
+            ids = rest.split()
+            if kind in ("group", "process") and len(ids) == 2 and all(part.isdigit() for part in ids):
+                stop = _kill_group if kind == "group" else _stop_process  # a line cut short by the kill is skipped
+                if stop(int(ids[0]), int(ids[1])):
+                    done.append(f"stopped {kind} {ids[0]}")
         for kind, rest in entries:
-            if kind == "folder" and Path(rest).exists():
+            if kind == "folder" and Path(rest).name.startswith(FOLDER_PREFIXES) and Path(rest).exists():
                 shutil.rmtree(rest, ignore_errors=True)
                 done.append(f"removed {rest}")
         ledger.unlink(missing_ok=True)
@@ -112,12 +115,12 @@ def _kill_group(pgid: int, started: int) -> bool:
 
 def _stop_process(pid: int, started: int, grace: float = 10.0) -> bool:
     """SIGTERM (a postmaster or mariadbd then shuts down cleanly), SIGKILL after ``grace`` seconds."""
-    if start_ticks(pid) != started:
+    if not _running(pid, started):
         return False
     try:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        while start_ticks(pid) == started and (proc_stat(pid) or ("Z",))[0] != "Z":
+        while _running(pid, started):
             if time.monotonic() > deadline:
                 os.kill(pid, signal.SIGKILL)
                 break
@@ -125,3 +128,9 @@ def _stop_process(pid: int, started: int, grace: float = 10.0) -> bool:
     except ProcessLookupError:
         pass
     return True
+
+
+def _running(pid: int, started: int) -> bool:
+    """The recorded process is still there and not a zombie."""
+    stat = proc_stat(pid)
+    return stat is not None and stat[2] == started and stat[0] != "Z"

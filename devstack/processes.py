@@ -43,13 +43,22 @@ def stop_group(proc, timeout=10.0, first=signal.SIGTERM):
         pass
 
 
-def proc_stat(pid: int) -> tuple[str, int, int] | None:
-    """(state letter, process group, start time in clock ticks after boot) of a process; None when there is none."""
+def stat_fields(pid: int) -> tuple[str, list[str]] | None:
+    """``/proc/<pid>/stat`` as (command name, the fields after it, from field 3, the state, on); None when the process
+    has gone. The command name sits in parentheses and may hold spaces and parentheses: the fields after it do not."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = raw[raw.rindex(")") + 2:].split()  # fields after the command name, from field 3 (state) on
+    return raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+
+
+def proc_stat(pid: int) -> tuple[str, int, int] | None:
+    """(state letter, process group, start time in clock ticks after boot) of a process; None when there is none."""
+    stat = stat_fields(pid)
+    if stat is None:
+        return None
+    fields = stat[1]
     return fields[0], int(fields[2]), int(fields[19])
 
 

@@ -24,7 +24,7 @@ RUN = textwrap.dedent("""
     from devstack import leftovers
     from devstack.processes import spawn
     leftovers.start_ledger()
-    folder = Path(sys.argv[1]) / "servers-of-the-run"
+    folder = Path(sys.argv[1]) / "wecoza-test-servers-of-the-run"
     folder.mkdir()
     leftovers.record_folder(folder)
     group = spawn(["sleep", "300"], folder / "sleep.log")
@@ -74,9 +74,9 @@ def test_what_a_killed_run_started_is_stopped_and_its_folders_removed(tmp_path):
         [ledger] = tmp_path.glob("wecoza-run-*.ledger")
         done = leftovers.sweep(tmp_path)
         assert sorted(done) == sorted([f"stopped group {group}", f"stopped process {alone}",
-                                       f"removed {tmp_path / 'servers-of-the-run'}"])
+                                       f"removed {tmp_path / 'wecoza-test-servers-of-the-run'}"])
         assert gone_within(group) and gone_within(alone)
-        assert not (tmp_path / "servers-of-the-run").exists() and not ledger.exists()
+        assert not (tmp_path / "wecoza-test-servers-of-the-run").exists() and not ledger.exists()
         assert leftovers.sweep(tmp_path) == []
     finally:
         stop(group, alone)
@@ -86,7 +86,7 @@ def test_a_run_still_going_is_left_alone_and_removes_its_ledger_when_it_ends(tmp
     run, group, alone = start_run(tmp_path, "going")
     try:
         assert leftovers.sweep(tmp_path) == []
-        assert alive(group) and alive(alone) and (tmp_path / "servers-of-the-run").exists()
+        assert alive(group) and alive(alone) and (tmp_path / "wecoza-test-servers-of-the-run").exists()
         run.stdin.close()
         assert run.wait(30) == 0
         assert list(tmp_path.glob("wecoza-run-*.ledger")) == []
@@ -107,3 +107,15 @@ def test_a_recorded_pid_that_another_process_holds_now_is_left_alone(tmp_path):
     finally:
         stop(other.pid)
         other.wait()
+
+
+def test_a_ledger_cut_short_by_the_kill_stops_and_removes_nothing_it_cannot_trust(tmp_path):
+    """A line the kill cut short names no process, and only the run's own kind of folder is ever removed."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    kept = tmp_path / "not-a-run-folder"
+    kept.mkdir()
+    ledger = leftovers.ledger_path(tmp_path, ended.pid, 1)
+    ledger.write_text(f"folder {kept}\ngroup 12")
+    assert leftovers.sweep(tmp_path) == []
+    assert kept.exists() and not ledger.exists()
