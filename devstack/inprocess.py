@@ -26,7 +26,9 @@ class StandInWordPress:
                      nonce_field="nonce", ajax=True):
         return AuthResult(user=self.user, reason=None, nonce_ok=True if nonce_actions is not None else None)
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=(), beside=None):
+        if beside is not None:
+            beside.run()  # as while WordPress's query is in flight
         return AuthResult(user=self.user, reason=None, token=b"", options=self.get_options(options))
 
     def asks_the_database(self, cookie_header=None, https=False, method="POST", ajax=True):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from wp_bridge.mysql import Beside
+
 from . import access, refusals, responses
 from .classes.save import SaveRefused
 from .context import ActionContext
@@ -37,13 +39,13 @@ def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
     return incoming.parsed
 
 
-def identify(services, incoming: Incoming, options: tuple[str, ...] = ()):
+def identify(services, incoming: Incoming, options: tuple[str, ...] = (), beside: Beside | None = None):
     """Who is calling, from the cookies alone, once per request: known before any body is parsed. The WordPress
     ``options`` the action reads come in the same query (direct mode identifies the caller before it knows the
-    action: its handlers read them on their own)."""
+    action: its handlers read them on their own); ``beside`` runs while that query is in flight."""
     if incoming.caller is None:
-        incoming.caller = services.wordpress.identify(incoming.cookie, https=incoming.https,
-                                                      method=incoming.method, ajax=True, options=options)
+        incoming.caller = services.wordpress.identify(incoming.cookie, https=incoming.https, method=incoming.method,
+                                                      ajax=True, options=options, beside=beside)
     return incoming.caller
 
 
@@ -138,15 +140,16 @@ def handler_reply(action: Action, ctx: ActionContext) -> tuple[Reply, Refusal | 
 
 # A read runs beside the caller's authentication -------------------------------------------------------------
 #
-# A read's PostgreSQL work does not depend on who asks, only whether it may be answered: it runs on a background
-# thread while this one authenticates the caller (MySQL), so a request waits for the slower of the two instead
-# of both. Its reply is sent only if every check passes, exactly as when it runs after them; a refused request
-# answers its refusal once the read has finished (so its replay claim is settled, as before) and the read's reply
-# is dropped. Only requests whose cookies may log a user in (a well-formed, unexpired auth cookie) are read ahead:
-# an anonymous request never costs a read. A forwarded body was parsed by PHP already; direct mode reads ahead only
-# a small url-encoded body, and hands a caller the cookies turn out not to log in to PHP as before
-# (sidecar.direct, docs/design.md#authentication). A handler that needs its caller (``ctx.user``) stops, and runs
-# again once the caller is known; that action is then run in order for the rest of the worker's life.
+# A read's PostgreSQL work does not depend on who asks, only whether it may be answered: it runs while the query
+# that identifies the caller is in flight (MySQL; wp_bridge.mysql.Beside), on the request's own thread, so a
+# request waits for the slower of the two round trips instead of both. Its reply is sent only if every check
+# passes, exactly as when it runs after them; a refused request answers its refusal once the read has finished (so
+# its replay claim is settled, as before) and the read's reply is dropped. Only requests whose cookies may log a
+# user in (a well-formed, unexpired auth cookie) are read ahead: an anonymous request never costs a read. A read
+# the identification ran no query for runs after the checks. A forwarded body was parsed by PHP already; direct
+# mode reads ahead only a small url-encoded body, and hands a caller the cookies turn out not to log in to PHP as
+# before (sidecar.direct, docs/design.md#authentication). A handler that needs its caller (``ctx.user``) stops,
+# and runs again once the caller is known; that action is then run in order for the rest of the worker's life.
 
 READS_NEEDING_THE_CALLER = "reads_needing_the_caller"  # key in services.caches: action names
 
@@ -173,11 +176,9 @@ def runs_beside_auth(services, action: Action, incoming: Incoming) -> bool:
 
 
 def reads_beside_auth(services, action: Action, incoming: Incoming) -> bool:
-    """A read whose caller is not known yet, sent when its action ran: one the shim sent while WordPress was loading
-    is answered long before WordPress asks for it, so a second thread would only take CPU from WordPress's own
-    loading on the same host. Whether the cookies may log in is the caller's to ask (``may_log_in``)."""
-    return (action.methods == READS and not incoming.sent_early and incoming.caller is None
-            and incoming.method in action.methods
+    """A read whose caller is not known yet. Whether the cookies may log in is the caller's to ask
+    (``may_log_in``)."""
+    return (action.methods == READS and incoming.caller is None and incoming.method in action.methods
             and action.name not in services.caches.get(READS_NEEDING_THE_CALLER, ()))
 
 
@@ -196,19 +197,18 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
     except FormError as exc:
         return refused_before_body(services, action, gate, incoming) or unreadable(action, incoming, exc)
     ahead = context_for(services, action, incoming, get, post, files, CALLER_PENDING)
-    pending = services.run_beside(lambda: handler_reply(action, ahead))
-    try:
-        auth, refusal = None, None
-        if unknown_caller is not None:
-            refusal = unknown_caller(identify(services, incoming, action.options), incoming)
-        if refusal is None:
-            refusal = refused_before_body(services, action, gate, incoming)
-        if refusal is None:
-            auth, refusal = checked(services, action, gate, incoming, get, post)
-    finally:
-        done = wait(pending)
+    read = Beside(lambda: handler_reply(action, ahead))
+    caller = identify(services, incoming, action.options, beside=read)
+    auth, refusal = None, None
+    if unknown_caller is not None:
+        refusal = unknown_caller(caller, incoming)
+    if refusal is None:
+        refusal = refused_before_body(services, action, gate, incoming)
+    if refusal is None:
+        auth, refusal = checked(services, action, gate, incoming, get, post)
     if refusal is not None:
-        return refusal
+        return refusal  # the read, if it ran, is dropped
+    done = outcome_of(read)
     if isinstance(done, CallerNotYetKnown):
         services.caches.setdefault(READS_NEEDING_THE_CALLER, set()).add(action.name)
         return handled(action, context_for(services, action, incoming, get, post, files, auth.user, auth.options),
@@ -218,10 +218,11 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
     return finished(action, auth, ahead, done)
 
 
-def wait(pending):
-    """The background read's (reply, refusal), or the exception it stopped with (a replay, the caller needed)."""
+def outcome_of(read: Beside):
+    """The read's (reply, refusal), or the exception it stopped with (a replay, the caller needed); a read no query
+    ran (the caller known without one) runs now, after every check."""
     try:
-        return pending.result()
+        return read.result()
     except (ReplayedRequest, CallerNotYetKnown) as exc:
         return exc
 

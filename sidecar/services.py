@@ -1,8 +1,6 @@
 """The long-lived parts one worker process shares: configuration, WordPress, PostgreSQL."""
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from wp_bridge.channel import ChannelSigner
@@ -23,8 +21,6 @@ class Services:
     registry: Registry
     metrics: Metrics = field(default_factory=Metrics)
     caches: dict = field(default_factory=dict)
-    _beside: ThreadPoolExecutor | None = field(default=None, repr=False)
-    _beside_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_config(cls, config: Config, registry: Registry, clock=None) -> Services:
@@ -50,21 +46,7 @@ class Services:
             self.caches["home_url"] = cached
         return cached
 
-    def run_beside(self, fn) -> Future:
-        """Run ``fn`` on this worker's background threads (made on first use, so after the fork): a read's
-        PostgreSQL work while the request's thread authenticates the caller. As many threads as the pool has
-        connections, which is all that work can use."""
-        with self._beside_lock:
-            if self._beside is None:
-                self._beside = ThreadPoolExecutor(max_workers=self.config.int("postgres.pool_max"),
-                                                  thread_name_prefix="wecoza-read")
-        return self._beside.submit(fn)
-
     def close(self) -> None:
-        with self._beside_lock:
-            beside, self._beside = self._beside, None
-        if beside is not None:
-            beside.shutdown(wait=True)
         self.postgres.close()
         close = getattr(self.wordpress, "close", None)
         if close:

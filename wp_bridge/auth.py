@@ -17,6 +17,7 @@ import pymysql
 from . import cookies, php
 from .cookies import CookieCheck, login_to_fetch, parse_auth_cookie, parse_cookie_header, validate_auth_cookie
 from .errors import CookieHeaderError, SaltMissing
+from .mysql import Beside
 from .nonces import find_nonce, verify_nonce
 from .users import WPUser, capabilities, is_super_admin
 
@@ -59,14 +60,15 @@ def authenticate(wp, cookie_header, *, https: bool = False, method: str = "POST"
 
 
 def identify(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True,
-             options: Sequence[str] = ()) -> AuthResult:
+             options: Sequence[str] = (), beside: Beside | None = None) -> AuthResult:
     """Who is calling, from the cookies alone: nothing of the request body is needed (or read). The blog's
-    ``options`` come in the same query as the user, when a user is looked up."""
+    ``options`` come in the same query as the user, when a user is looked up; ``beside`` runs while that query is
+    in flight (and not at all when no user is looked up)."""
     steps: list[tuple[str, str]] = []
     try:
         user, reason, token, read = _current_user(wp, cookie_header or "", https,
                                                   "AJAX" if ajax else method.upper(), int(wp.clock()), steps,
-                                                  options)
+                                                  options, beside)
     except Exception as exc:  # noqa: BLE001 - every failure means "not logged in", and is logged
         return _failed(exc, steps)
     return AuthResult(user, reason, steps=steps, token=token, options=read)
@@ -126,7 +128,8 @@ def _cookie_logins(wp, cookie_header, https: bool, kind: str, now: int):
     return order, values, sent, logins
 
 
-def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list, options: Sequence[str]):
+def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list, options: Sequence[str],
+                  beside: Beside | None):
     """(user or None, reason, the logged-in cookie's token for nonces, the options read with the user)."""
     site = wp.site()
     order, values, sent, logins = _cookie_logins(wp, cookie_header, https, kind, now)
@@ -137,7 +140,7 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     token = logged_in.token if logged_in is not None and php.truthy(logged_in.token) else b""
     if not sent:
         return None, "no_cookie", token, {}
-    data = wp.users(logins, options) if logins else None
+    data = wp.users(logins, options, beside) if logins else None
     read = data.options if data else {}
     for scheme in sent:
         try:

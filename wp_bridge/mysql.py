@@ -1,6 +1,11 @@
 """The WordPress MySQL connection: one PyMySQL connection per thread (and per process), opened on
 first use, reopened once when the server dropped it. Values come back as the bytes WordPress's
-own connection would see (same charset), so PHP-serialized lengths stay right."""
+own connection would see (same charset), so PHP-serialized lengths stay right.
+
+A query may carry work to do ``beside`` it: the query is sent, the work runs on the same thread while MySQL answers,
+then the answer is read. The request's other database round trip (PostgreSQL) is then in flight at the same time
+without a second thread, whose hand-overs cost more than the work itself on a host whose cores sleep between
+requests. A query the work sends itself goes out on the thread's next connection: the first one is busy."""
 from __future__ import annotations
 
 import os
@@ -12,7 +17,7 @@ from typing import overload
 
 import pymysql
 from pymysql.charset import charset_by_name
-from pymysql.constants import FIELD_TYPE
+from pymysql.constants import COMMAND, FIELD_TYPE
 from pymysql.converters import conversions
 
 DISCONNECTED = frozenset({0, 2006, 2013, 2055, 4031})
@@ -60,15 +65,16 @@ class MySQL:
         self.round_trips = 0
         self.connects = 0
 
-    def query(self, sql: str, args=()) -> list[tuple]:
-        """Rows of one statement (text as bytes); one retry on a fresh connection if the old one died."""
+    def query(self, sql: str, args=(), beside: Beside | None = None) -> list[tuple]:
+        """Rows of one statement (text as bytes); one retry on a fresh connection if the old one died. ``beside``
+        runs once the statement is sent, before its answer is read (at most once, even when the query is retried)."""
         try:
-            return self._run(self._connection(), sql, args)
+            return self._run(self._connection(), sql, args, beside)
         except (pymysql.OperationalError, pymysql.InterfaceError) as exc:
             if not exc.args or exc.args[0] not in DISCONNECTED:
                 raise
             self._discard()
-            return self._run(self._connection(), sql, args)
+            return self._run(self._connection(), sql, args, beside)
 
     @overload
     def text(self, value: bytes) -> str: ...
@@ -93,15 +99,31 @@ class MySQL:
                 _close(connection)
         self._local = threading.local()
 
-    def _run(self, connection, sql: str, args) -> list[tuple]:
+    def _run(self, connection, sql: str, args, beside: Beside | None) -> list[tuple]:
         with self._lock:
             self.round_trips += 1
         with connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            return list(cursor.fetchall())
+            if beside is None or beside.ran:
+                cursor.execute(sql, args)
+                return list(cursor.fetchall())
+            statement = cursor.mogrify(sql, args)
+        # Connection.query in its two halves, with the work between them (PyMySQL 1.x's own steps; setup.cfg keeps
+        # to 1.x, tests/wp_bridge/test_mysql_beside.py holds them to it).
+        connection._execute_command(COMMAND.COM_QUERY, statement.encode(connection.encoding))
+        self._local.depth = self._depth() + 1
+        try:
+            beside.run()
+        finally:
+            self._local.depth -= 1
+        connection._affected_rows = connection._read_query_result()
+        return list(connection._result.rows or ())
+
+    def _depth(self) -> int:
+        """How many of this thread's connections have a statement in flight (their answers not read yet)."""
+        return getattr(self._local, "depth", 0)
 
     def _connection(self):
-        held = getattr(self._local, "held", None)
+        held = self._held()
         if held is not None and held[0] == os.getpid():
             return held[1]
         p = self.params
@@ -111,20 +133,59 @@ class MySQL:
             database=p.database, charset=p.connection_charset, use_unicode=False, autocommit=True,
             connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout,
             conv=CONVERSIONS)  # type: ignore[arg-type]
-        self._local.held = (os.getpid(), connection)
+        held = (os.getpid(), connection)
+        self._set_held(held)
         with self._lock:
             self.connects += 1
-            self._open.append(self._local.held)
+            self._open.append(held)
         return connection
 
+    def _held(self):
+        """This thread's connection for the next statement, as (pid, connection), or None."""
+        connections = getattr(self._local, "connections", [])
+        depth = self._depth()
+        return connections[depth] if depth < len(connections) else None
+
+    def _set_held(self, held) -> None:
+        connections = self._local.__dict__.setdefault("connections", [])
+        depth = self._depth()
+        connections.extend([None] * (depth + 1 - len(connections)))
+        connections[depth] = held
+
     def _discard(self) -> None:
-        held = getattr(self._local, "held", None)
-        self._local.held = None
+        held = self._held()
+        self._set_held(None)
         if held is not None:
             with self._lock:
                 if held in self._open:
                     self._open.remove(held)
             _close(held[1])
+
+
+class Beside:
+    """Work to run beside a query (``MySQL.query``), at most once: its result, or the exception it raised (any
+    BaseException: the query's answer is read whatever the work did)."""
+
+    def __init__(self, work):
+        self._work = work
+        self.ran = False
+        self._result = self._error = None
+
+    def run(self) -> None:
+        if self.ran:
+            return
+        self.ran = True
+        try:
+            self._result = self._work()
+        except BaseException as exc:  # noqa: BLE001 - kept for the caller, who asked for the work
+            self._error = exc
+
+    def result(self):
+        """The work's result, run now if no query ran it; its exception is raised again here."""
+        self.run()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def _close(connection) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .auth import AuthResult, asks_the_database, authenticate, check_nonce, identify
 from .cookies import CookieNames, cookie_hash, cookie_names, pass_frag_rule
-from .mysql import MySQL, MySQLParams
+from .mysql import Beside, MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
 from .salts import SALT_OPTIONS, wp_salt
 from .tables import Tables
@@ -73,8 +73,8 @@ class WordPress:
         """Site data, reloaded (one query) when older than ``site_ttl`` seconds."""
         return self._site.get(None, self._load_site)
 
-    def users(self, logins: list[str], options: Sequence[str] = ()) -> UserData:
-        return load_users(self.db, self.tables, logins, options)
+    def users(self, logins: list[str], options: Sequence[str] = (), beside: Beside | None = None) -> UserData:
+        return load_users(self.db, self.tables, logins, options, beside)
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
         """``{ID: display_name}`` of the users that exist (one query)."""
@@ -88,10 +88,10 @@ class WordPress:
                             nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=ajax)
 
     def identify(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
-                 ajax: bool = True, options: Sequence[str] = ()) -> AuthResult:
+                 ajax: bool = True, options: Sequence[str] = (), beside: Beside | None = None) -> AuthResult:
         """``authenticate`` in two steps: who is calling, from the cookies alone (and the blog's ``options``
-        the request needs, read with the user)..."""
-        return identify(self, cookie_header, https=https, method=method, ajax=ajax, options=options)
+        the request needs, read with the user; ``beside`` runs while that query is in flight)..."""
+        return identify(self, cookie_header, https=https, method=method, ajax=ajax, options=options, beside=beside)
 
     def asks_the_database(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
                           ajax: bool = True) -> bool:

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from . import php
 from .cookies import UserRecord
-from .mysql import MySQL
+from .mysql import Beside, MySQL
 from .phpserialize import maybe_unserialize
 from .tables import Tables
 
@@ -70,10 +70,12 @@ class UserData:
     options: Mapping[str, str | None] = field(default_factory=dict)  # those asked for, as ``get_options`` reads them
 
 
-def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequence[str] = ()) -> UserData:
+def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequence[str] = (),
+               beside: Beside | None = None) -> UserData:
     """Rows for ``logins`` (MySQL's collation decides the match, as in ``get_user_by``), their
     capabilities, user level and session tokens, plus the roles option (and on multisite the
-    network's super admins) and the blog's ``options`` a caller needs, in one round trip."""
+    network's super admins) and the blog's ``options`` a caller needs, in one round trip (``beside`` runs while
+    it is in flight: ``MySQL.query``)."""
     options = list(dict.fromkeys(options))
     meta_keys = (tables.capabilities_key, tables.user_level_key, SESSION_TOKENS)
     parts: list[str] = []
@@ -96,7 +98,7 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequen
         parts.append(f"SELECT -2, NULL, NULL, NULL, NULL, meta_id, NULL, meta_value FROM {tables.sitemeta} "
                      "WHERE meta_key = 'site_admins' AND site_id = %s")
         args.append(tables.network_id)
-    rows = db.query(" UNION ALL ".join(f"({part})" for part in parts), args)
+    rows = db.query(" UNION ALL ".join(f"({part})" for part in parts), args, beside)
 
     found: dict[int, tuple] = {}
     metas: dict[int, dict[bytes, tuple[int, bytes]]] = {}

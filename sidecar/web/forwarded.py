@@ -1,9 +1,7 @@
 """``POST /ajax/<action>`` and ``POST /form/<form>``: requests the shim forwards, signed."""
 from __future__ import annotations
 
-from flask import Blueprint, g, request
-
-from wp_bridge.channel import SENT_EARLY_HEADER
+from flask import Blueprint, g
 
 from ..db import DatabaseUnavailable
 from ..forms import run_form
@@ -33,7 +31,6 @@ def answer_forwarded(run):
     g.request_id = request_of.request_id
     incoming = incoming_from(request_of)
     incoming.claim = claim
-    incoming.sent_early = request.headers.get(SENT_EARLY_HEADER) == "1"
     try:
         outcome = run(current, incoming)
         if claim is not None:

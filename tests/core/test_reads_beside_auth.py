@@ -3,11 +3,11 @@ caller is being identified, its reply is sent only when every check passes, a re
 needs its caller runs again once the caller is known, and nothing is read ahead for a write or for cookies that
 cannot log anyone in.
 
-In process (the `app` fixture), with probe actions and a WordPress whose identification waits for a signal: the
-wait is only a guard against a deadlock; whether the read started first is recorded, never timed."""
+In process (the `app` fixture), with probe actions and a WordPress that runs the work it is given beside its
+identification, as WordPress's MySQL query does (wp_bridge.mysql.Beside; tests/wp_bridge/test_mysql_beside.py shows
+it runs while the real query is in flight): what ran, and whether the caller was known then, is recorded, never
+timed."""
 from __future__ import annotations
-
-import threading
 
 import pytest
 
@@ -16,37 +16,37 @@ from sidecar import actions, guard  # noqa: F401  (actions registers every actio
 from sidecar.registry import MVC_DENIALS, READS, WRITES, Action, registry
 from sidecar.responses import json_reply
 from wp_bridge.auth import AuthResult
-from wp_bridge.channel import SENT_EARLY_HEADER
 from wp_bridge.users import WPUser
 
 NONCE = "probe-nonce"
 ADMIN = WPUser(id=7, login="admin", roles=("administrator",), allcaps=ADMIN_CAPS)
 SUBSCRIBER = WPUser(id=8, login="subscriber", roles=("subscriber",), allcaps={"read": True})
 LOGIN_COOKIE = "wordpress_logged_in_probe=admin%7C9999999999%7Ctoken%7Chmac"
-DEADLOCK_GUARD = 10  # seconds: only ever reached when the read does not run beside the identification
 
 
-class WaitingWordPress(StandInWordPress):
-    """Identifies ``user`` once ``read_started`` is set (or the guard expires); a nonce holds when it is NONCE;
-    only LOGIN_COOKIE may log anyone in."""
+class QueryingWordPress(StandInWordPress):
+    """Only LOGIN_COOKIE may log anyone in: its identification runs the work given ``beside`` it first, as while
+    WordPress's query is in flight, then answers ``user`` (or ``answer``, an AuthResult, when set); a nonce holds
+    when it is NONCE. ``ran_beside``: whether the last identification had work beside it."""
 
     def __init__(self):
         super().__init__()
         self.user = ADMIN
-        self.read_started = threading.Event()
-        self.identified = threading.Event()
-        self.read_started_first = None
-        self.wait_for_read = DEADLOCK_GUARD
+        self.answer = None
+        self.identified = False
+        self.ran_beside = None
 
     def asks_the_database(self, cookie_header=None, https=False, method="POST", ajax=True):
         return cookie_header == LOGIN_COOKIE
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=(), beside=None):
         if cookie_header != LOGIN_COOKIE:
             return AuthResult(user=None, reason="no_cookie", token=b"")
-        self.read_started_first = self.read_started.wait(self.wait_for_read)
-        self.identified.set()
-        return AuthResult(user=self.user, reason=None, token=b"")
+        self.ran_beside = beside is not None
+        if beside is not None:
+            beside.run()
+        self.identified = True
+        return self.answer or AuthResult(user=self.user, reason=None, token=b"")
 
     def check_nonce(self, caller, params, nonce_actions, nonce_field="nonce"):
         ok = (params or {}).get(nonce_field) == NONCE
@@ -55,20 +55,19 @@ class WaitingWordPress(StandInWordPress):
 
 @pytest.fixture
 def stand_in_wordpress():
-    return WaitingWordPress()
+    return QueryingWordPress()
 
 
 class Probe:
     """A probe action's handler: what it saw, each time it ran."""
 
-    def __init__(self, wordpress: WaitingWordPress, needs_caller: bool = False):
+    def __init__(self, wordpress: QueryingWordPress, needs_caller: bool = False):
         self.wordpress = wordpress
         self.needs_caller = needs_caller
-        self.runs = []  # (thread name, whether the caller was identified when it started)
+        self.runs = []  # whether the caller was identified when it started, each time it ran
 
     def __call__(self, ctx):
-        self.runs.append((threading.current_thread().name, self.wordpress.identified.is_set()))
-        self.wordpress.read_started.set()
+        self.runs.append(self.wordpress.identified)
         data = {"secret": "personal data"}
         if self.needs_caller:
             data["caller"] = ctx.user.id
@@ -95,10 +94,8 @@ def test_a_read_starts_while_the_caller_is_identified_and_answers_once_the_check
     response = call(app, action)
     assert response.status_code == 200
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
-    wordpress = app.app.extensions["wecoza"].wordpress
-    assert wordpress.read_started_first is True
-    assert handler.runs == [(handler.runs[0][0], False)]
-    assert handler.runs[0][0].startswith("wecoza-read")
+    assert app.app.extensions["wecoza"].wordpress.ran_beside is True
+    assert handler.runs == [False]
 
 
 def assert_refused_without_its_reply(app, probe, refusal, send):
@@ -124,26 +121,31 @@ def test_a_read_that_needs_its_caller_runs_again_once_known_then_in_order(app, p
     action, handler = probe(needs_caller=True)
     first = call(app, action)
     assert first.get_json() == {"success": True, "data": {"secret": "personal data", "caller": ADMIN.id}}
-    assert [identified for _, identified in handler.runs] == [False, True]
-    wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.read_started.clear()
-    wordpress.wait_for_read = 0.5  # a read ahead would start well within it
+    assert handler.runs == [False, True]
     handler.runs.clear()
     second = call(app, action)  # this worker now knows: the read waits for the caller
     assert second.get_json() == first.get_json()
-    assert [identified for _, identified in handler.runs] == [True]
+    assert app.app.extensions["wecoza"].wordpress.ran_beside is False
+    assert handler.runs == [True]
 
 
-def test_a_read_the_shim_sent_while_wordpress_loaded_runs_in_order_on_the_requests_own_thread(app, probe):
-    """Nobody waits for it (WordPress is still loading): a second thread would only take CPU from WordPress."""
+def test_a_read_the_shim_sent_while_wordpress_loaded_runs_beside_the_authentication_too(app, probe):
+    """Nothing runs on another thread, so it costs WordPress no CPU to answer it sooner."""
+    action, handler = probe()
+    response = app.call(action.name, {"nonce": NONCE}, cookie=LOGIN_COOKIE, hints={"X-WeCoza-Sent-Early": "1"})
+    assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
+    assert app.app.extensions["wecoza"].wordpress.ran_beside is True
+    assert handler.runs == [False]
+
+
+def test_a_read_the_identification_did_not_run_runs_after_every_check(app, probe):
+    """A WordPress that knows its caller without a query (none is in flight) leaves the read to the guard."""
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.wait_for_read = 0.5  # a read ahead would start well within it
-    response = app.call(action.name, {"nonce": NONCE}, cookie=LOGIN_COOKIE, hints={SENT_EARLY_HEADER: "1"})
+    wordpress.identify = lambda *args, beside=None, **kwargs: AuthResult(user=ADMIN, reason=None, token=b"")
+    response = call(app, action)
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
-    assert wordpress.read_started_first is False
-    assert [identified for _, identified in handler.runs] == [True]
-    assert not handler.runs[0][0].startswith("wecoza-read")
+    assert len(handler.runs) == 1
 
 
 def test_cookies_that_cannot_log_in_never_start_a_read(app, probe):
@@ -155,9 +157,7 @@ def test_cookies_that_cannot_log_in_never_start_a_read(app, probe):
 
 def test_a_write_runs_only_after_every_check(app, probe):
     action, handler = probe(methods=WRITES)
-    wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.wait_for_read = 0.5  # a write read ahead would start well within it
     response = call(app, action)
     assert response.status_code == 200
-    assert wordpress.read_started_first is False  # identification waited in vain: nothing ran beside it
-    assert [identified for _, identified in handler.runs] == [True]
+    assert app.app.extensions["wecoza"].wordpress.ran_beside is False
+    assert handler.runs == [True]

@@ -3,8 +3,8 @@ POST from cookies that may log in starts its read while the caller is identified
 passes, and a caller the cookies turn out not to log in is still handed to PHP, without the read's reply. Any other
 request is identified first, as before.
 
-In process, with the probe actions and the waiting WordPress of tests/core/test_reads_beside_auth.py; whether the
-read started first is recorded, never timed."""
+In process, with the probe actions and the WordPress of tests/core/test_reads_beside_auth.py, which runs the work
+given beside its identification; what ran, and whether the caller was known then, is recorded, never timed."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -25,7 +25,7 @@ URLENCODED = "application/x-www-form-urlencoded"
 
 @pytest.fixture
 def app(tmp_path, stand_in_wordpress):  # noqa: F811
-    """The sidecar in this process with direct mode on, against the waiting WordPress."""
+    """The sidecar in this process with direct mode on, against the probes' WordPress."""
     settings = tmp_path / "sidecar.ini"
     settings.write_text("[sidecar]\ndirect_mode = on\n")
     sidecar = InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
@@ -56,9 +56,8 @@ def test_a_direct_read_starts_while_the_caller_is_identified_and_answers_once_th
     response = browser_post(app, action)
     assert response.status_code == 200
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
-    assert app.app.extensions["wecoza"].wordpress.read_started_first is True
-    assert [identified for _, identified in handler.runs] == [False]
-    assert handler.runs[0][0].startswith("wecoza-read")
+    assert app.app.extensions["wecoza"].wordpress.ran_beside is True
+    assert handler.runs == [False]
 
 
 @pytest.mark.parametrize("refusal", ["capability", "nonce"])
@@ -70,7 +69,7 @@ def test_cookies_that_turn_out_not_to_log_in_are_handed_to_php_without_the_reads
     """A well-formed, unexpired cookie whose signature fails: PHP answers, exactly as before the read ahead."""
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.identify = lambda *args, **kwargs: AuthResult(user=None, reason="hmac_mismatch", token=b"")
+    wordpress.answer = AuthResult(user=None, reason="hmac_mismatch", token=b"")
     response = browser_post(app, action)
     assert handed_to_php(response)
     assert b"personal data" not in response.data
@@ -80,7 +79,7 @@ def test_cookies_that_turn_out_not_to_log_in_are_handed_to_php_without_the_reads
 def test_wordpress_database_down_answers_unavailable_in_the_actions_shape(app, probe):  # noqa: F811
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.identify = lambda *args, **kwargs: AuthResult(user=None, reason="db_error", token=b"")
+    wordpress.identify = lambda *args, **kwargs: AuthResult(user=None, reason="db_error", token=b"")  # no query went
     response = browser_post(app, action)
     assert response.status_code == 503
     assert b"personal data" not in response.data
@@ -95,25 +94,22 @@ def test_cookies_that_cannot_log_in_are_handed_to_php_and_never_start_a_read(app
 
 
 @pytest.mark.parametrize("shape", ["multipart", "over the read-ahead size"])
-def test_other_bodies_are_identified_first_then_read_on_the_requests_own_thread(app, probe, shape):  # noqa: F811
+def test_other_bodies_are_identified_first_then_read(app, probe, shape):  # noqa: F811
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.wait_for_read = 0.5  # a read ahead would start well within it
     if shape == "multipart":
         response = browser_post(app, action, multipart=True)
     else:
         response = browser_post(app, action, extra=[("filler", "x" * READ_AHEAD_MAX_BODY)])
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
-    assert wordpress.read_started_first is False
-    assert [identified for _, identified in handler.runs] == [True]
-    assert not handler.runs[0][0].startswith("wecoza-read")
+    assert wordpress.ran_beside is False
+    assert handler.runs == [True]
 
 
 def test_a_direct_write_runs_only_after_every_check(app, probe):  # noqa: F811
     action, handler = probe(methods=WRITES)
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.wait_for_read = 0.5
     response = browser_post(app, action)
     assert response.status_code == 200
-    assert wordpress.read_started_first is False
-    assert [identified for _, identified in handler.runs] == [True]
+    assert wordpress.ran_beside is False
+    assert handler.runs == [True]

@@ -28,7 +28,7 @@ class WeCoza_Sidecar_Channel {
 	/** The method of every forwarded request (the browser's own method is a signed field). */
 	const FORWARD_METHOD = 'POST';
 
-	/** An unsigned hint on a read sent while WordPress loads: it decides only the order of the sidecar's own work. */
+	/** An unsigned marker on a read sent while WordPress loads (for a capture or a proxy's log): the sidecar answers it as any read. */
 	const SENT_EARLY_HEADER = 'X-WeCoza-Sent-Early';
 
 	/** Seconds a signed message stays acceptable (either side of now). */
