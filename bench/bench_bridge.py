@@ -4,7 +4,9 @@
 (b) the sidecar's wecoza_get_learner with full auth (signed as the shim signs),
 (c) the same action through WordPress -> shim -> sidecar,
 (d) a legacy-style PHP admin-ajax handler in the same WordPress (new PDO connection per request).
-Reported: median latency and requests per second (one client), and the ratios (b)/(a), (c)/(d).
+Reported: median latency and requests per second (one client), and the ratios (b)/(a), (c)/(d). The four take turns,
+one request each, so the machine's drift falls on each alike (timed as blocks one after another, (c)/(d) moved by a
+quarter between runs).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.stack import median_ms, running_stack, timed  # noqa: E402
+from bench.stack import median_ms, running_stack, timed_in_turns  # noqa: E402
 from devstack import ajax  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.signed import forward, wire_cookie  # noqa: E402
@@ -63,13 +65,11 @@ def measure_on(site, server, pg) -> list[dict]:
         response, _ = forward(server, "wecoza_get_learner", fields, cookie=cookies, session=direct)
         assert response.status_code == 200, response.text
 
-    results = {}
-    for name, call in (("a", bare), ("b", sidecar_auth), ("c", lambda: through_wordpress(site, admin, fields)),
-                       ("d", lambda: legacy_php(site, admin, fields))):
-        for _ in range(10):
-            call()  # warm up
-        durations = timed(call, REQUESTS)
-        results[name] = (median_ms(durations), len(durations) / sum(durations))
+    calls = {"a": bare, "b": sidecar_auth, "c": lambda: through_wordpress(site, admin, fields),
+             "d": lambda: legacy_php(site, admin, fields)}
+    timed_in_turns(calls, 10)  # warm up
+    results = {name: (median_ms(durations), len(durations) / sum(durations))
+               for name, durations in timed_in_turns(calls, REQUESTS).items()}
     labels = {"a": "bare Flask endpoint (same gunicorn)", "b": "sidecar wecoza_get_learner, full auth",
               "c": "WordPress -> shim -> sidecar", "d": "legacy-style PHP handler (new PDO per request)"}
     rows = [{"name": f"bridge ({k}) {labels[k]}: median", "value": round(v[0], 2), "unit": "ms",

@@ -39,7 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bare_wsgi import bare_gunicorn  # noqa: E402
 from bench.cpu_time import CpuMeter, named, with_descendants  # noqa: E402
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
-from bench.stack import STORED_SESSIONS, FormPoster, bench_folder, median_ms, running_stack, timed  # noqa: E402
+from bench.stack import (  # noqa: E402
+    STORED_SESSIONS, FormPoster, bench_folder, median_ms, running_stack, timed, timed_in_turns)
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.postgres import create_pg_database, drop_pg_database  # noqa: E402
@@ -149,10 +150,7 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
     for path in caller.paths:
         for _ in range(WARM_UP):
             caller.call(path)  # opcache filled, the delay in force
-    durations = {path: [] for path in caller.paths}
-    for _ in range(count):
-        for path in caller.paths:  # interleaved: the load of a shared machine falls on every path alike
-            durations[path] += timed(lambda path=path: caller.call(path), 1)
+    durations = timed_in_turns({path: lambda path=path: caller.call(path) for path in caller.paths}, count)
     medians = {path: median_ms(durations[path]) for path in caller.paths}
     rows = []
     for path in PATHS:

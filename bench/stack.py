@@ -98,6 +98,16 @@ def timed(call, count: int) -> list[float]:
     return durations
 
 
+def timed_in_turns(calls: dict, count: int) -> dict[str, list[float]]:
+    """``count`` durations of each call, the calls taking turns one request at a time: the load and drift of a shared
+    machine fall on every call alike, which blocks of one call after another do not ensure."""
+    durations: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(count):
+        for name, call in calls.items():
+            durations[name] += timed(call, 1)
+    return durations
+
+
 def median_ms(durations) -> float:
     return statistics.median(durations) * 1000
 
