@@ -116,7 +116,9 @@ class MySQL:
         finally:
             self._local.depth -= 1
         connection._affected_rows = connection._read_query_result()
-        return list(connection._result.rows or ())
+        rows = list(connection._result.rows or ())
+        beside.raise_interruption()
+        return rows
 
     def _depth(self) -> int:
         """How many of this thread's connections have a statement in flight (their answers not read yet)."""
@@ -164,7 +166,8 @@ class MySQL:
 
 class Beside:
     """Work to run beside a query (``MySQL.query``), at most once: its result, or the exception it raised (any
-    BaseException: the query's answer is read whatever the work did)."""
+    BaseException: the query's answer is read whatever the work did). An interruption (KeyboardInterrupt,
+    SystemExit) is raised by the query once its answer is read, as it would have been without the work."""
 
     def __init__(self, work):
         self._work = work
@@ -179,6 +182,10 @@ class Beside:
             self._result = self._work()
         except BaseException as exc:  # noqa: BLE001 - kept for the caller, who asked for the work
             self._error = exc
+
+    def raise_interruption(self) -> None:
+        if isinstance(self._error, (KeyboardInterrupt, SystemExit)):
+            raise self._error
 
     def result(self):
         """The work's result, run now if no query ran it; its exception is raised again here."""

@@ -103,6 +103,16 @@ def test_work_that_fails_leaves_the_answer_read_and_raises_for_whoever_asks_its_
     assert db.connects == 1
 
 
+def test_an_interruption_of_the_work_is_raised_once_the_answer_is_read(db):
+    def interrupted():
+        raise SystemExit(3)
+
+    with pytest.raises(SystemExit):
+        db.query("SELECT 4", beside=Beside(interrupted))
+    assert db.query("SELECT 5") == [(5,)]  # the connection's answers still in step
+    assert db.connects == 1
+
+
 def test_work_no_query_ran_runs_when_its_result_is_asked_for():
     runs = []
     work = Beside(lambda: runs.append("ran") or "answer")
