@@ -142,15 +142,20 @@ class MySQL:
             self._open.append(held)
         return connection
 
+    def _connections(self) -> list:
+        """This thread's connections, one per depth: (pid, connection), or None where none is open."""
+        connections = getattr(self._local, "connections", None)
+        if connections is None:
+            connections = self._local.connections = []
+        return connections
+
     def _held(self):
         """This thread's connection for the next statement, as (pid, connection), or None."""
-        connections = getattr(self._local, "connections", [])
-        depth = self._depth()
+        connections, depth = self._connections(), self._depth()
         return connections[depth] if depth < len(connections) else None
 
     def _set_held(self, held) -> None:
-        connections = self._local.__dict__.setdefault("connections", [])
-        depth = self._depth()
+        connections, depth = self._connections(), self._depth()
         connections.extend([None] * (depth + 1 - len(connections)))
         connections[depth] = held
 
