@@ -89,13 +89,19 @@ def call(app, action, cookie=LOGIN_COOKIE, nonce=NONCE):
     return app.call(action.name, {"nonce": nonce}, cookie=cookie)
 
 
-def test_a_read_starts_while_the_caller_is_identified_and_answers_once_the_checks_pass(app, probe):
+def assert_read_beside_the_identification(app, probe, send):
+    """A read sent by ``send(app, action)`` runs beside the identification, before the caller is known, and answers
+    its reply once the checks pass."""
     action, handler = probe()
-    response = call(app, action)
+    response = send(app, action)
     assert response.status_code == 200
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
     assert app.app.extensions["wecoza"].wordpress.ran_beside is True
     assert handler.runs == [False]
+
+
+def test_a_read_starts_while_the_caller_is_identified_and_answers_once_the_checks_pass(app, probe):
+    assert_read_beside_the_identification(app, probe, call)
 
 
 def assert_refused_without_its_reply(app, probe, refusal, send):

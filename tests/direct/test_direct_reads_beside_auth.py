@@ -16,7 +16,8 @@ from devstack.inprocess import InProcessSidecar
 from sidecar.direct import PHP_LOCATION, READ_AHEAD_MAX_BODY
 from sidecar.registry import WRITES
 from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
-    LOGIN_COOKIE, NONCE, assert_refused_without_its_reply, probe, stand_in_wordpress)
+    LOGIN_COOKIE, NONCE, assert_read_beside_the_identification, assert_refused_without_its_reply, probe,
+    stand_in_wordpress)
 from wp_bridge.auth import AuthResult
 
 AJAX = "/wp-admin/admin-ajax.php"
@@ -52,12 +53,7 @@ def handed_to_php(response) -> bool:
 
 
 def test_a_direct_read_starts_while_the_caller_is_identified_and_answers_once_the_checks_pass(app, probe):  # noqa: F811
-    action, handler = probe()
-    response = browser_post(app, action)
-    assert response.status_code == 200
-    assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
-    assert app.app.extensions["wecoza"].wordpress.ran_beside is True
-    assert handler.runs == [False]
+    assert_read_beside_the_identification(app, probe, browser_post)
 
 
 @pytest.mark.parametrize("refusal", ["capability", "nonce"])
