@@ -1,5 +1,6 @@
 """Direct mode against forward mode against the legacy-style PHP handler for one action (issue 7):
-median latency and requests per second in one run, on the real stack plus a real nginx."""
+median latency and requests per second in one run, on the real stack plus a real nginx. The three take turns, one
+request each (bench.stack.timed_in_turns), so the machine's drift falls on each alike."""
 from __future__ import annotations
 
 import sys
@@ -10,7 +11,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_bridge import PLUGIN, REQUESTS, legacy_php, seed_learner, through_wordpress  # noqa: E402
-from bench.stack import bench_folder, median_ms, running_stack, timed  # noqa: E402
+from bench.stack import bench_folder, median_ms, running_stack, timed_in_turns  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
 from devstack.nginx import Nginx  # noqa: E402
 from devstack.sidecar_server import SidecarServer  # noqa: E402
@@ -35,15 +36,13 @@ def measure_on(site, server, pg) -> list[dict]:
                                         timeout=30)
                 assert response.status_code == 200, response.text
 
+            calls = {"direct mode (nginx -> sidecar)": direct,
+                     "forward mode (WordPress -> shim -> sidecar)": lambda: through_wordpress(site, admin, fields),
+                     "legacy-style PHP handler": lambda: legacy_php(site, admin, fields)}
+            timed_in_turns(calls, 10)  # warm up
             rows = []
             medians = {}
-            for label, call in (("direct mode (nginx -> sidecar)", direct),
-                                ("forward mode (WordPress -> shim -> sidecar)",
-                                 lambda: through_wordpress(site, admin, fields)),
-                                ("legacy-style PHP handler", lambda: legacy_php(site, admin, fields))):
-                for _ in range(10):
-                    call()
-                durations = timed(call, REQUESTS)
+            for label, durations in timed_in_turns(calls, REQUESTS).items():
                 medians[label] = median_ms(durations)
                 rows.append({"name": f"modes: {label}: median", "value": round(medians[label], 2), "unit": "ms",
                              "note": f"{len(durations) / sum(durations):.0f} req/s, one client"})
