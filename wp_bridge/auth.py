@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import pymysql
 
@@ -116,16 +118,28 @@ def asks_the_database(wp, cookie_header, *, https: bool = False, method: str = "
     return bool(logins)
 
 
+# The last cookies read on each thread: a request asks whether its cookies may log in, then identifies the caller
+# from the same cookies, and the header is parsed once.
+_last_read = threading.local()
+
+
 def _cookie_logins(wp, cookie_header, https: bool, kind: str, now: int):
     """(the two auth cookies' schemes and names in the order they are tried, their values by scheme, the schemes
     whose cookie was sent, the logins to look up)."""
     site = wp.site()
+    key = (cookie_header, https, kind, now)
+    last = getattr(_last_read, "value", None)
+    if last is not None and last[0] is site and last[1] == key:
+        return last[2]
     jar = parse_cookie_header(cookie_header)
-    order = [(scheme, site.names.for_scheme(scheme)) for scheme in ("secure_auth" if https else "auth", "logged_in")]
-    values = {scheme: _slashed(jar.get(name)) for scheme, name in order}
-    sent = [scheme for scheme, _ in order if cookies.present(values[scheme])]
-    logins = list(dict.fromkeys(filter(None, (login_to_fetch(values[s], now, kind) for s in sent))))
-    return order, values, sent, logins
+    order = tuple((scheme, site.names.for_scheme(scheme)) for scheme in ("secure_auth" if https else "auth",
+                                                                         "logged_in"))
+    values = MappingProxyType({scheme: _slashed(jar.get(name)) for scheme, name in order})
+    sent = tuple(scheme for scheme, _ in order if cookies.present(values[scheme]))
+    logins = tuple(dict.fromkeys(filter(None, (login_to_fetch(values[s], now, kind) for s in sent))))
+    read = (order, values, sent, logins)
+    _last_read.value = (site, key, read)
+    return read
 
 
 def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list, options: Sequence[str],

@@ -73,7 +73,7 @@ class WordPress:
         """Site data, reloaded (one query) when older than ``site_ttl`` seconds."""
         return self._site.get(None, self._load_site)
 
-    def users(self, logins: list[str], options: Sequence[str] = (), beside: Beside | None = None) -> UserData:
+    def users(self, logins: Sequence[str], options: Sequence[str] = (), beside: Beside | None = None) -> UserData:
         return load_users(self.db, self.tables, logins, options, beside)
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:

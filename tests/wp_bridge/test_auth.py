@@ -171,6 +171,22 @@ def test_asks_the_database_only_when_identify_would_look_a_user_up(site, header,
     assert (wp.db.round_trips - identified_before == 1) is asks
 
 
+def test_the_cookie_header_is_parsed_once_for_asking_then_identifying(site, monkeypatch):
+    from wp_bridge import auth
+    parsed = []
+    monkeypatch.setattr(auth, "parse_cookie_header", lambda header: parsed.append(header) or
+                        auth.cookies.parse_cookie_header(header))
+    wp = site.wordpress()
+    boss, clerk = site.header("boss"), site.header("clerk")
+    assert wp.asks_the_database(boss) and wp.identify(boss).user.login == "boss"
+    assert parsed == [boss]
+    assert wp.identify(clerk).user.login == "clerk"  # other cookies are read anew...
+    wp.asks_the_database(boss, https=True)  # ...and so are the same ones for another scheme
+    wp.clock.now += 1
+    assert wp.identify(clerk).user.login == "clerk"  # ...or in another second
+    assert parsed == [boss, clerk, boss, clerk]
+
+
 def test_denials_and_unknown_roles(site):
     wp = site.wordpress()
     denied = wp.authenticate(cookie_header=site.header("denied")).user
