@@ -192,10 +192,13 @@ def machine_mariadb():
 
 class PrivateMariadb(MariadbServer):
     """A MariaDB server of our own: `start()`, `stop()`, `remove()`. Its root logs in without a password, over the
-    socket or TCP, like the machine's root over the socket."""
+    socket or TCP, like the machine's root over the socket.
 
-    def __init__(self):
-        self.os_user, _ = _service_user("mysql")
+    ``ssl``: the server offers TLS with a self-signed certificate made for it."""
+
+    def __init__(self, ssl: bool = False):
+        self.ssl = ssl
+        self.os_user, as_owner = _service_user("mysql")
         self.root = _private_folder("mariadb", self.os_user)
         self.data, self.socket = self.root / "data", self.root / "mysqld.sock"
         self.log_path, self.proc = self.root / "server.log", None
@@ -205,12 +208,18 @@ class PrivateMariadb(MariadbServer):
             _run(["mariadb-install-db", "--no-defaults", f"--datadir={self.data}", f"--user={self.os_user}",
                   "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
                  "mariadb-install-db", timeout=300)
+            if ssl:
+                _run([*as_owner, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                      "-subj", f"/CN={LOOPBACK}", "-keyout", str(self.root / "server.key"),
+                      "-out", str(self.root / "server.crt")], "openssl (the test server's certificate)")
         except BaseException:
             self.remove()
             raise
 
     def start(self):
         settings = [f"--{k}" if v is None else f"--{k}={v}" for k, v in MARIADB_SETTINGS.items()]
+        if self.ssl:
+            settings += [f"--ssl-cert={self.root / 'server.crt'}", f"--ssl-key={self.root / 'server.key'}"]
         cmd = ["mariadbd", "--no-defaults", f"--datadir={self.data}", f"--port={self.port}", f"--socket={self.socket}",
                f"--pid-file={self.root / 'mysqld.pid'}", f"--log-error={self.log_path}", f"--user={self.os_user}",
                *settings]

@@ -51,6 +51,26 @@ class MySQLParams:
         return charset_by_name(self.connection_charset).encoding
 
 
+class _Connection(pymysql.connections.Connection):
+    """PyMySQL's connection, with the TLS context of its preferred mode made once per process.
+
+    Given no TLS settings (as WordPress's own connection has none), PyMySQL 1.2 offers TLS to a server that supports
+    it, without verifying the server's certificate. It makes that mode's context, loading the system's CA bundle, for
+    every connection, whether or not the server offers TLS: tens of milliseconds on the first request of each thread
+    and after every reconnect. The context is the same every time and may be shared; any other TLS setting is made
+    anew, as PyMySQL makes it."""
+
+    _preferred_tls = None
+
+    def _create_ssl_ctx(self, sslp):
+        if not (isinstance(sslp, dict) and not sslp):
+            return super()._create_ssl_ctx(sslp)  # type: ignore[misc]  # a private method of PyMySQL's
+        context = _Connection._preferred_tls
+        if context is None:
+            context = _Connection._preferred_tls = super()._create_ssl_ctx(sslp)  # type: ignore[misc]
+        return context
+
+
 class MySQL:
     """Thread-safe holder; ``round_trips`` counts queries sent, ``connects`` connections opened."""
 
@@ -130,7 +150,7 @@ class MySQL:
             return held[1]
         p = self.params
         # pymysql's stubs type a converter as taking str; with use_unicode=False it gets bytes.
-        connection = pymysql.connect(
+        connection = _Connection(
             host=p.host, port=p.port, unix_socket=p.socket or None, user=p.user, password=p.password,
             database=p.database, charset=p.connection_charset, use_unicode=False, autocommit=True,
             connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout,
