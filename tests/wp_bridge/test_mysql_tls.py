@@ -1,14 +1,17 @@
 """TLS to WordPress's MySQL, as PyMySQL's preferred mode has it (wp_bridge.mysql): taken when the server offers it,
-without a certificate check, and plain when it does not; the mode's context is made once per process, not for every
-connection. Against two real MariaDB servers: the session's, without TLS, and one of this module's that offers it."""
+without a certificate check, and plain when it does not; the mode's context is PyMySQL's own but for the CA bundle it
+never reads, and is made once per process, not for every connection. Against two real MariaDB servers: the
+session's, without TLS, and one of this module's that offers it."""
 from __future__ import annotations
 
+import ssl
 import threading
 
+import pymysql
 import pytest
 
 from devstack.servers import PrivateMariadb
-from wp_bridge.mysql import MySQL, MySQLParams
+from wp_bridge.mysql import MySQL, MySQLParams, preferred_tls_context
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +69,15 @@ def test_the_preferred_mode_context_is_made_once(tls_server, mysql_server):
         finally:
             db.close()
     assert contexts[0] is not None and all(context is contexts[0] for context in contexts)
+
+
+def test_the_context_is_pymysqls_own_but_for_the_ca_bundle_it_never_reads(mysql_server):
+    theirs = pymysql.connect(host=mysql_server.host, port=mysql_server.port, user="root", password="",
+                             defer_connect=True).ctx  # PyMySQL's own connection, never opened
+    ours = preferred_tls_context()
+    assert theirs.verify_mode == ours.verify_mode == ssl.CERT_NONE and not theirs.check_hostname
+    for setting in ("protocol", "options", "minimum_version", "maximum_version", "verify_mode", "check_hostname",
+                    "verify_flags", "post_handshake_auth"):
+        assert getattr(ours, setting) == getattr(theirs, setting), setting
+    assert [cipher["name"] for cipher in ours.get_ciphers()] == [cipher["name"] for cipher in theirs.get_ciphers()]
+    assert ours.cert_store_stats()["x509_ca"] == 0
