@@ -8,6 +8,7 @@ without a second thread, whose hand-overs cost more than the work itself on a ho
 requests. A query the work sends itself goes out on the thread's next connection: the first one is busy."""
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 import threading
@@ -62,16 +63,13 @@ class _Connection(pymysql.connections.Connection):
     on the first request of each thread and after every reconnect. A context that verifies nothing never reads that
     bundle. Any other TLS setting is made as PyMySQL makes it."""
 
-    _preferred_tls: ssl.SSLContext | None = None
-
     def _create_ssl_ctx(self, sslp):
-        if not (isinstance(sslp, dict) and not sslp):
-            return super()._create_ssl_ctx(sslp)  # type: ignore[misc]  # a private method of PyMySQL's
-        if _Connection._preferred_tls is None:
-            _Connection._preferred_tls = preferred_tls_context()
-        return _Connection._preferred_tls
+        if isinstance(sslp, dict) and not sslp:
+            return preferred_tls_context()
+        return super()._create_ssl_ctx(sslp)  # type: ignore[misc]  # a private method of PyMySQL's
 
 
+@functools.cache
 def preferred_tls_context() -> ssl.SSLContext:
     """PyMySQL's preferred-mode context: ``create_default_context()`` with the host name check and the certificate
     verification off (so with no CA certificates to load), and X.509 strict mode off as PyMySQL turns it off."""

@@ -63,8 +63,7 @@ def test_the_preferred_mode_context_is_made_once(tls_server, mysql_server):
     for server in (tls_server, mysql_server, tls_server):
         db = MySQL(params_of(server))
         try:
-            db.query("SELECT 1")
-            contexts.append(on_a_new_thread(lambda db=db: (db.query("SELECT 1"), db._connection().ctx)[1]))
+            contexts.append(on_a_new_thread(db._connection).ctx)
             contexts.append(db._connection().ctx)
         finally:
             db.close()
@@ -72,7 +71,8 @@ def test_the_preferred_mode_context_is_made_once(tls_server, mysql_server):
 
 
 def test_the_context_is_pymysqls_own_but_for_the_ca_bundle_it_never_reads(mysql_server):
-    theirs = pymysql.connect(host=mysql_server.host, port=mysql_server.port, user="root", password="",
+    params = params_of(mysql_server)
+    theirs = pymysql.connect(host=params.host, port=params.port, user=params.user, password=params.password,
                              defer_connect=True).ctx  # PyMySQL's own connection, never opened
     ours = preferred_tls_context()
     assert theirs.verify_mode == ours.verify_mode == ssl.CERT_NONE and not theirs.check_hostname
