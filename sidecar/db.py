@@ -167,20 +167,19 @@ class DictRowCursor(psycopg2.extensions.cursor):
             self._names = [column.name for column in self.description or ()]
         return self._names
 
-    def _as_dict(self, row):
-        return None if row is None else dict(zip(self._columns(), row, strict=True))
-
-    def fetchone(self):
-        return self._as_dict(super().fetchone())
-
-    def fetchmany(self, size=None):
+    def _as_dicts(self, rows) -> list[dict]:
         names = self._columns()
-        rows = super().fetchmany() if size is None else super().fetchmany(size)
         return [dict(zip(names, row, strict=True)) for row in rows]
 
+    def fetchone(self):
+        row = super().fetchone()
+        return None if row is None else self._as_dicts((row,))[0]
+
+    def fetchmany(self, size=None):
+        return self._as_dicts(super().fetchmany() if size is None else super().fetchmany(size))
+
     def fetchall(self):
-        names = self._columns()
-        return [dict(zip(names, row, strict=True)) for row in super().fetchall()]
+        return self._as_dicts(super().fetchall())
 
     def __iter__(self):
         while (row := self.fetchone()) is not None:
