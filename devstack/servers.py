@@ -61,6 +61,13 @@ def _private_folder(kind, owner):
     return root
 
 
+def _self_signed_certificate(as_owner, folder: Path) -> None:
+    """server.crt and server.key in ``folder``, for a test server on the loopback address, made as its owner."""
+    _run([*as_owner, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+          "-subj", f"/CN={LOOPBACK}", "-keyout", str(folder / "server.key"), "-out", str(folder / "server.crt")],
+         "openssl (the test server's certificate)")
+
+
 def _wait_for_port(port, what, log_path, proc=None, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -123,9 +130,7 @@ class PrivatePostgres(PostgresServer):
                  "initdb", timeout=300)
             if ssl:
                 # server.crt and server.key in the data folder are PostgreSQL's default certificate files
-                _run([*self._as_owner, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                      "-subj", f"/CN={LOOPBACK}", "-keyout", str(self.data / "server.key"),
-                      "-out", str(self.data / "server.crt")], "openssl (the test server's certificate)")
+                _self_signed_certificate(self._as_owner, self.data)
         except BaseException:
             self.remove()
             raise
@@ -209,9 +214,7 @@ class PrivateMariadb(MariadbServer):
                   "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
                  "mariadb-install-db", timeout=300)
             if ssl:
-                _run([*as_owner, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                      "-subj", f"/CN={LOOPBACK}", "-keyout", str(self.root / "server.key"),
-                      "-out", str(self.root / "server.crt")], "openssl (the test server's certificate)")
+                _self_signed_certificate(as_owner, self.root)
         except BaseException:
             self.remove()
             raise
