@@ -26,7 +26,6 @@ The client is a keep-alive ``http.client`` connection, so the figures are the se
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import statistics
@@ -136,12 +135,15 @@ def count_round_trips(caller: Caller, pg_proxy, mysql_proxy) -> dict:
     return counts
 
 
-def own_times_ms(server, action: str, count: int) -> list[float]:
-    """The sidecar's own time for its last ``count`` requests of ``action``, as its request log line gives it (from
-    the request's arrival in Flask to its answer, without gunicorn, the HTTP hop or the shim)."""
-    lines = (json.loads(line) for line in server.log().splitlines() if line.startswith("{"))
-    return [line["duration_ms"] for line in lines
-            if line.get("message") == "request" and line.get("action") == action][-count:]
+def log_offsets(servers: dict) -> dict:
+    """Where each sidecar's log ends now: its lines after this are the next pass's."""
+    return {path: len(server.log()) for path, server in servers.items()}
+
+
+def own_times_ms(server, action: str, since: int, count: int) -> list[float]:
+    """The sidecar's own time for its ``count`` requests of ``action`` after log offset ``since``, as its request log
+    line gives it (from the request's arrival in Flask to its answer, without gunicorn, the HTTP hop or the shim)."""
+    return [line["duration_ms"] for line in server.request_lines(since, count=count, action=action)][:count]
 
 
 def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict, label: str,
@@ -150,6 +152,7 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
     for path in caller.paths:
         for _ in range(WARM_UP):
             caller.call(path)  # opcache filled, the delay in force
+    since = log_offsets(servers)
     durations = timed_in_turns({path: lambda path=path: caller.call(path) for path in caller.paths}, count)
     medians = {path: median_ms(durations[path]) for path in caller.paths}
     rows = []
@@ -162,13 +165,13 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
     rows += ratio_rows(label, durations)
     if CONTROL in medians:
         rows.append(control_row(label, medians[CONTROL], count))
-    return rows + own_time_rows(label, caller, servers, count)
+    return rows + own_time_rows(label, caller, servers, since, count)
 
 
-def own_time_rows(label: str, caller: Caller, servers: dict, count: int) -> list[dict]:
+def own_time_rows(label: str, caller: Caller, servers: dict, since: dict, count: int) -> list[dict]:
     rows = []
     for path in ("forward", "direct"):
-        own = own_times_ms(servers[path], caller.actions[path], count)
+        own = own_times_ms(servers[path], caller.actions[path], since[path], count)
         rows.append({"name": f"{label}: {path}: the sidecar's own time, median", "unit": "ms",
                      "value": round(statistics.median(own), 2),
                      "note": f"{len(own)} requests, from the sidecar's request log (Flask in, answer out): the rest "
@@ -212,6 +215,7 @@ def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str, met
     time each process group spent on it."""
     durations = {path: [] for path in caller.paths}
     cpu = {path: {} for path in caller.paths}
+    since = log_offsets(servers)
     for _ in range(max(1, count // BACK_TO_BACK_BLOCK)):
         for path in caller.paths:
             before = meter.snapshot()
@@ -224,7 +228,7 @@ def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str, met
     rows += ratio_rows(label, durations)
     if CONTROL in medians:
         rows.append(control_row(label, medians[CONTROL], len(durations[CONTROL])))
-    rows += own_time_rows(label, caller, servers, len(durations["forward"]))
+    rows += own_time_rows(label, caller, servers, since, len(durations["forward"]))
     return rows + cpu_rows(label, {path: {group: ns / 1e6 / len(durations[path]) for group, ns in spent.items()}
                                    for path, spent in cpu.items()})
 

@@ -1,11 +1,13 @@
 """The sidecar as a real process (`python -m sidecar serve`) on a free loopback port, and the shim that talks to it."""
 import contextlib
+import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .ports import LOOPBACK, free_port, wait_for_http
@@ -15,6 +17,15 @@ from .system import REPO_ROOT
 SHIM_DIR = REPO_ROOT / "wp-plugin-shim"
 SHIM_MAIN = "wecoza-sidecar-shim.php"
 SHIM_SLUG = "wecoza-sidecar-shim"
+REQUEST_LOGGER = "wecoza.sidecar.requests"
+
+
+def json_lines(text: str):
+    """The JSON objects of a log's lines (gunicorn's plain-text lines left out)."""
+    for line in text.splitlines():
+        if line.startswith("{"):
+            with contextlib.suppress(ValueError):
+                yield json.loads(line)
 
 
 class SidecarServer:
@@ -89,6 +100,19 @@ class SidecarServer:
         if lines is not None:
             return tail(self.log_path, lines)
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def request_lines(self, since: int = 0, count: int = 1, action: str | None = None,
+                      timeout: float = 10) -> list[dict]:
+        """The request lines (parsed) of the log after offset ``since``, of ``action`` when given, once there are
+        ``count`` of them or ``timeout`` has passed. A request's line is written once its answer has gone out, so a
+        client can hold the answer a moment before the line is there."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [entry for entry in json_lines(self.log()[since:])
+                     if entry.get("logger") == REQUEST_LOGGER and (action is None or entry.get("action") == action)]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.02)
 
 
 def connect_shim(site, server, pg):

@@ -2,6 +2,7 @@
 and the blueprints of ``sidecar.web``."""
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
@@ -43,12 +44,15 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
 
     @app.after_request
     def finish(response):
-        outcome = g.get("outcome")
-        duration = time.perf_counter() - g.started
-        if outcome is not None:
-            services.metrics.observe(outcome.action, response.status_code, duration)
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        log_request(g.request_id, outcome, response.status_code, duration, request.method, route)
+        # Counted and logged once the server has sent the answer (it closes the body then), as an access log is:
+        # the caller does not wait for them. The duration is the time to the answer.
+        record = functools.partial(record_request, services.metrics, g.request_id, g.get("outcome"),
+                                   response.status_code, time.perf_counter() - g.started, request.method, route)
+        if response.direct_passthrough:  # its body goes to the server as is: nothing would call back on close
+            record()
+        else:
+            response.call_on_close(record)
         return response
 
     for blueprint in (health, forwarded, events, files):
@@ -76,3 +80,9 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
                         status=500, content_type=responses.JSON_TYPE)
 
     return app
+
+
+def record_request(metrics, request_id: str, outcome, status: int, duration: float, method: str, route: str) -> None:
+    if outcome is not None:
+        metrics.observe(outcome.action, status, duration)
+    log_request(request_id, outcome, status, duration, method, route)

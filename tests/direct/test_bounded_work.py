@@ -3,8 +3,6 @@ has their body parsed by the sidecar, a logged-in caller's body is read under PH
 ``max_body_bytes`` is refused unread in the action's shape."""
 from __future__ import annotations
 
-import json
-
 import pytest
 import requests
 
@@ -25,21 +23,17 @@ def multipart(fields: list[tuple[str, str]]) -> bytes:
 HEADERS = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
 
 
-def request_lines(server) -> list[dict]:
-    lines = (json.loads(line) for line in server.log().splitlines() if line.startswith("{"))
-    return [entry for entry in lines if entry.get("message") == "request"]
-
-
 def test_an_anonymous_body_is_never_parsed_by_the_sidecar(direct_stack, wordpress_site):  # noqa: F811
     """Unread, the body cannot name the action: the sidecar hands the request to PHP, which refuses it as WordPress
     always has. Were the body parsed, the sidecar would have found save_class and answered itself."""
     server, proxy = direct_stack
     php_before = php_ajax_requests(wordpress_site)
+    since = len(server.log())
     body = multipart([("action", "save_class")] + [(f"f{i}[]", "x") for i in range(phpform.MAX_INPUT_VARS - 10)])
     response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php", data=body, headers=HEADERS, timeout=60)
     assert (response.status_code, response.text) == (400, "0")
     assert php_ajax_requests(wordpress_site) == php_before + 1
-    last = request_lines(server)[-1]
+    last = server.request_lines(since)[-1]
     assert (last["action"], last["status"]) == ("not_routed", 404)
 
 
@@ -48,11 +42,12 @@ def test_a_logged_in_callers_body_is_read_under_the_field_limit(direct_stack, wo
     admin = login("admin")
     nonce = create_nonce(wordpress_site, admin, "wecoza_class_nonce")
     fields = [("action", "save_class"), ("nonce", nonce)] + [(f"f{i}", "x") for i in range(phpform.MAX_INPUT_VARS)]
+    since = len(server.log())
     response = requests.post(f"{proxy.url}/wp-admin/admin-ajax.php?action=save_class", data=multipart(fields),
                              headers={**HEADERS, "Cookie": wire_cookie(admin)}, timeout=60)
     assert response.status_code == 400, response.text
     assert response.json() == {"success": False, "data": "The request could not be read."}
-    last = request_lines(server)[-1]
+    last = server.request_lines(since)[-1]
     assert (last["action"], last["auth"], last["refusal"]["kind"]) == ("save_class", "bad_request", "bad_request")
 
 

@@ -166,10 +166,13 @@ def authorize(sidecar, uri=None, session=None, **headers):
 
 def test_authorize_answers_without_a_body(routed, documents, sessions):
     uri = f"/wp-content/uploads/{documents['portfolios']}"
+    since = len(routed.log())
     for session, status in ((sessions["admin"], 204), (sessions["subscriber"], 403), (None, 401)):
         response = authorize(routed, uri, session)
         assert (response.status_code, response.content) == (status, b"")
-    assert "files:portfolios" in routed.log()
+    lines = routed.request_lines(since, count=3)
+    assert sorted((line.get("action"), line["status"]) for line in lines) == [
+        ("files:portfolios", 204), ("files:portfolios", 401), ("files:portfolios", 403)]
 
 
 @pytest.mark.parametrize("uri", [None, "", "/wp-content/uploads/2026/01/x.pdf", "/wp-content/uploads/portfolios/",

@@ -1,24 +1,16 @@
 """Requests carrying personal data and secrets leave none of it in the sidecar's log nor in WordPress's debug.log,
 while every request still gets its JSON line (request_id, action, user_id, status, duration, auth)."""
 import contextlib
-import json
 import secrets
 import urllib.parse
 
 import requests
 
 from devstack.ajax import call, create_nonce, logged_in_cookie
+from devstack.sidecar_server import REQUEST_LOGGER, json_lines
 
 ACTION = "wecoza_get_learner"
 REQUEST_LINE_KEYS = {"request_id", "action", "user_id", "status", "duration_ms", "auth"}
-
-
-def json_lines(text):
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
-            with contextlib.suppress(ValueError):
-                yield json.loads(line)
 
 
 @contextlib.contextmanager
@@ -71,6 +63,7 @@ def test_logs_hold_no_personal_data_or_secrets(sidecar_server, wordpress_site, l
         failed = call(wordpress_site, admin, ACTION, {"id": learner, "nonce": nonce, **extra})
     assert failed.status_code == 500
     assert failed.json()["success"] is False
+    lines = sidecar_server.request_lines(log_start, count=6, action=ACTION)  # each written once its answer went out
     with sidecar_server.stopped():  # the shim's failure path: WordPress answers 503 and logs the event
         unreachable = call(wordpress_site, admin, ACTION, {"id": learner, "nonce": nonce, **extra})
     assert unreachable.status_code == 503
@@ -83,7 +76,6 @@ def test_logs_hold_no_personal_data_or_secrets(sidecar_server, wordpress_site, l
             assert form not in wordpress_log, f"the {what} is in WordPress's debug.log"
 
     entries = list(json_lines(sidecar_log[log_start:]))
-    lines = [e for e in entries if e.get("logger") == "wecoza.sidecar.requests" and e.get("action") == ACTION]
     for line in lines:
         assert REQUEST_LINE_KEYS <= set(line), line
         assert line["request_id"] and isinstance(line["duration_ms"], (int, float))
@@ -93,7 +85,7 @@ def test_logs_hold_no_personal_data_or_secrets(sidecar_server, wordpress_site, l
                            (500, admin_id)]), seen
     assert {line["auth"] for line in lines if line["status"] == 200} == {"ok"}
     # One JSON line per request, and no other: gunicorn's access log is off (it could carry client headers).
-    request_lines = [e for e in entries if e.get("logger") == "wecoza.sidecar.requests"]
+    request_lines = [e for e in entries if e.get("logger") == REQUEST_LOGGER]
     ids = [e["request_id"] for e in request_lines]
     assert len(ids) == len(set(ids))
     assert not [e for e in entries if "path" in e or "remote" in e]
@@ -101,7 +93,8 @@ def test_logs_hold_no_personal_data_or_secrets(sidecar_server, wordpress_site, l
     errors = [e for e in entries if e.get("level") == "error"]
     failed_line = next(line for line in lines if line["status"] == 500)
     assert any(failed_line["request_id"] in e.get("message", "") for e in errors), errors
+    health_start = len(sidecar_server.log())
     assert requests.get(f"{sidecar_server.url}/healthz?probe=1", timeout=10).status_code == 200
-    health = [e for e in json_lines(sidecar_server.log()[log_start:]) if e.get("route") == "/healthz"]
+    health = [e for e in sidecar_server.request_lines(health_start) if e.get("route") == "/healthz"]
     assert health and health[-1]["method"] == "GET" and health[-1]["status"] == 200
     assert "probe=1" not in sidecar_server.log()[log_start:]

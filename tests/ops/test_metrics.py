@@ -51,6 +51,7 @@ def test_request_counts_add_up_across_two_workers(sidecar_server, wordpress_site
     subscriber = login("subscriber1")
     subscriber_nonce = create_nonce(wordpress_site, subscriber, "learners_nonce_action")
     before = scrape(sidecar_server.url)
+    since = len(sidecar_server.log())
 
     def one(_):  # a session per request: concurrent requests, spread over both workers by the kernel
         session = requests.Session()
@@ -69,6 +70,8 @@ def test_request_counts_add_up_across_two_workers(sidecar_server, wordpress_site
     refused += [call(wordpress_site, None, ACTION, {"id": str(probe_learner["id"]), "nonce": nonce})
                 for _ in range(2)]                                                       # logged out
     assert [r.status_code for r in refused] == [403] * 5 + [400] * 2
+    # A request is counted just before its log line is written, once its answer went out.
+    assert len(sidecar_server.request_lines(since, count=N + 7, action=ACTION)) == N + 7
 
     scrapes = [scrape(sidecar_server.url) for _ in range(6)]  # /metrics itself is not counted
     counted = [by_label(s, "wecoza_sidecar_requests_total", "status", action=ACTION) for s in scrapes]

@@ -5,7 +5,6 @@ import secrets
 
 import pytest
 
-from tests.ops.test_log_privacy import json_lines
 from devstack import recording
 from devstack.ajax import ajax_url, create_nonce
 
@@ -31,11 +30,6 @@ def with_values(fields, values):
 def post_multipart(session, url, fields):
     body, content_type = recording.encode("multipart/form-data", fields)
     return session.post(url, data=body, headers={"Content-Type": content_type}, timeout=60, allow_redirects=False)
-
-
-def request_lines(sidecar_server, since, action):
-    return [e for e in json_lines(sidecar_server.log()[since:])
-            if e.get("logger") == "wecoza.sidecar.requests" and e.get("action") == action]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +81,7 @@ def test_refusals_are_logged_with_their_reason_and_without_values(sidecar_server
     reply = post_multipart(admin, form_page, fields)
     assert reply.status_code == 303, reply.text
 
-    saves = request_lines(sidecar_server, since, "save_class")
+    saves = sidecar_server.request_lines(since, count=3, action="save_class")
     assert [(line["status"], line["auth"]) for line in saves] == [(200, "ok"), (200, "ok"), (200, "capability")]
     assert [line["refusal"] for line in saves] == [
         {"kind": "validation", "fields": ["event_dates_input"], "message": "Event 2: the date is missing."},
@@ -95,7 +89,7 @@ def test_refusals_are_logged_with_their_reason_and_without_values(sidecar_server
          "message": "Backup agent 1: a date was given without choosing the agent."},
         {"kind": "auth", "fields": [], "message": "capability"},
     ]
-    [learner_form] = request_lines(sidecar_server, since, "form:learners_create")
+    [learner_form] = sidecar_server.request_lines(since, action="form:learners_create")
     assert learner_form["refusal"] == {"kind": "validation", "fields": ["email_address"],
                                        "message": "Please correct the following: Email address is not valid"}
 
@@ -113,7 +107,7 @@ def test_fixed_text_refusals_name_their_field(sidecar_server, wordpress_site, ro
         reply = admin.post(ajax_url(wordpress_site), data={"action": "get_class_notes", "nonce": nonce,
                                                             "class_id": class_id}, timeout=30)
         assert reply.json()["success"] is False
-    assert [line["refusal"] for line in request_lines(sidecar_server, since, "get_class_notes")] == [
+    assert [line["refusal"] for line in sidecar_server.request_lines(since, count=2, action="get_class_notes")] == [
         {"kind": "validation", "fields": ["class_id"], "message": "Invalid class ID"},
         {"kind": "not_found", "fields": ["class_id"], "message": "Class not found"},
     ]

@@ -1,0 +1,88 @@
+"""A request is counted and logged once its answer has gone out, as an access log is: the caller never waits for its
+own log line. Run in this process, against the session's MariaDB and PostgreSQL, so the moment the server sends the
+answer (it has taken the whole body, then closes it, as gunicorn does) can be told from the moment the server is
+done with the request."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from prometheus_client import REGISTRY
+from werkzeug.test import EnvironBuilder
+
+from sidecar.app import create_app
+from sidecar.config import load_config
+from devstack.ajax import create_nonce
+from devstack.signed import wire_cookie
+
+ACTION = "wecoza_get_learner"
+
+
+class Kept(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def direct_app(sidecar_server, tmp_path):
+    settings = tmp_path / "sidecar.ini"
+    settings.write_text("[sidecar]\ndirect_mode = on\n")
+    app = create_app(load_config({**sidecar_server.env, "WECOZA_CONFIG": str(settings)}))
+    kept = Kept()
+    logger = logging.getLogger("wecoza.sidecar.requests")
+    logger.addHandler(kept)
+    try:
+        yield app, kept.records
+    finally:
+        logger.removeHandler(kept)
+        app.extensions["wecoza"].close()
+
+
+def learner_read(site, session, learner_id: int) -> dict:
+    """The WSGI environ of the learner page's read, as nginx hands it to the sidecar in direct mode."""
+    nonce = create_nonce(site, session, "learners_nonce_action")
+    return EnvironBuilder(method="POST", path="/wp-admin/admin-ajax.php",
+                          data={"action": ACTION, "id": str(learner_id), "nonce": nonce},
+                          headers={"Cookie": wire_cookie(session)}).get_environ()
+
+
+def answered(app, environ) -> tuple[str, bytes, object]:
+    """(status, body, the body's iterable, not closed yet): what a WSGI server holds once it has sent the answer."""
+    started = []
+    body = app(environ, lambda status, headers, exc_info=None: started.append(status))
+    return started[0], b"".join(body), body
+
+
+def counted(status: int) -> float:
+    return REGISTRY.get_sample_value("wecoza_sidecar_requests_total", {"action": ACTION, "status": str(status)}) or 0
+
+
+def test_an_answered_read_is_logged_and_counted_when_the_server_closes_it(direct_app, wordpress_site, login,
+                                                                         probe_learner):
+    app, records = direct_app
+    environ = learner_read(wordpress_site, login("admin"), probe_learner["id"])
+    before = counted(200)
+
+    status, body, iterable = answered(app, environ)
+    assert status.startswith("200") and body.startswith(b'{"success":true'), body[:200]
+    assert records == [] and counted(200) == before  # the answer is out; nothing has been written yet
+
+    iterable.close()
+    [record] = records
+    assert (record.fields["action"], record.fields["status"], record.fields["auth"]) == (ACTION, 200, "ok")
+    assert record.fields["duration_ms"] > 0
+    assert counted(200) == before + 1
+
+
+def test_a_refused_read_is_logged_when_the_server_closes_it(direct_app, wordpress_site, login, probe_learner):
+    app, records = direct_app
+
+    status, _, iterable = answered(app, learner_read(wordpress_site, login("subscriber1"), probe_learner["id"]))
+    assert status.startswith("403") and records == []
+    iterable.close()
+    [record] = records
+    assert (record.fields["status"], record.fields["refusal"]["kind"]) == (403, "auth")
