@@ -5,6 +5,8 @@ trip (0, 2 and 10 ms) and counts round trips; in one run, per round trip:
   forward  WordPress -> shim -> sidecar, wecoza_get_learner
   direct   nginx -> sidecar (direct mode), the same action
   legacy   the legacy-style PHP handler (a new PDO connection per request)
+  direct floor  nginx -> gunicorn -> an app that makes one PostgreSQL round trip and nothing else: the least direct
+           mode can take here, whatever the sidecar does (bench/bare_wsgi.py)
 
 then once more at 2 ms with SSL on every path (a server of the bench's own with a test certificate; sslmode=require
 for the sidecars and the legacy handler alike; ``WECOZA_BENCH_PG_SSL=0`` leaves this pass out).
@@ -58,6 +60,10 @@ PATHS = ("floor", "forward", "direct", "legacy")
 # the legacy handler as direct mode is timed after the forward path. What it costs after a PHP request and not back
 # to back is the machine waking processes that slept while PHP ran, not anything of the sidecar's.
 CONTROL = "bare"
+# The direct floor (bench/bare_wsgi.py): nginx -> gunicorn -> an app that only makes one PostgreSQL round trip through
+# the same proxy. No sidecar answering a read from PostgreSQL in direct mode can be faster; where the floor's ratio to
+# the legacy handler is above direct mode's target, no sidecar code can meet that target on this machine.
+DIRECT_FLOOR = "direct floor"
 BACK_TO_BACK_BLOCK = 20  # requests of one path in a row, the paths taking turns
 AJAX = "/wp-admin/admin-ajax.php"
 TARGETS = "targets: forward <= 0.9 (0 ms), 0.7 (2 ms), 0.5 (10 ms); direct <= 0.1"
@@ -92,19 +98,35 @@ def sidecar_paths(root: Path, site, pg, pg_proxy, mysql_proxy=None, sslmode=None
             server.stop()
 
 
+@contextlib.contextmanager
+def direct_floor(root: Path, site, pg, pg_proxy):
+    """Yields (the URL of the direct floor: its own nginx, configured as for the direct sidecar, in front of
+    bench/bare_wsgi.py's one_round_trip reaching ``pg`` through ``pg_proxy``; the two processes)."""
+    dsn = f"host={pg_proxy.host} port={pg_proxy.port} dbname={pg.dbname} user={pg.user} password={pg.password}"
+    with bare_gunicorn(root / "app", floor_pg=dsn) as (app_url, app_proc):
+        nginx = Nginx(root / "nginx", app_url.removeprefix("http://"), f"{site.host}:{site.port}").start()
+        try:
+            yield nginx.url, (app_proc, nginx.proc)
+        finally:
+            nginx.stop()
+
+
 class Caller:
     """The four paths for one admin and one learner, each on its own connection, and the wake-up control when
     ``bare_url`` is given."""
 
-    def __init__(self, site, nginx, admin, nonce: str, learner_id: int, bare_url: str | None = None):
+    def __init__(self, site, nginx, admin, nonce: str, learner_id: int, bare_url: str | None = None,
+                 direct_floor_url: str | None = None):
         cookie = wire_cookie(admin)
         self.fields = {"action": "wecoza_get_learner", "id": str(learner_id), "nonce": nonce}
         urls = {path: nginx.url if path == "direct" else site.url for path in PATHS}
         if bare_url:
             urls[CONTROL] = bare_url
+        if direct_floor_url:
+            urls[DIRECT_FLOOR] = direct_floor_url
         self.clients = {path: FormPoster(url, cookie) for path, url in urls.items()}
         self.actions = {"floor": "bench_floor", "forward": "wecoza_get_learner", "direct": "wecoza_get_learner",
-                        "legacy": "bench_legacy_get_learner", CONTROL: "bench_bare"}
+                        "legacy": "bench_legacy_get_learner", CONTROL: "bench_bare", DIRECT_FLOOR: "bench_floor_read"}
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -165,6 +187,8 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
     rows += ratio_rows(label, durations)
     if CONTROL in medians:
         rows.append(control_row(label, medians[CONTROL], count))
+    if DIRECT_FLOOR in medians:
+        rows += direct_floor_rows(label, medians, count)
     return rows + own_time_rows(label, caller, servers, since, count)
 
 
@@ -209,6 +233,16 @@ def control_row(label: str, median: float, count: int) -> dict:
             "value": round(median, 2), "note": f"{count} requests: the machine's and gunicorn's share of any path"}
 
 
+def direct_floor_rows(label: str, medians: dict, count: int) -> list[dict]:
+    return [{"name": f"{label}: direct floor median", "unit": "ms", "value": round(medians[DIRECT_FLOOR], 2),
+             "note": f"{count} requests: nginx -> gunicorn (the sidecar's settings) -> an app that only makes one "
+                     "PostgreSQL round trip (SELECT 1) through the same proxy"},
+            {"name": f"{label}: direct floor / legacy", "unit": "ratio",
+             "value": round(medians[DIRECT_FLOOR] / medians["legacy"], 2),
+             "note": "the least any sidecar answering from PostgreSQL in direct mode can reach on this machine: "
+                     "direct mode's target (0.1) is out of reach where this is above it"}]
+
+
 def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str, meter: CpuMeter) -> list[dict]:
     """The same paths, each sent ``BACK_TO_BACK_BLOCK`` times in a row, the paths taking turns (the machine's drift
     still falls on every path alike): what each path costs with its processes awake, as under steady use, and the CPU
@@ -228,6 +262,8 @@ def back_to_back_rows(caller: Caller, servers: dict, count: int, label: str, met
     rows += ratio_rows(label, durations)
     if CONTROL in medians:
         rows.append(control_row(label, medians[CONTROL], len(durations[CONTROL])))
+    if DIRECT_FLOOR in medians:
+        rows += direct_floor_rows(label, medians, len(durations[DIRECT_FLOOR]))
     rows += own_time_rows(label, caller, servers, since, len(durations["forward"]))
     return rows + cpu_rows(label, {path: {group: ns / 1e6 / len(durations[path]) for group, ns in spent.items()}
                                    for path, spent in cpu.items()})
@@ -248,12 +284,14 @@ def cpu_rows(label: str, per_request: dict) -> list[dict]:
     return rows
 
 
-def cpu_meter(site, servers: dict, nginx, bare_proc) -> CpuMeter:
+def cpu_meter(site, servers: dict, nginx, bare_proc, floor_procs) -> CpuMeter:
     """The processes of the bench's paths; the databases are the machine's own servers, found by name."""
     trees = {"WordPress (php -S)": site.proc.pid, "forward sidecar": servers["forward"].proc.pid,
              "direct sidecar": servers["direct"].proc.pid, "nginx": nginx.proc.pid,
              "wake-up control": bare_proc.pid}
     groups = {name: with_descendants(pid) for name, pid in trees.items()}
+    floor_trees = [with_descendants(proc.pid) for proc in floor_procs]
+    groups["direct floor (its nginx and app)"] = lambda table: set().union(*(tree(table) for tree in floor_trees))
     groups.update({"MariaDB": named("mariadbd", "mysqld"), "PostgreSQL": named("postgres")})
     return CpuMeter(groups, own="bench client and its proxies")
 
@@ -277,9 +315,10 @@ def measure_on(site, pg) -> list[dict]:
                          "unit": "", "note": "opcache_get_status() inside the request; the admin has "
                                              f"{STORED_SESSIONS} stored sessions"})
             with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers), \
-                    bare_gunicorn(root / "bare") as (bare_url, bare_proc):
-                caller = Caller(site, nginx, admin, nonce, learner_id, bare_url)
-                meter = cpu_meter(site, servers, nginx, bare_proc)
+                    bare_gunicorn(root / "bare") as (bare_url, bare_proc), \
+                    direct_floor(root / "direct-floor", site, pg, pg_proxy) as (floor_url, floor_procs):
+                caller = Caller(site, nginx, admin, nonce, learner_id, bare_url, floor_url)
+                meter = cpu_meter(site, servers, nginx, bare_proc, floor_procs)
                 for rtt_ms in ROUND_TRIPS_MS:
                     label = f"latency {rtt_ms} ms PostgreSQL round trip"
                     rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
