@@ -17,9 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.stack import bench_folder, running_stack  # noqa: E402
 from devstack import action_requests  # noqa: E402
-from devstack.action_requests import ActionRequests, labels, proxied_sidecar, publish_form_pages  # noqa: E402
-from devstack.rows import Db  # noqa: E402
-from devstack.sidecar_server import connect_shim  # noqa: E402
+from devstack.action_requests import forwarding_to_proxied_sidecar, labels  # noqa: E402
 
 REPEATS = 5
 
@@ -51,15 +49,9 @@ def rows_of(results: list[dict]) -> list[dict]:
 def measure_on(site, server, pg) -> list[dict]:
     with bench_folder("round-trips-") as root:
         uploads = Path(site.path) / "wp-content" / "uploads"
-        with proxied_sidecar(root, site, pg, secret=server.secret) as sidecar:
-            connect_shim(site, sidecar, pg)
-            requests_ = ActionRequests(site, site.login("admin"), Db(pg), uploads, publish_form_pages(site))
-            try:
-                return rows_of([action_requests.measure(requests_, sidecar.meter, label, repeats=REPEATS)
-                                for label in labels()])
-            finally:
-                connect_shim(site, server, pg)
-                requests_.cleanup()
+        with forwarding_to_proxied_sidecar(root, site, pg, server, uploads) as (sidecar, requests_):
+            return rows_of([action_requests.measure(requests_, sidecar.meter, label, repeats=REPEATS)
+                            for label in labels()])
 
 
 def measure() -> list[dict]:

@@ -29,9 +29,9 @@ from sidecar.registry import READS
 
 from . import class_pages, recording
 from .ajax import ajax_url, create_nonce
-from .rows import remove_classes_and_learners
+from .rows import Db, remove_classes_and_learners
 from .sa_id import sa_id_number
-from .sidecar_server import SidecarServer
+from .sidecar_server import SidecarServer, connect_shim
 from .tcp_proxy import CountingProxy
 
 # The seed rows every schema source has (../shared/reference/seed_minimal.sql, devstack/schema/seed.sql).
@@ -471,6 +471,21 @@ def proxied_sidecar(root, site, pg, secret: str | None = None):
         for proxy in (front, postgres, mysql):
             if proxy is not None:
                 proxy.stop()
+
+
+@contextlib.contextmanager
+def forwarding_to_proxied_sidecar(root, site, pg, session_sidecar, uploads_root):
+    """``site``'s WordPress forwarding to a ``proxied_sidecar`` of its own (``session_sidecar``'s secret), with the
+    ActionRequests of its administrator: yields (ProxiedSidecar, ActionRequests). The shim is pointed back at
+    ``session_sidecar`` and the rows the requests made are removed afterwards."""
+    with proxied_sidecar(root, site, pg, secret=session_sidecar.secret) as sidecar:
+        connect_shim(site, sidecar, pg)
+        requests_ = ActionRequests(site, site.login("admin"), Db(pg), uploads_root, publish_form_pages(site))
+        try:
+            yield sidecar, requests_
+        finally:
+            connect_shim(site, session_sidecar, pg)
+            requests_.cleanup()
 
 
 def measure(requests_: ActionRequests, meter: Meter, label: str, repeats: int = 3, warmups: int = 2) -> dict:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from devstack.action_requests import ActionRequests, is_read, labels, measure, proxied_sidecar, publish_form_pages
-from devstack.rows import Db
-from devstack.sidecar_server import connect_shim
+from devstack.action_requests import forwarding_to_proxied_sidecar, is_read, labels, measure
 
 # label -> (PostgreSQL round trips, MySQL round trips, what they are). Each write's first round trip carries BEGIN
 # and the replay check with its first statement; its last carries the outbox insert and COMMIT.
@@ -60,16 +58,9 @@ WRITE_BUDGETS = {
 def counted(wordpress_site, pg_database, sidecar_server, uploads_root, tmp_path_factory):
     """The session's WordPress forwarding to a sidecar of this module's behind counting proxies; the shim is
     pointed back at the session's sidecar afterwards."""
-    with proxied_sidecar(tmp_path_factory.mktemp("round-trips"), wordpress_site, pg_database,
-                         secret=sidecar_server.secret) as sidecar:
-        connect_shim(wordpress_site, sidecar, pg_database)
-        requests_ = ActionRequests(wordpress_site, wordpress_site.login("admin"), Db(pg_database), uploads_root,
-                                   publish_form_pages(wordpress_site))
-        try:
-            yield requests_, sidecar.meter
-        finally:
-            connect_shim(wordpress_site, sidecar_server, pg_database)
-            requests_.cleanup()
+    with forwarding_to_proxied_sidecar(tmp_path_factory.mktemp("round-trips"), wordpress_site, pg_database,
+                                       sidecar_server, uploads_root) as (sidecar, requests_):
+        yield requests_, sidecar.meter
 
 
 def test_every_write_has_a_budget_with_its_reason():
