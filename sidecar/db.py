@@ -389,6 +389,12 @@ class Postgres:
                 yield cur
                 cur.commit()
 
+    def open_idle_connection(self) -> None:
+        """Open one connection into the pool now, so that the next statement finds it open and costs one round trip
+        rather than the connection's handshake, TLS and authentication round trips as well."""
+        with self.connection():
+            pass
+
     def ping(self) -> None:
         with self.transaction() as cur:
             cur.execute("SELECT 1")

@@ -50,6 +50,12 @@ def configure_logging(level: str = "info") -> None:
 MAX_NAME = 100
 
 
+def first_line(exc: Exception) -> str:
+    """What an exception says, cut to its first line, for a log line about a dependency that failed."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else ""
+
+
 def log_request(request_id: str, outcome, status: int, duration: float, method: str = "", route: str = "") -> None:
     """The one JSON line of a request: its action's outcome, or for other routes (health, metrics, events)
     the route pattern it matched. Never a query string, header value or form value."""

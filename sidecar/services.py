@@ -1,15 +1,19 @@
 """The long-lived parts one worker process shares: configuration, WordPress, PostgreSQL."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from wp_bridge.channel import ChannelSigner
 
 from .config import Config
 from .db import Postgres
+from .logs import first_line
 from .metrics import Metrics
 from .registry import Registry
 from .replays import PostgresReplayStore
+
+log = logging.getLogger("wecoza.sidecar")
 
 
 @dataclass
@@ -45,6 +49,19 @@ class Services:
             cached = (self.wordpress.get_option("home") or "").rstrip("/")
             self.caches["home_url"] = cached
         return cached
+
+    def warm_up(self) -> None:
+        """A new worker reads the site's data (keys, salts, options) and opens its first PostgreSQL connection before
+        it takes requests: its first read then costs what every later one does, without the connection's
+        handshake, TLS and authentication round trips. This thread serves no request: its MySQL connection is
+        closed afterwards. A database that does not answer now is left to the first request, which tries again."""
+        for name, reach in (("MySQL", self.wordpress.site), ("PostgreSQL", self.postgres.open_idle_connection)):
+            try:
+                reach()
+            except Exception as exc:  # noqa: BLE001 - whatever failed, the first request tries again
+                log.warning("[WeCoza Core] worker start: %s not reached, the first request tries again: %s: %s",
+                            name, type(exc).__name__, first_line(exc))
+        self.wordpress.close()
 
     def close(self) -> None:
         self.postgres.close()

@@ -63,7 +63,9 @@ def worker_app():
     except ConfigError as exc:
         return configuration_unavailable(str(exc))
     from .app import create_app
-    return create_app(config)
+    app = create_app(config)
+    app.extensions["wecoza"].warm_up()
+    return app
 
 
 def configuration_unavailable(reason: str):

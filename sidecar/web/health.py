@@ -6,6 +6,7 @@ import logging
 from flask import Blueprint, Response
 
 from .. import __version__, outbox
+from ..logs import first_line
 from ..classes import trigger as class_trigger
 from . import services
 
@@ -46,8 +47,3 @@ def readyz():
 def metrics():
     current = services()
     return Response(current.metrics.render(current.postgres), mimetype="text/plain; version=0.0.4")
-
-
-def first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else ""
