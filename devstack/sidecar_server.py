@@ -101,15 +101,17 @@ class SidecarServer:
             return tail(self.log_path, lines)
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def request_lines(self, since: int = 0, count: int = 1, action: str | None = None,
+    def request_lines(self, since: int = 0, count: int = 1, action: str | None = None, route: str | None = None,
                       timeout: float = 10) -> list[dict]:
-        """The request lines (parsed) of the log after offset ``since``, of ``action`` when given, once there are
-        ``count`` of them or ``timeout`` has passed. A request's line is written once its answer has gone out, so a
-        client can hold the answer a moment before the line is there."""
+        """The request lines (parsed) of the log after offset ``since``, of ``action`` or ``route`` when given, once
+        there are ``count`` of them or ``timeout`` has passed. A request's line is written once its answer has gone
+        out, so a client can hold the answer a moment before the line is there, and the line of an earlier request
+        (the health check of a start, say) can come after a later offset: name what you wait for."""
         deadline = time.monotonic() + timeout
         while True:
             lines = [entry for entry in json_lines(self.log()[since:])
-                     if entry.get("logger") == REQUEST_LOGGER and (action is None or entry.get("action") == action)]
+                     if entry.get("logger") == REQUEST_LOGGER and (action is None or entry.get("action") == action)
+                     and (route is None or entry.get("route") == route)]
             if len(lines) >= count or time.monotonic() > deadline:
                 return lines
             time.sleep(0.02)

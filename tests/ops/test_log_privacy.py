@@ -95,6 +95,6 @@ def test_logs_hold_no_personal_data_or_secrets(sidecar_server, wordpress_site, l
     assert any(failed_line["request_id"] in e.get("message", "") for e in errors), errors
     health_start = len(sidecar_server.log())
     assert requests.get(f"{sidecar_server.url}/healthz?probe=1", timeout=10).status_code == 200
-    health = [e for e in sidecar_server.request_lines(health_start) if e.get("route") == "/healthz"]
+    health = sidecar_server.request_lines(health_start, route="/healthz")
     assert health and health[-1]["method"] == "GET" and health[-1]["status"] == 200
     assert "probe=1" not in sidecar_server.log()[log_start:]
