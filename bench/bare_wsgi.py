@@ -51,6 +51,7 @@ def bare_gunicorn(root: Path, workers: int = 2, floor_pg: str | None = None):
     cmd = [sys.executable, "-m", "gunicorn", "--bind", settings["bind"], "--workers", str(settings["workers"]),
            "--worker-class", settings["worker_class"], "--threads", str(settings["threads"]),
            "--keep-alive", str(settings["keepalive"]), "--chdir", str(Path(__file__).resolve().parents[1]),
+           *(["--no-control-socket"] if settings["control_socket_disable"] else []),
            "bench.bare_wsgi:" + ("app" if floor_pg is None else "one_round_trip")]
     env = {**os.environ, "BENCH_FLOOR_PG": floor_pg} if floor_pg is not None else None
     proc = spawn(cmd, root / "bare-gunicorn.log", env=env)
