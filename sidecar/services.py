@@ -52,9 +52,9 @@ class Services:
 
     def warm_up(self) -> None:
         """A new worker reads the site's data (keys, salts, options) and opens its first PostgreSQL connection before
-        it takes requests: its first read then costs what every later one does, without the connection's
-        handshake, TLS and authentication round trips. This thread serves no request: its MySQL connection is
-        closed afterwards. A database that does not answer now is left to the first request, which tries again."""
+        it takes requests (``serving.warm_up_worker``): its first read then costs what every later one does, without
+        the connection's handshake, TLS and authentication round trips. This thread serves no request: its MySQL
+        connection is closed afterwards. A database that does not answer now is left to the first request."""
         for name, reach in (("MySQL", self.wordpress.site), ("PostgreSQL", self.postgres.open_idle_connection)):
             try:
                 reach()

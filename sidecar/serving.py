@@ -37,7 +37,16 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
         # gunicorn's control socket is one per user and machine, shared by every instance: not wanted here.
         "control_socket_disable": True,
         "max_requests_jitter": 500,
+        "post_worker_init": warm_up_worker,
     }
+
+
+def warm_up_worker(worker) -> None:
+    """gunicorn's post_worker_init: each worker, its app built, opens its database connections before it takes
+    requests (Services.warm_up). Never in the master, even under --preload: every worker would share its sockets."""
+    services = getattr(worker.wsgi, "extensions", {}).get("wecoza")
+    if services is not None:  # None: the worker serves 503s until the configuration can be read
+        services.warm_up()
 
 
 def prepare_multiprocess_metrics() -> None:
@@ -63,9 +72,7 @@ def worker_app():
     except ConfigError as exc:
         return configuration_unavailable(str(exc))
     from .app import create_app
-    app = create_app(config)
-    app.extensions["wecoza"].warm_up()
-    return app
+    return create_app(config)
 
 
 def configuration_unavailable(reason: str):
