@@ -290,8 +290,7 @@ def cpu_meter(site, servers: dict, nginx, bare_proc, floor_procs) -> CpuMeter:
              "direct sidecar": servers["direct"].proc.pid, "nginx": nginx.proc.pid,
              "wake-up control": bare_proc.pid}
     groups = {name: with_descendants(pid) for name, pid in trees.items()}
-    floor_trees = [with_descendants(proc.pid) for proc in floor_procs]
-    groups["direct floor (its nginx and app)"] = lambda table: set().union(*(tree(table) for tree in floor_trees))
+    groups["direct floor (its nginx and app)"] = with_descendants(*(proc.pid for proc in floor_procs))
     groups.update({"MariaDB": named("mariadbd", "mysqld"), "PostgreSQL": named("postgres")})
     return CpuMeter(groups, own="bench client and its proxies")
 

@@ -61,10 +61,10 @@ def cpu_ns(pid: int, process: Process) -> int:
     return total
 
 
-def with_descendants(root: int) -> Callable[[Mapping[int, Process]], set[int]]:
-    """A group: ``root`` and every process under it."""
+def with_descendants(*roots: int) -> Callable[[Mapping[int, Process]], set[int]]:
+    """A group: the ``roots`` and every process under them."""
     def pids(table: Mapping[int, Process]) -> set[int]:
-        family = {root}
+        family = set(roots)
         grew = True
         while grew:
             grew = False
