@@ -24,12 +24,9 @@ from dataclasses import dataclass, field
 
 import psycopg2
 
+from .logs import first_line
+
 log = logging.getLogger("wecoza.sidecar.db")
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class DatabaseUnavailable(Exception):
@@ -331,7 +328,7 @@ class Postgres:
         try:
             pool, conn = self._checkout()
         except (psycopg2.OperationalError, PoolExhausted) as exc:
-            raise DatabaseUnavailable(_first_line(exc)) from exc
+            raise DatabaseUnavailable(first_line(exc) or type(exc).__name__) from exc
         broken = False
         try:
             conn.autocommit = False  # as psycopg2 hands it out: statements inside a transaction it begins
@@ -342,7 +339,7 @@ class Postgres:
             broken = bool(conn.closed) or isinstance(exc, psycopg2.InterfaceError)
             if broken:
                 pool.discard_idle()
-            raise DatabaseUnavailable(_first_line(exc)) from exc
+            raise DatabaseUnavailable(first_line(exc) or type(exc).__name__) from exc
         finally:
             if conn.closed:
                 broken = True
