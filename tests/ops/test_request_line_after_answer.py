@@ -10,9 +10,8 @@ import pytest
 from prometheus_client import REGISTRY
 from werkzeug.test import EnvironBuilder
 
-from sidecar.app import create_app
-from sidecar.config import load_config
 from devstack.ajax import create_nonce
+from devstack.inprocess import InProcessSidecar
 from devstack.signed import wire_cookie
 
 ACTION = "wecoza_get_learner"
@@ -31,15 +30,15 @@ class Kept(logging.Handler):
 def direct_app(sidecar_server, tmp_path):
     settings = tmp_path / "sidecar.ini"
     settings.write_text("[sidecar]\ndirect_mode = on\n")
-    app = create_app(load_config({**sidecar_server.env, "WECOZA_CONFIG": str(settings)}))
+    sidecar = InProcessSidecar({**sidecar_server.env, "WECOZA_CONFIG": str(settings)})
     kept = Kept()
     logger = logging.getLogger("wecoza.sidecar.requests")
     logger.addHandler(kept)
     try:
-        yield app, kept.records
+        yield sidecar.app, kept.records
     finally:
         logger.removeHandler(kept)
-        app.extensions["wecoza"].close()
+        sidecar.close()
 
 
 def learner_read(site, session, learner_id: int) -> dict:
