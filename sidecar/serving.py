@@ -22,7 +22,8 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
     return {
         "bind": bind,
         "workers": workers or default_workers(),
-        "worker_class": "gthread",
+        # gthread, whose event loop does not wait for clients to close their connections (sidecar/lingering.py)
+        "worker_class": "sidecar.lingering.LingeringThreadWorker",
         "threads": 4,
         "timeout": 30,
         "graceful_timeout": 20,
