@@ -23,6 +23,10 @@ the median of the differences between the forward and the floor request of the s
 the back-to-back pass, the CPU time every process group spent per request (bench/cpu_time.py: WordPress, each sidecar,
 nginx, MariaDB, PostgreSQL, the client with its proxies), which drifts far less than wall time and says what the hop
 is made of.
+Then, at 0 ms, the interleaved pass once more with WordPress's PHP held to one core and both sidecars to the other
+(bench/pinning.py, a diagnostic): on 2 cores WordPress otherwise shares its core with the sidecar, MariaDB and
+PostgreSQL while an early read is answered beside it, and the hop then says what the shim and the sidecar cost on a
+host with a core to spare.
 The client is a keep-alive ``http.client`` connection, so the figures are the servers' and not a client library's.
 """
 from __future__ import annotations
@@ -39,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bare_wsgi import bare_gunicorn  # noqa: E402
 from bench.cpu_time import CpuMeter, named, with_descendants  # noqa: E402
+from bench.pinning import can_pin, pinned  # noqa: E402
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
 from bench.stack import (  # noqa: E402
     STORED_SESSIONS, FormPoster, bench_folder, median_ms, running_stack, timed, timed_in_turns)
@@ -169,14 +174,16 @@ def own_times_ms(server, action: str, since: int, count: int) -> list[float]:
 
 
 def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict, label: str,
-                 servers: dict) -> list[dict]:
+                 servers: dict, paths: tuple[str, ...] | None = None) -> list[dict]:
+    """``paths``: those timed, in turns (every path of ``caller`` unless given)."""
+    paths = paths or caller.paths
     pg_proxy.delay = rtt_ms / 1000
-    for path in caller.paths:
+    for path in paths:
         for _ in range(WARM_UP):
             caller.call(path)  # opcache filled, the delay in force
     since = log_offsets(servers)
-    durations = timed_in_turns({path: lambda path=path: caller.call(path) for path in caller.paths}, count)
-    medians = {path: median_ms(durations[path]) for path in caller.paths}
+    durations = timed_in_turns({path: lambda path=path: caller.call(path) for path in paths}, count)
+    medians = {path: median_ms(durations[path]) for path in paths}
     rows = []
     for path in PATHS:
         pg_trips, mysql_trips = counts[path]
@@ -284,6 +291,19 @@ def cpu_rows(label: str, per_request: dict) -> list[dict]:
     return rows
 
 
+def cores_apart_rows(caller: Caller, site, servers: dict, pg_proxy, counts: dict, label: str) -> list[dict]:
+    """The interleaved pass once more with WordPress's PHP held to one core and both sidecars to the other
+    (bench/pinning.py): what the shim and the sidecar cost when they do not share WordPress's core. The four paths
+    only: the control's and the direct floor's servers, held to neither core, would run on WordPress's."""
+    if not can_pin():
+        return [{"name": f"{label}, cores apart", "value": "not run", "unit": "",
+                 "note": "fewer than 2 CPUs available to the bench"}]
+    with pinned((site.proc.pid,), (servers["forward"].proc.pid, servers["direct"].proc.pid)):
+        return latency_rows(caller, pg_proxy, 0, REQUESTS[0], counts,
+                            f"{label}, cores apart (WordPress on one core, the sidecars on the other)", servers,
+                            paths=PATHS)
+
+
 def cpu_meter(site, servers: dict, nginx, bare_proc, floor_procs) -> CpuMeter:
     """The processes of the bench's paths; the databases are the machine's own servers, found by name."""
     trees = {"WordPress (php -S)": site.proc.pid, "forward sidecar": servers["forward"].proc.pid,
@@ -323,6 +343,7 @@ def measure_on(site, pg) -> list[dict]:
                     rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
                     if rtt_ms == 0:  # where the hop's and direct mode's targets are set
                         rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back", meter)
+                        rows += cores_apart_rows(caller, site, servers, pg_proxy, counts, label)
                 caller.close()
         if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
             rows += measure_with_ssl(site, root / "ssl", admin, nonce)
