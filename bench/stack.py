@@ -69,7 +69,8 @@ STORED_SESSIONS = 40
 
 class FormPoster:
     """A client with little cost of its own, as a browser is: one keep-alive connection (opened again when the server
-    closes it, as WordPress's `php -S` does after each answer), url-encoded posts with a fixed Cookie header."""
+    closes it, as WordPress's `php -S` does after each answer, or has closed it while it was idle), url-encoded posts
+    with a fixed Cookie header."""
 
     def __init__(self, base_url: str, cookie: str, timeout: float = 30):
         parts = urlsplit(base_url)
@@ -77,13 +78,24 @@ class FormPoster:
         self.headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
 
     def post(self, path: str, fields: dict) -> tuple[int, bytes]:
+        reused = self.connection.sock is not None
         try:
-            self.connection.request("POST", path, body=urlencode(fields), headers=self.headers)
-            response = self.connection.getresponse()
-            return response.status, response.read()
+            return self._post(path, fields)
+        except (BrokenPipeError, ConnectionResetError):  # RemoteDisconnected too
+            self.connection.close()
+            if not reused:
+                raise
+            # The server closed the connection while it was idle (gunicorn after its keep-alive timeout, when a pass
+            # leaves a path out): once more on a new one, as a browser does.
+            return self._post(path, fields)
         except (http.client.HTTPException, OSError):
             self.connection.close()
             raise
+
+    def _post(self, path: str, fields: dict) -> tuple[int, bytes]:
+        self.connection.request("POST", path, body=urlencode(fields), headers=self.headers)
+        response = self.connection.getresponse()
+        return response.status, response.read()
 
     def close(self) -> None:
         self.connection.close()
