@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from flask import Response
 from prometheus_client import REGISTRY
 from werkzeug.test import EnvironBuilder
 
@@ -85,3 +86,17 @@ def test_a_refused_read_is_logged_when_the_server_closes_it(direct_app, wordpres
     iterable.close()
     [record] = records
     assert (record.fields["status"], record.fields["refusal"]["kind"]) == (403, "auth")
+
+
+def test_an_answer_whose_body_goes_to_the_server_as_is_is_logged_at_once(direct_app):
+    """A response werkzeug passes through untouched (``direct_passthrough``, as a file sent whole would be) has no close
+    that calls back: its line is written when the answer is handed over, never lost."""
+    app, records = direct_app
+    app.add_url_rule("/passed-through", "passed_through",
+                     lambda: Response(iter([b"as is"]), content_type="text/plain", direct_passthrough=True))
+
+    status, body, _ = answered(app, EnvironBuilder(path="/passed-through").get_environ())
+
+    assert status.startswith("200") and body == b"as is"
+    [record] = records
+    assert (record.fields["route"], record.fields["status"], record.fields["method"]) == ("/passed-through", 200, "GET")
