@@ -25,15 +25,22 @@ from gunicorn.workers.gthread import ThreadWorker
 # What gunicorn's own close_graceful allows a client: time to close its end, and bytes read meanwhile.
 LINGER_SECONDS = 2.0
 MAX_DRAIN_BYTES = 64 * 1024
+# Connections lingering at once, at most, per worker: gunicorn no longer counts them against worker_connections, and
+# clients that never close must not run a worker out of file descriptors. Past it a connection is closed at once.
+MAX_LINGERING = 256
 
 
 class Lingerer:
     """Closes half-closed sockets once their client has closed its end, has sent ``max_drain`` bytes more, or has
-    had ``timeout`` seconds; what arrives meanwhile is read and dropped. One thread, started with the first socket."""
+    had ``timeout`` seconds; what arrives meanwhile is read and dropped. One thread, started with the first socket.
+    With ``max_lingering`` sockets waiting (counted from the caller's thread, so roughly), the next is closed at
+    once."""
 
-    def __init__(self, timeout: float = LINGER_SECONDS, max_drain: int = MAX_DRAIN_BYTES):
+    def __init__(self, timeout: float = LINGER_SECONDS, max_drain: int = MAX_DRAIN_BYTES,
+                 max_lingering: int = MAX_LINGERING):
         self.timeout = timeout
         self.max_drain = max_drain
+        self.max_lingering = max_lingering
         self._handed_over: collections.deque[socket.socket] = collections.deque()
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._wake_writer.setblocking(False)
@@ -44,6 +51,9 @@ class Lingerer:
     def close(self, sock: socket.socket) -> None:
         """Half-closes ``sock`` now (the client sees the end of the answer at once) and leaves the rest to the
         lingering thread. Never blocks."""
+        if len(self._open) + len(self._handed_over) >= self.max_lingering:
+            sock.close()
+            return
         try:
             sock.shutdown(socket.SHUT_WR)
         except OSError:  # the client is gone already

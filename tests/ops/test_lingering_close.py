@@ -136,3 +136,17 @@ def test_a_connection_the_client_has_reset_is_closed(connect):
     lingerer.close(server_end)
 
     wait_until(lambda: closed(server_end))
+
+
+def test_past_the_lingering_limit_a_connection_is_closed_at_once(connect):
+    lingerer = Lingerer(timeout=60, max_lingering=1)
+    holding_client, holding_end = connect()
+    _, next_end = connect()
+
+    lingerer.close(holding_end)
+    lingerer.close(next_end)
+
+    assert closed(next_end), "no file descriptor is held past the limit"
+    assert not closed(holding_end)
+    holding_client.close()
+    wait_until(lambda: closed(holding_end))
