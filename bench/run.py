@@ -18,7 +18,7 @@ from bench.report import print_table  # noqa: E402
 from devstack import leftovers  # noqa: E402
 
 MODULES = ("bench_auth", "bench_bridge", "bench_learners", "bench_classes", "bench_modes", "bench_latency",
-           "bench_round_trips", "bench_parsers", "bench_load")
+           "bench_round_trips", "bench_parsers", "bench_load", "bench_closing")
 
 
 BENCH_README = Path(__file__).resolve().parent / "README.md"
