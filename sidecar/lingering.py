@@ -32,7 +32,7 @@ MAX_LINGERING = 256
 
 class Lingerer:
     """Closes half-closed sockets once their client has closed its end, has sent ``max_drain`` bytes more, or has
-    had ``timeout`` seconds; what arrives meanwhile is read and dropped. One thread, started with the first socket.
+    had ``timeout`` seconds; what arrives meanwhile is read and dropped, by one thread of its own.
     With ``max_lingering`` sockets waiting (counted from the caller's thread, so roughly), the next is closed at
     once."""
 
@@ -45,8 +45,7 @@ class Lingerer:
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._wake_writer.setblocking(False)
         self._open: dict[socket.socket, list] = {}  # the lingering thread's: socket -> [deadline, bytes drained]
-        self._started = threading.Lock()
-        self._thread: threading.Thread | None = None
+        threading.Thread(target=self._run, name="wecoza-lingering-close", daemon=True).start()
 
     def close(self, sock: socket.socket) -> None:
         """Half-closes ``sock`` now (the client sees the end of the answer at once) and leaves the rest to the
@@ -61,15 +60,8 @@ class Lingerer:
             return
         sock.setblocking(False)
         self._handed_over.append(sock)
-        self._start()
         with contextlib.suppress(BlockingIOError):  # a wake-up is pending already
             self._wake_writer.send(b"\0")
-
-    def _start(self) -> None:
-        with self._started:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="wecoza-lingering-close", daemon=True)
-                self._thread.start()
 
     def _run(self) -> None:
         selector = selectors.DefaultSelector()
