@@ -12,6 +12,7 @@ import pytest
 from devstack.ajax import create_nonce
 from devstack.sidecar_server import SidecarServer
 from devstack.signed import forward, wire_cookie
+from devstack.waiting import wait_until
 from sidecar.lingering import LINGER_SECONDS, Lingerer
 
 
@@ -21,12 +22,6 @@ def read_to_end(sock: socket.socket) -> bytes:
         data += chunk
     return data
 
-
-def wait_until(condition, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.01)
 
 
 def test_a_client_holding_its_closed_connection_open_holds_up_no_other_request(sidecar_server, wordpress_site,
