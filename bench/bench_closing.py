@@ -17,11 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_bridge import seed_learner  # noqa: E402
 from bench.stack import FormPoster, bench_folder, percentile_ms, running_stack, timed  # noqa: E402
 from devstack.ajax import create_nonce  # noqa: E402
-from devstack.ports import wait_for_http  # noqa: E402
-from devstack.processes import spawn, stop_group  # noqa: E402
 from devstack.sidecar_server import SidecarServer, connect_shim  # noqa: E402
 from devstack.signed import forward, wire_cookie  # noqa: E402
-from devstack.system import REPO_ROOT  # noqa: E402
 
 GTHREAD, OURS = "gunicorn's gthread", "LingeringThreadWorker"
 CLASSES = {GTHREAD: "gthread", OURS: "sidecar.lingering.LingeringThreadWorker"}
@@ -36,17 +33,12 @@ def one_worker(root: Path, site, pg, worker_class: str):
     """A sidecar of one worker of ``worker_class`` under ``gunicorn -c config/gunicorn.conf.py``, the shim pointed
     at it; yields its SidecarServer (for its URL and secret)."""
     server = SidecarServer(root, site, pg, workers=1)
-    env = {**server.env, "WECOZA_BIND": f"{server.host}:{server.port}", "WECOZA_WORKERS": "1",
-           "PROMETHEUS_MULTIPROC_DIR": str(root)}
-    proc = spawn([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--worker-class", worker_class,
-                  "sidecar.wsgi:app"], root / "gunicorn.log", env=env, cwd=REPO_ROOT)
     try:
-        wait_for_http(f"{server.url}/healthz", f"gunicorn ({worker_class})", proc=proc, log_path=root / "gunicorn.log",
-                      status=200)
+        server.start_under_gunicorn("--worker-class", worker_class)
         connect_shim(site, server, pg)
         yield server
     finally:
-        stop_group(proc)
+        server.stop()
 
 
 def straight_reads_beside_wordpress(site, server, cookie: str, fields: dict) -> tuple[list[float], int]:

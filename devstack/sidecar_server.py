@@ -69,13 +69,21 @@ class SidecarServer:
     def start(self):
         if self.proc is not None and self.proc.poll() is None:
             return self
-        cmd = [sys.executable, "-m", "sidecar", "serve", "--bind", f"{self.host}:{self.port}",
-               "--workers", str(self.workers)]
+        return self._launch([sys.executable, "-m", "sidecar", "serve", "--bind", f"{self.host}:{self.port}",
+                             "--workers", str(self.workers)], self.env, "the sidecar (python -m sidecar serve)")
+
+    def start_under_gunicorn(self, *options: str):
+        """Start as an operator's own gunicorn runs it: ``gunicorn -c config/gunicorn.conf.py OPTIONS
+        sidecar.wsgi:app``, with this server's settings, address and number of workers."""
+        env = {**self.env, "WECOZA_BIND": f"{self.host}:{self.port}", "WECOZA_WORKERS": str(self.workers)}
+        return self._launch([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", *options,
+                             "sidecar.wsgi:app"], env, "the sidecar (gunicorn -c config/gunicorn.conf.py)")
+
+    def _launch(self, cmd: list[str], env: dict, what: str):
         # a fresh, empty prometheus multiprocess dir per start, inside the session's temp dir (not /tmp)
-        env = {**self.env, "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="metrics-", dir=self.log_path.parent)}
+        env = {**env, "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="metrics-", dir=self.log_path.parent)}
         self.proc = spawn(cmd, self.log_path, env=env, cwd=REPO_ROOT)
-        wait_for_http(f"{self.url}/healthz", "the sidecar (python -m sidecar serve)", timeout=60,
-                      proc=self.proc, log_path=self.log_path, status=200)
+        wait_for_http(f"{self.url}/healthz", what, timeout=60, proc=self.proc, log_path=self.log_path, status=200)
         return self
 
     def stop(self):

@@ -2,16 +2,10 @@
 not keep the worker from starting: it says so in its log, and its first request opens the connection itself."""
 from __future__ import annotations
 
-import signal
-import sys
-import time
-
-from devstack.ports import wait_for_http
-from devstack.processes import spawn, stop_group
 from devstack.sidecar_server import SidecarServer
 from devstack.signed import forward, wire_cookie
-from devstack.system import REPO_ROOT
 from devstack.tcp_proxy import CountingProxy
+from devstack.waiting import wait_until
 
 
 def allow_connections(pg_database, allowed: bool) -> None:
@@ -24,16 +18,11 @@ def test_under_an_external_gunicorn_with_preload_each_worker_opens_its_own_conne
     connection, which every worker would share; each of the two workers opens its own as it starts."""
     learner_id = learners.make(first_name="Preloaded")
     fields = {"id": str(learner_id), "nonce": ajax.nonce("admin", "learners_nonce_action")}
-    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database)
+    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database, workers=2)
     with CountingProxy(pg_database.host, pg_database.port) as postgres:
-        env = {**server.env, "WECOZA_PG_HOST": postgres.host, "WECOZA_PG_PORT": str(postgres.port),
-               "WECOZA_BIND": f"{server.host}:{server.port}", "WECOZA_WORKERS": "2",
-               "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-        proc = spawn([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--preload",
-                      "sidecar.wsgi:app"], tmp_path / "gunicorn.log", env=env, cwd=REPO_ROOT)
+        server.env.update({"WECOZA_PG_HOST": postgres.host, "WECOZA_PG_PORT": str(postgres.port)})
         try:
-            wait_for_http(f"{server.url}/healthz", "gunicorn with --preload", proc=proc,
-                          log_path=tmp_path / "gunicorn.log", status=200)
+            server.start_under_gunicorn("--preload")
             wait_until(lambda: postgres.connections == 2)
             answers = [forward(server, "wecoza_get_learner", fields, cookie=wire_cookie(ajax.session("admin")))[0]
                        for _ in range(8)]  # new connections each: the kernel spreads them over both workers
@@ -41,14 +30,7 @@ def test_under_an_external_gunicorn_with_preload_each_worker_opens_its_own_conne
             assert {a.json()["data"]["firstName"] for a in answers} == {"Preloaded"}
             assert postgres.connections == 2, "each worker read on the connection it opened as it started"
         finally:
-            stop_group(proc, first=signal.SIGINT)
-
-
-def wait_until(condition, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.05)
+            server.stop()
 
 
 def test_a_worker_started_while_postgres_refuses_connections_answers_once_it_is_back(
