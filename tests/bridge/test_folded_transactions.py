@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
-import types
 import uuid
 
 import psycopg2
 import pytest
 
-from sidecar.context import ActionContext
 from sidecar.event_catalogue import CATALOGUE
 from sidecar.migrate import migrate
-from sidecar.replays import PostgresReplayStore, ReplayedRequest
+from sidecar.replays import ReplayedRequest
+from tests.bridge.claims import context, seen
 from tests.bridge.pools import pool_to as pool
 
-WINDOW = 60
 PROBE_EVENT = "wecoza_test_fold_probe"
 
 
@@ -50,25 +47,10 @@ def other_host(pg_database, counted):
     postgres.close()
 
 
-def context(postgres, reads_only=False, request_id=None) -> ActionContext:
-    store = PostgresReplayStore(postgres, WINDOW)
-    request_id = request_id or uuid.uuid4().hex
-    services = types.SimpleNamespace(postgres=postgres)
-    return ActionContext(services=services, action="probe", request_id=request_id, method="POST", get={}, post={},
-                         files={}, user=None, inline_events=False, reads_only=reads_only,
-                         claim=store.claim(request_id, int(time.time())))
-
-
 def round_trips(proxy, run) -> int:
     before = proxy.round_trips
     run()
     return proxy.round_trips - before
-
-
-def seen(postgres, request_id) -> bool:
-    with postgres.transaction() as cur:
-        cur.execute("SELECT 1 FROM wecoza_sidecar.seen_requests WHERE request_id = %s", (request_id,))
-        return cur.fetchone() is not None
 
 
 def probe_rows(postgres, note) -> int:
