@@ -156,6 +156,12 @@ class PrivatePostgres(PostgresServer):
         if (self.data / "postmaster.pid").exists():
             self._pg_ctl("stop", "-m", "fast")
 
+    def crash(self):
+        """Every server process killed as in a crash (no checkpoint, nothing flushed), then started again: the
+        server recovers from its WAL. What the operating system had been given is kept, as the machine stayed up."""
+        self._pg_ctl("stop", "-m", "immediate")
+        self.start()
+
     def restart(self):
         self._pg_ctl("restart", "-m", "fast")
         _wait_for_port(self.port, "the test PostgreSQL", self.log_path)

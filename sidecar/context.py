@@ -68,11 +68,11 @@ class ActionContext:
 
         The request's replay claim goes with the first statement, in this transaction (see ``sidecar.replays``);
         a read sends each statement on its own (``Postgres.transaction``), so a read of one statement, claim
-        included, is one round trip. ``reads_only``: this block only reads, whatever the action declares (a
-        POST-only download)."""
+        included, is one round trip, and as a read writes nothing but its claim, its commit does not wait for the
+        WAL flush. ``reads_only``: this block only reads, whatever the action declares (a POST-only download)."""
         unit = Unit(self)
-        held = self.claim.held_statements() if self.claim is not None else []
         by_statement = self.reads_only if reads_only is None else reads_only
+        held = self.claim.held_statements(alone=by_statement) if self.claim is not None else []
         try:
             with self.pg.transaction(held=held, statement_by_statement=by_statement) as cur:
                 unit.cursor = cur

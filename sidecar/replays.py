@@ -9,6 +9,15 @@ A write that fails takes its claim with it: the id records that the request took
 took none. A resend of that same signed request (only within the signature window) can then run once, never
 twice, because a success commits the id with the change; this is what makes a resend after a lost answer safe.
 Keeping the id of a failed write would need a commit of its own, outside the write's transaction.
+
+The table is logged, so a committed claim survives a crash of PostgreSQL and a failover to a standby, as the write
+it came with does. A claim committed with nothing else written (a read, a request that sent no statement) does not
+wait for its commit's WAL flush (``synchronous_commit`` off for that transaction alone): a durable commit waits for
+the disk and any synchronous standby, on a managed database often longer than the read's whole round trip, and the
+legacy plugin's reads wait for none. The claim is seen by every other transaction the moment it commits, so replays
+are refused as before; a crash can lose only the read claims of its last moments (at most three times
+``wal_writer_delay``, 600 ms by default), and a resend of one of those reads within the signature window would run
+the read again, which changes nothing.
 """
 from __future__ import annotations
 
@@ -25,6 +34,8 @@ CLAIM = ("INSERT INTO wecoza_sidecar.seen_requests (request_id, expires_at) VALU
 PURGE_FOLDED = ("DELETE FROM wecoza_sidecar.seen_requests WHERE request_id IN (SELECT request_id FROM "
                 "wecoza_sidecar.seen_requests WHERE expires_at < now() FOR UPDATE SKIP LOCKED)")
 PRIMARY_KEY = "seen_requests_pkey"
+# For the transaction it is sent in alone; PostgreSQL reads it when that transaction commits.
+COMMIT_WITHOUT_FLUSH = "SELECT set_config('synchronous_commit', 'off', true)"
 
 
 class ReplayedRequest(ChannelError):
@@ -70,12 +81,15 @@ class Claim:
     attached: bool = False  # handed to a transaction: committed or rolled back with it
     replayed: bool = False
 
-    def held_statements(self) -> list[tuple]:
-        """What a transaction sends in front of its first statement: the claim (once per request)."""
+    def held_statements(self, alone: bool = False) -> list[tuple]:
+        """What a transaction sends in front of its first statement: the claim (once per request). ``alone``: the
+        transaction writes nothing but the claim (a read), so its commit need not wait for the WAL flush."""
         if self.attached:
             return []
         self.attached = True
         held = [(CLAIM, (self.request_id, self.expires_at), self._refusal)]
+        if alone:
+            held.append((COMMIT_WITHOUT_FLUSH, None, None))
         if random.randrange(self.store.PURGE_ONE_IN) == 0:
             held.insert(0, (PURGE_FOLDED, None, None))
         return held
@@ -84,7 +98,7 @@ class Claim:
         """Record the id alone when the request sent no statement (a refusal, an action without PostgreSQL):
         every verified request id is recorded unless its write failed. Raises ReplayedRequest for a replay."""
         if not self.attached:
-            with self.store.postgres.transaction(held=self.held_statements(), statement_by_statement=True):
+            with self.store.postgres.transaction(held=self.held_statements(alone=True), statement_by_statement=True):
                 pass
 
     def _refusal(self, exc) -> ReplayedRequest | None:
