@@ -8,8 +8,11 @@ trip (0, 2 and 10 ms) and counts round trips; in one run, per round trip:
   direct floor  nginx -> gunicorn -> an app that makes one PostgreSQL round trip and nothing else: the least direct
            mode can take here, whatever the sidecar does (bench/bare_wsgi.py)
 
-then once more at 2 ms with SSL on every path (a server of the bench's own with a test certificate; sslmode=require
-for the sidecars and the legacy handler alike; ``WECOZA_BENCH_PG_SSL=0`` leaves this pass out).
+then once more at 2 ms with every WAL flush a commit waits for 1 ms slower, as on a managed database's replicated
+storage (``commit_delay`` on the bench's database: the forward read's replay claim commits without waiting for the
+flush, and the other paths commit nothing), then once more at 2 ms with SSL on every path (a server of the bench's
+own with a test certificate; sslmode=require for the sidecars and the legacy handler alike; ``WECOZA_BENCH_PG_SSL=0``
+leaves this pass out).
 
 Reported: medians, the ratios against the legacy handler and the hop (forward above the floor). With them, the
 wake-up control: a WSGI app that does nothing, under gunicorn with the sidecar's settings (bench/bare_wsgi.py), timed
@@ -57,6 +60,9 @@ from devstack.tcp_proxy import CountingProxy  # noqa: E402
 
 ROUND_TRIPS_MS = (0, 2, 10)
 SSL_ROUND_TRIP_MS = 2
+# A durable commit on a managed database: its WAL flush waits for replicated storage (and a synchronous standby).
+FLUSH_ROUND_TRIP_MS = 2
+COMMIT_FLUSH_US = 1000
 REQUESTS = {0: 200, 2: 100, 10: 60}
 COUNTED_REQUESTS = 10
 WARM_UP = 20  # every worker's pools and threads' connections open before anything is counted or timed
@@ -345,9 +351,51 @@ def measure_on(site, pg) -> list[dict]:
                         rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back", meter)
                         rows += cores_apart_rows(caller, site, servers, pg_proxy, counts, label)
                 caller.close()
+            rows += measure_with_commit_flush(site, root / "flush", pg, pg_proxy, admin, nonce, learner_id, counts,
+                                              rows)
         if os.environ.get("WECOZA_BENCH_PG_SSL", "1") != "0":
             rows += measure_with_ssl(site, root / "ssl", admin, nonce)
         return rows
+
+
+@contextlib.contextmanager
+def slow_commit_flush(pg, micros: int):
+    """Inside, every session opened to ``pg``'s database waits ``micros`` more before each WAL flush a commit of its
+    waits for (``commit_delay``, with no other transaction required). A commit that does not wait for the flush is
+    not delayed, and neither is a transaction that wrote nothing."""
+    assert pg.server.psql("SHOW fsync;").strip() == "on", "commit_delay needs fsync on in the bench's PostgreSQL"
+    pg.server.psql('ALTER DATABASE :"db" SET commit_delay = :delay;\nALTER DATABASE :"db" SET commit_siblings = 0;\n',
+                   db=pg.dbname, delay=micros)
+    try:
+        yield
+    finally:
+        pg.server.psql('ALTER DATABASE :"db" RESET commit_delay;\nALTER DATABASE :"db" RESET commit_siblings;\n',
+                       db=pg.dbname)
+
+
+def measure_with_commit_flush(site, root: Path, pg, pg_proxy, admin, nonce: str, learner_id: int, counts: dict,
+                              earlier: list[dict]) -> list[dict]:
+    """The 2 ms pass again with each durable commit's WAL flush COMMIT_FLUSH_US slower, the sidecars started inside
+    (their sessions take the setting as they open). The legacy handler's and direct mode's reads commit nothing; the
+    forward read commits its replay claim, without waiting for the flush. ``earlier``: the rows of the passes before,
+    the 2 ms pass among them."""
+    label = (f"latency {FLUSH_ROUND_TRIP_MS} ms PostgreSQL round trip, each durable commit's WAL flush "
+             f"{COMMIT_FLUSH_US / 1000:g} ms slower")
+    with slow_commit_flush(pg, COMMIT_FLUSH_US), sidecar_paths(root, site, pg, pg_proxy) as (nginx, servers):
+        caller = Caller(site, nginx, admin, nonce, learner_id)
+        try:
+            rows = latency_rows(caller, pg_proxy, FLUSH_ROUND_TRIP_MS, REQUESTS[FLUSH_ROUND_TRIP_MS], counts, label,
+                                servers)
+        finally:
+            caller.close()
+    own = "forward: the sidecar's own time, median"
+    slow = next(row["value"] for row in rows if row["name"] == f"{label}: {own}")
+    plain = next(row["value"] for row in earlier
+                 if row["name"] == f"latency {FLUSH_ROUND_TRIP_MS} ms PostgreSQL round trip: {own}")
+    return rows + [{"name": f"{label}: forward: the sidecar's own time / the {FLUSH_ROUND_TRIP_MS} ms pass's",
+                    "unit": "ratio", "value": round(slow / plain, 2),
+                    "note": f"{slow} ms against {plain} ms; a read whose claim waited for the flush would be "
+                            f"{COMMIT_FLUSH_US / 1000:g} ms slower ({(plain + COMMIT_FLUSH_US / 1000) / plain:.2f}x)"}]
 
 
 def measure_with_ssl(site, root: Path, admin, nonce: str) -> list[dict]:
