@@ -32,6 +32,11 @@ log = logging.getLogger("wecoza.sidecar.db")
 class DatabaseUnavailable(Exception):
     """PostgreSQL could not be reached; the request fails cleanly and nothing was written."""
 
+    @classmethod
+    def because(cls, exc: BaseException) -> DatabaseUnavailable:
+        """Named by the first line of the driver's error, or by its type when it says nothing."""
+        return cls(first_line(exc) or type(exc).__name__)
+
 
 class PoolExhausted(Exception):
     """Every connection the pool may open is in use."""
@@ -328,7 +333,7 @@ class Postgres:
         try:
             pool, conn = self._checkout()
         except (psycopg2.OperationalError, PoolExhausted) as exc:
-            raise DatabaseUnavailable(first_line(exc) or type(exc).__name__) from exc
+            raise DatabaseUnavailable.because(exc) from exc
         broken = False
         try:
             conn.autocommit = False  # as psycopg2 hands it out: statements inside a transaction it begins
@@ -339,7 +344,7 @@ class Postgres:
             broken = bool(conn.closed) or isinstance(exc, psycopg2.InterfaceError)
             if broken:
                 pool.discard_idle()
-            raise DatabaseUnavailable(first_line(exc) or type(exc).__name__) from exc
+            raise DatabaseUnavailable.because(exc) from exc
         finally:
             if conn.closed:
                 broken = True
