@@ -89,9 +89,14 @@ class Dispatcher:
         if response.status_code != 200:
             return set(), f"WordPress answered HTTP {response.status_code}"
         try:
-            acked = response.json().get("acknowledged", [])
+            answer = response.json()
         except ValueError:
             return set(), "WordPress answered something that is not JSON"
+        acked = answer.get("acknowledged") if isinstance(answer, dict) else None
+        if not isinstance(acked, list):
+            # another route answered (events_url points elsewhere): a failed attempt, so the batch backs off and
+            # is parked in the end rather than claimed again for ever
+            return set(), "WordPress answered JSON without an acknowledged list"
         return {str(i) for i in acked}, None
 
 
