@@ -11,6 +11,7 @@ The backlog is the events still to be delivered: neither delivered nor parked. P
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -18,7 +19,16 @@ from psycopg2.extras import Json
 
 from .phpjson import php_json_encode
 
+log = logging.getLogger("wecoza.sidecar.dispatch")
+
 MAX_BACKOFF = 3600  # seconds between attempts, at most
+# The shim remembers the ids it fired this long (WeCoza_Sidecar_Event_Store::KEEP_EVENTS_DAYS) and fires an id only
+# once within it. An older event may have fired already, inline, with its acknowledgement lost: it is parked, not
+# delivered, a day before that memory ends.
+SHIM_REMEMBERS_DAYS = 30
+DELIVERED_WITHIN_DAYS = SHIM_REMEMBERS_DAYS - 1
+TOO_OLD = (f"not delivered: recorded more than {DELIVERED_WITHIN_DAYS} days ago, and WordPress forgets after "
+           f"{SHIM_REMEMBERS_DAYS} which events it fired, so it could fire this one twice; a retry parks it again")
 PRUNE_BATCH = 5000  # delivered rows deleted per statement, so no delete holds its locks for long
 
 UNDELIVERED = "delivered_at IS NULL"
@@ -72,8 +82,10 @@ def mark_delivered(cur, ids: list[str], via: str) -> int:
 
 def claim(postgres, batch: int, lease_seconds: float) -> list[dict]:
     """Up to ``batch`` due events, oldest first, leased to the caller for ``lease_seconds``: no other
-    dispatcher claims them until the lease ends. Its own short transaction."""
+    dispatcher claims them until the lease ends. Its own short transaction, in which the waiting events too old
+    to deliver (``DELIVERED_WITHIN_DAYS``) are parked first."""
     with postgres.transaction() as cur:
+        park_too_old(cur)
         cur.execute(
             "UPDATE wecoza_sidecar.outbox SET leased_until = now() + make_interval(secs => %s) "
             "WHERE id IN (SELECT id FROM wecoza_sidecar.outbox "
@@ -83,6 +95,18 @@ def claim(postgres, batch: int, lease_seconds: float) -> list[dict]:
             (lease_seconds, batch))
         rows = cur.fetchall()
     return sorted(rows, key=lambda r: (r["created_at"], r["id"]))
+
+
+def park_too_old(cur) -> list[dict]:
+    """Park the waiting events recorded more than ``DELIVERED_WITHIN_DAYS`` ago (a retried one among them): each as
+    {id, name}."""
+    cur.execute(f"UPDATE wecoza_sidecar.outbox SET parked_at = now(), leased_until = NULL, last_error = %s "
+                f"WHERE {WAITING} AND created_at < now() - make_interval(days => %s) "
+                "RETURNING id::text AS id, name", (TOO_OLD, DELIVERED_WITHIN_DAYS))
+    rows = cur.fetchall()
+    for row in rows:
+        log.error("[WeCoza Core] event %s (%s) parked: %s", row["id"], row["name"], TOO_OLD)
+    return rows
 
 
 def delivered(cur, ids: list[str]) -> int:

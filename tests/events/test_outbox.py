@@ -1,8 +1,11 @@
 """The outbox: events written with the change, delivered at least once, fired once, never lost."""
 from __future__ import annotations
 
+import contextlib
+import http.server
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,6 +18,8 @@ from sidecar.event_catalogue import CATALOGUE
 from sidecar.services import Services
 from sidecar.registry import Registry
 from wp_bridge.channel import ChannelSigner
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -259,6 +264,73 @@ def test_no_transaction_is_open_while_a_delivery_is_in_flight(sidecar_config, po
     assert sorted(r["id"] for r in rows) == sorted(ids) and all(r["delivered_at"] for r in rows)
 
 
+@contextlib.contextmanager
+def answering(body: bytes):
+    """A loopback HTTP endpoint that answers every POST 200 with ``body`` as JSON: something other than the shim's
+    events route at events_url (another REST route, a proxy's page)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"ok"', b'{"acknowledged": "abc"}', b'{"code": "rest_no_route"}'])
+def test_an_answer_without_an_acknowledged_list_is_a_failed_attempt(sidecar_config, postgres, clean_outbox, body):
+    """Each attempt fails and backs off, and the last parks the event: before, a JSON list or string stopped the
+    round with an exception, and the batch was claimed again for ever, never counted, never parked."""
+    write_events(sidecar_config, postgres, 1)
+    with answering(body) as url:
+        misdirected = Dispatcher(postgres, ChannelSigner(sidecar_config.get("sidecar.shared_secret")), url,
+                                 max_attempts=2)
+        for _ in range(2):
+            with postgres.transaction() as cur:
+                cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now()")
+            misdirected.deliver_due()
+    [row] = pending(postgres)
+    assert (row["attempts"], row["parked_at"] is not None, row["delivered_at"]) == (2, True, None)
+    assert row["last_error"] == "WordPress answered JSON without an acknowledged list"
+
+
+def test_an_event_older_than_the_shims_memory_of_fired_ids_is_parked_not_delivered(
+        sidecar_config, postgres, recorder, clean_outbox):
+    """The shim fires an id once within the 30 days it remembers it; an older event (its inline acknowledgement
+    lost, then parked and retried weeks later) might fire twice, so it is parked with the reason instead."""
+    old, fresh = write_events(sidecar_config, postgres, 2)
+    with postgres.transaction() as cur:
+        cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now(), created_at = CASE WHEN id = %s "
+                    "THEN now() - interval '29 days 1 hour' ELSE created_at END", (old,))
+    dispatcher = dispatcher_for(sidecar_config, postgres)
+    assert dispatcher.deliver_due().delivered == 1
+    fired = [r["event_id"] for r in recorder.rows("wecoza_test_delivery")]
+    assert fresh in fired and old not in fired
+    rows = {r["id"]: r for r in pending(postgres)}
+    assert rows[old]["parked_at"] is not None and rows[old]["delivered_at"] is None
+    assert rows[old]["last_error"] == outbox.TOO_OLD
+    with postgres.transaction() as cur:
+        assert outbox.retry_parked(cur, [old]) == 1
+    assert dispatcher.deliver_due().claimed == 0
+    assert {r["id"]: r["parked_at"] is not None for r in pending(postgres)}[old]
+    assert old not in [r["event_id"] for r in recorder.rows("wecoza_test_delivery")]
+    store = (REPO / "wp-plugin-shim" / "includes" / "class-wecoza-sidecar-event-store.php").read_text()
+    assert f"const KEEP_EVENTS_DAYS = {outbox.SHIM_REMEMBERS_DAYS};" in store
+
+
 def test_a_lease_keeps_a_batch_from_other_dispatchers_until_it_ends(sidecar_config, postgres, clean_outbox):
     ids = write_events(sidecar_config, postgres, 2)
     first = outbox.claim(postgres, 50, 1)
@@ -278,6 +350,25 @@ def test_a_failed_delivery_releases_the_lease_and_backs_off(sidecar_config, post
                     "FROM wecoza_sidecar.outbox WHERE id = %s", (event_id,))
         state = cur.fetchone()
     assert state["leased_until"] is None and 1 <= state["wait"] <= 2
+
+
+def test_the_default_attempts_retry_through_most_of_a_day_before_parking(sidecar_config, postgres, clean_outbox):
+    """An outage of WordPress for hours parks nothing: the pauses double from 2 s to an hour, over the default
+    ``[dispatch] max_attempts`` (8 parked an event after four minutes)."""
+    [event_id] = write_events(sidecar_config, postgres, 1)
+    attempts = load_config({}).int("dispatch.max_attempts")
+    waited, parked_after = 0.0, None
+    with postgres.transaction() as cur:
+        for attempt in range(1, attempts + 1):
+            [row] = outbox.failed(cur, [event_id], "WordPress unreachable: ConnectionError", attempts)
+            if row["parked"]:
+                parked_after = attempt
+                break
+            cur.execute("SELECT extract(epoch FROM next_attempt_at - now()) AS wait FROM wecoza_sidecar.outbox "
+                        "WHERE id = %s", (event_id,))
+            waited += float(cur.fetchone()["wait"])
+    assert parked_after == attempts
+    assert 20 * 3600 <= waited <= 26 * 3600, f"retried for {waited / 3600:.1f} h"
 
 
 def test_delivered_events_are_deleted_after_the_retention(sidecar_config, postgres, clean_outbox):
