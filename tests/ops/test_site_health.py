@@ -1,6 +1,12 @@
 """The shim's Site Health test (Tools → Site Health) tells an administrator when the sidecar is down or warns."""
+import contextlib
 import json
 import re
+import uuid
+
+import pytest
+
+from tests.shim.test_cli_and_health import wp_cli
 
 # The shim registers its test only in wp-admin (is_admin()); a CLI run registers it the same way, then asks
 # WordPress for its direct tests (the site_status_tests filter) and runs the shim's callback as Site Health does.
@@ -54,3 +60,31 @@ def test_site_health_reports_a_stopped_sidecar_as_critical(sidecar_server, wordp
         assert page_result["status"] == "critical"
         assert page_result["label"] == result["label"]
     assert shim_test(wordpress_site)["label"] == UNFIXED_TRIGGER
+
+
+@pytest.fixture
+def parked_event(pg_database, sidecar_server):
+    """One event in the session sidecar's outbox that failed every delivery attempt; removed afterwards."""
+    event_id = str(uuid.uuid4())
+    with contextlib.closing(pg_database.connect()) as conn, conn, conn.cursor() as cur:
+        cur.execute("INSERT INTO wecoza_sidecar.outbox (id, name, payload, attempts, parked_at, last_error) "
+                    "VALUES (%s, 'wecoza_test_parked', '{}', 33, now(), 'WordPress answered HTTP 403')", (event_id,))
+    yield event_id
+    with contextlib.closing(pg_database.connect()) as conn, conn, conn.cursor() as cur:
+        cur.execute("DELETE FROM wecoza_sidecar.outbox WHERE id = %s", (event_id,))
+
+
+def test_site_health_reports_parked_events_as_critical(parked_event, wordpress_site, login):
+    """Parked events wait for an administrator, and the backlog no longer counts them: Site Health says so above
+    every other finding, and so does `wp wecoza-sidecar status`."""
+    result = shim_test(wordpress_site)
+    assert (result["status"], result["badge"]["color"]) == ("critical", "red"), result
+    assert result["label"] == "WeCoza events are parked: plugins listening to WeCoza hooks missed them"
+    assert "1 event failed every delivery attempt" in result["description"]
+    assert "retry-parked" in result["description"]
+    assert "log_class_change" in result["description"]  # the other findings are still listed
+    page_result = site_health_page_result(login("admin"), wordpress_site)
+    assert (page_result["status"], page_result["label"]) == ("critical", result["label"])
+    status = wp_cli(wordpress_site, "status")
+    assert ["warning", "Parked events:   1 (wp wecoza-sidecar events --list=parked, then wp wecoza-sidecar "
+                       "retry-parked)"] in status["lines"]

@@ -40,6 +40,9 @@ class WeCoza_Sidecar_Cli {
 		if ( null !== $health['outbox_backlog'] ) {
 			WP_CLI::log( 'Outbox backlog:  ' . $health['outbox_backlog'] );
 		}
+		if ( $health['outbox_parked'] > 0 ) {
+			WP_CLI::warning( 'Parked events:   ' . $health['outbox_parked'] . ' (wp wecoza-sidecar events --list=parked, then wp wecoza-sidecar retry-parked)' );
+		}
 		$routes_error = $shim->routes->error();
 		if ( '' !== $routes_error ) {
 			WP_CLI::warning( 'Route list: ' . $routes_error . ' (' . $shim->routes->file() . ')' );

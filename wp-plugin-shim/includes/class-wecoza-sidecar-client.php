@@ -257,10 +257,11 @@ class WeCoza_Sidecar_Client {
 	}
 
 	/**
-	 * Probes GET {url}/healthz, then /readyz for the outbox backlog (when /healthz has none) and the warnings.
+	 * Probes GET {url}/healthz, then /readyz for the outbox backlog (when /healthz has none), the parked events and
+	 * the warnings.
 	 *
 	 * @param bool $fresh Probe again even if this PHP request already did.
-	 * @return array{reachable: bool, status: string, version: string, outbox_backlog: int|null, warnings: string[], error: string, elapsed_ms: int}
+	 * @return array{reachable: bool, status: string, version: string, outbox_backlog: int|null, outbox_parked: int|null, warnings: string[], error: string, elapsed_ms: int}
 	 */
 	public function health( $fresh = false ) {
 		if ( null !== $this->health && ! $fresh ) {
@@ -271,6 +272,7 @@ class WeCoza_Sidecar_Client {
 			'status'         => '',
 			'version'        => '',
 			'outbox_backlog' => null,
+			'outbox_parked'  => null,
 			'warnings'       => array(),
 			'error'          => '',
 			'elapsed_ms'     => 0,
@@ -306,6 +308,9 @@ class WeCoza_Sidecar_Client {
 			$ready_body = json_decode( (string) wp_remote_retrieve_body( $ready ), true );
 			if ( null === $result['outbox_backlog'] && is_array( $ready_body ) && isset( $ready_body['outbox_backlog'] ) && is_numeric( $ready_body['outbox_backlog'] ) ) {
 				$result['outbox_backlog'] = (int) $ready_body['outbox_backlog'];
+			}
+			if ( is_array( $ready_body ) && isset( $ready_body['outbox_parked'] ) && is_numeric( $ready_body['outbox_parked'] ) ) {
+				$result['outbox_parked'] = (int) $ready_body['outbox_parked'];
 			}
 			if ( is_array( $ready_body ) && isset( $ready_body['warnings'] ) && is_array( $ready_body['warnings'] ) ) {
 				$result['warnings'] = array_values( array_filter( $ready_body['warnings'], array( __CLASS__, 'is_warning_code' ) ) );

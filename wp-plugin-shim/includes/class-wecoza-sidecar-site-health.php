@@ -188,8 +188,21 @@ class WeCoza_Sidecar_Site_Health {
 			$result['status'] = 'recommended';
 			$lines[]          = self::warning_text( $code );
 		}
+		if ( $health['outbox_parked'] > 0 ) {
+			// Listeners missed these events, and nothing delivers them until someone retries: above every other finding.
+			$result['status'] = 'critical';
+			$result['label']  = __( 'WeCoza events are parked: plugins listening to WeCoza hooks missed them', 'wecoza-sidecar-shim' );
+			array_unshift(
+				$lines,
+				/* translators: %d: number of events */
+				sprintf( _n( '%d event failed every delivery attempt and waits for an administrator.', '%d events failed every delivery attempt and wait for an administrator.', $health['outbox_parked'], 'wecoza-sidecar-shim' ), $health['outbox_parked'] ),
+				__( 'Fix the cause shown with them on the WeCoza Sidecar settings screen (or wp wecoza-sidecar events --list=parked), then retry them there (or wp wecoza-sidecar retry-parked).', 'wecoza-sidecar-shim' )
+			);
+		}
 		if ( 'recommended' === $result['status'] ) {
 			$result['badge']['color'] = 'orange';
+		} elseif ( 'critical' === $result['status'] ) {
+			$result['badge']['color'] = 'red';
 		}
 		$result['description'] = '<p>' . implode( '</p><p>', array_map( 'esc_html', $lines ) ) . '</p>';
 		return $result;
