@@ -121,3 +121,31 @@ def test_a_filter_with_a_missing_path_or_a_foreign_name_leaves_the_body_alone(si
     assert requests.get(ajax_url, params={"action": "get_class_subjects"}, timeout=30).content == body
     sidecar.script("get_class_subjects", body=body, filter=("the_content", "data"))
     assert requests.get(ajax_url, params={"action": "get_class_subjects"}, timeout=30).content == body
+
+
+FIRED_IDS = """
+global $wpdb;
+$table = WeCoza_Sidecar_Event_Store::events_table();
+$ids = $args;
+if ( $ids ) {
+	foreach ( $ids as $i => $id ) {
+		// the first is 31 days old, the second 29: the shim keeps fired ids 30 days
+		$wpdb->insert( $table, array( 'event_id' => $id, 'name' => 'wecoza_test_old', 'source' => 'inline',
+			'fired_at' => gmdate( 'Y-m-d H:i:s', time() - ( 0 === $i ? 31 : 29 ) * DAY_IN_SECONDS ) ) );
+	}
+}
+echo wp_json_encode( $wpdb->get_col( "SELECT event_id FROM {$table} WHERE name = 'wecoza_test_old'" ) );
+"""
+
+
+def test_firing_inline_forgets_ids_past_the_retention(sidecar, shim_site, ajax_url, heard):
+    """A healthy site fires every event inline and the dispatcher never calls: the retention is kept there too,
+    or the table of fired ids grows for ever."""
+    old, recent = str(uuid.uuid4()), str(uuid.uuid4())
+    assert sorted(json.loads(shim_site.php(FIRED_IDS, old, recent))) == sorted([old, recent])
+    sidecar.script("wecoza_update_learner", events=[event(learner_id=12)])
+    post(ajax_url)
+    sidecar.wait_for_ack()
+    assert json.loads(shim_site.php(FIRED_IDS)) == [recent]
+    shim_site.php("global $wpdb; $wpdb->delete( WeCoza_Sidecar_Event_Store::events_table(), "
+                  "array( 'name' => 'wecoza_test_old' ) );")

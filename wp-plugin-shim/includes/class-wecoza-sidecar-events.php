@@ -165,12 +165,12 @@ class WeCoza_Sidecar_Events {
 			return new WP_Error( 'wecoza_sidecar_bad_body', 'Expected {"events": [...]}.', array( 'status' => 400 ) );
 		}
 		$acknowledged = $this->fire_all( $decoded['events'], 'dispatch' );
-		$this->store->prune();
 		return new WP_REST_Response( array( 'acknowledged' => $acknowledged ), 200 );
 	}
 
 	/**
-	 * Fires every valid event whose id was not fired before; returns the ids fired now or before.
+	 * Fires every valid event whose id was not fired before; returns the ids fired now or before. Then forgets
+	 * the ids fired before the retention period, on either path (inline alone never reaches the REST route).
 	 *
 	 * An event with a name outside the wecoza_ namespace is acknowledged without being fired (it can
 	 * never become valid); an event the database could not record is neither fired nor acknowledged.
@@ -209,6 +209,7 @@ class WeCoza_Sidecar_Events {
 			}
 			$acknowledged[] = $id;
 		}
+		$this->store->prune();
 		return $acknowledged;
 	}
 
