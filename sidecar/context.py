@@ -78,6 +78,8 @@ class ActionContext:
                 unit.cursor = cur
                 yield unit
         except BaseException:
+            if held and (unit.cursor is None or not unit.cursor.sent):
+                self.claim.unsent()  # failed before its first statement: the claim goes with the next one, if any
             for undo in reversed(unit.failure_actions):
                 try:
                     undo()

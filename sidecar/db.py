@@ -210,6 +210,7 @@ class FoldingCursor(QueryLoggingCursor):
         self._on_error: list = []
         self._begin_held = False
         self.begun = False  # BEGIN has been sent: a transaction is open on the server
+        self.sent = False  # a message has gone to the server (what it carried may have failed there)
 
     def begin(self) -> None:
         self._held.insert(0, b"BEGIN")
@@ -274,6 +275,7 @@ class FoldingCursor(QueryLoggingCursor):
         statements = [*lead, *self._held, *statements]
         handlers = self._on_error
         self._held, self._on_error = [], []
+        self.sent = True
         self.begun = self.begun or self._begin_held
         self._begin_held = False
         try:

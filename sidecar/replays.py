@@ -94,6 +94,11 @@ class Claim:
             held.insert(0, (PURGE_FOLDED, None, None))
         return held
 
+    def unsent(self) -> None:
+        """The transaction it was handed to failed before sending anything: nothing was recorded or rolled back,
+        so the request's next transaction carries it, or ``settle`` records it alone."""
+        self.attached = False
+
     def settle(self) -> None:
         """Record the id alone when the request sent no statement (a refusal, an action without PostgreSQL):
         every verified request id is recorded unless its write failed. Raises ReplayedRequest for a replay."""

@@ -194,3 +194,27 @@ def test_a_transaction_without_answers_needed_is_one_round_trip(counted, proxy):
 
     assert round_trips(proxy, only_events) == 1  # claim + event, one implicit transaction
     assert events_named(counted, note) == 1
+
+
+def test_a_transaction_that_fails_before_its_first_statement_leaves_the_claim_to_the_next(counted):
+    """Nothing was sent, so nothing was recorded: the request's next transaction carries the claim (a read rerun
+    once its caller is known, say), and its resend is refused."""
+    ctx = context(counted)
+    with pytest.raises(RuntimeError):
+        with ctx.transaction():
+            raise RuntimeError("stopped before any statement")
+    note = f"after-{uuid.uuid4().hex}"
+    write(ctx, note)
+    assert seen(counted, ctx.request_id)
+    with pytest.raises(ReplayedRequest):
+        write(context(counted, request_id=ctx.request_id), note)
+    assert probe_rows(counted, note) == 1
+
+
+def test_a_refusal_before_any_statement_is_recorded_when_the_request_settles(counted):
+    ctx = context(counted)
+    with pytest.raises(RuntimeError):
+        with ctx.transaction():
+            raise RuntimeError("refused before any statement")
+    ctx.claim.settle()
+    assert seen(counted, ctx.request_id)
