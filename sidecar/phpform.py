@@ -43,6 +43,7 @@ class UploadedFile:
     filename: str
     content_type: str
     data: bytes
+    upload_error: str = ""  # a file PHP refused before the shim forwarded it: PHP's error code, and no bytes
 
     @property
     def size(self) -> int:
@@ -150,6 +151,10 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
         raise FormError("malformed multipart body") from exc
 
 
+# The part header the shim puts on a file PHP refused (wp-plugin-shim/includes/class-wecoza-sidecar-multipart.php).
+UPLOAD_ERROR_HEADER = "X-WeCoza-Upload-Error"
+
+
 def _parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
     envelope = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n", headersonly=True)
@@ -169,12 +174,13 @@ def _parse_multipart(body: bytes, content_type: str) -> tuple[dict, dict]:
         if not name:
             continue
         if filename is not None:
-            if filename == "" and not value:
+            upload_error = (part.get(UPLOAD_ERROR_HEADER) or "").strip()
+            if filename == "" and not value and not upload_error:
                 continue  # an empty file input, as PHP reports UPLOAD_ERR_NO_FILE
             uploads += 1
             if uploads > MAX_FILE_UPLOADS:
                 raise FormError(f"more than {MAX_FILE_UPLOADS} files")
-            files.assign(name, UploadedFile(name, filename, part.get_content_type(), value))
+            files.assign(name, UploadedFile(name, filename, part.get_content_type(), value, upload_error))
         else:
             fields.assign(name, value)
     if count == 0:

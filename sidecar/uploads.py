@@ -58,8 +58,8 @@ _NORMALISED = {"jpeg": "jpg"}
 
 class UploadRejected(Exception):
     """A file the user must replace; ``message`` is safe to show, ``reason`` is a code
-    (``missing``, ``empty``, ``size``, ``extension``, ``content``) callers may map to
-    their own contract texts."""
+    (``missing``, ``php`` for a file PHP refused, ``empty``, ``size``, ``extension``, ``content``) callers may map
+    to their own contract texts."""
 
     def __init__(self, message: str, reason: str = "content"):
         super().__init__(message)
@@ -254,6 +254,19 @@ def client_extension(filename: str) -> str:
     return base.rsplit(".", 1)[1].lower()
 
 
+# The reference handlers' words for PHP's upload errors (UPLOAD_ERR_*), for a file PHP refused before the shim
+# forwarded it; any other code is "Unknown upload error".
+PHP_UPLOAD_ERRORS = {
+    "1": "File exceeds server maximum size",
+    "2": "File exceeds form maximum size",
+    "3": "File was only partially uploaded",
+    "4": "No file was uploaded",
+    "6": "Server configuration error",
+    "7": "Failed to write file to disk",
+    "8": "Upload blocked by extension",
+}
+
+
 def check(upload, kind: FileKind) -> str:
     """Validate one upload against ``kind``; return its normalised extension (``jpeg`` → ``jpg``).
 
@@ -262,6 +275,8 @@ def check(upload, kind: FileKind) -> str:
     """
     if upload is None or not hasattr(upload, "data"):
         raise UploadRejected("No file uploaded.", "missing")
+    if getattr(upload, "upload_error", ""):
+        raise UploadRejected(PHP_UPLOAD_ERRORS.get(upload.upload_error, "Unknown upload error"), "php")
     data = upload.data
     if not data:
         raise UploadRejected("The uploaded file is empty.", "empty")

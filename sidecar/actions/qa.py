@@ -270,6 +270,8 @@ def submit_qa_question(ctx):
         except uploads.UploadRejected as exc:
             if exc.reason == "size":
                 raise refuse("File size exceeds maximum of 5MB") from None
+            if exc.reason == "php":
+                raise refuse(exc.message) from None
             raise refuse("Invalid file type") from None
     question_id = "qa_" + secrets.token_hex(7)[:13]
     stored = None

@@ -239,6 +239,11 @@ def test_question_attachment_checked_before_anything_is_written(page, qa_class, 
     response = page.post("submit_qa_question", {"class_id": "999999", "question": "?", "nonce": nonce},
                          files=[("attachment", ("a.pdf", pages.PDF_BYTES, "application/pdf"))])
     assert response.json()["data"]["message"] == "Class not found"
+    # a file PHP refused (over the form's MAX_FILE_SIZE here) is answered with PHP's reason, not "Invalid file type"
+    response = page.post("submit_qa_question", {"class_id": str(qa_class), "question": "?", "nonce": nonce,
+                                                "MAX_FILE_SIZE": "16"},
+                         files=[("attachment", ("a.pdf", pages.PDF_BYTES, "application/pdf"))])
+    assert response.json() == {"success": False, "data": {"message": "File exceeds form maximum size"}}
     assert state(db, uploads_root) == before
 
 
