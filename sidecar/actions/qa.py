@@ -15,7 +15,7 @@ from ..handling import HandlerError
 from ..registry import MVC_DENIALS, READS, WRITES, registry
 from ..classes import events, people, qa
 from ..classes.form import FormInvalid, mysql_utc
-from ..inputs import clean_line, clean_text, intval_id, parse_date, php_intval, strict_id
+from ..inputs import clean_line, clean_text, intval_id, parse_date, strict_id, strict_int
 
 DASHBOARD_NONCE = "qa_dashboard_nonce"
 CLASS_NONCE = "wecoza_class_nonce"
@@ -188,8 +188,9 @@ def delete_qa_report(ctx):
     class_id = intval_id(ctx.params.get("class_id"))
     report_id = intval_id(ctx.params.get("report_id"))
     raw_index = ctx.params.get("report_index")
-    index = php_intval(raw_index) if isinstance(raw_index, str) and raw_index.strip() else -1
-    if not class_id or (not report_id and index < 0):
+    # strictly an integer: intval("abc") is 0, which would name the newest report
+    index = strict_int(raw_index, signed=True) if isinstance(raw_index, str) and raw_index.strip() else -1
+    if not class_id or (not report_id and (index is None or index < 0)):
         raise refuse("Invalid input data", "class_id", "report_id", kind=refusals.VALIDATION)
     with ctx.transaction() as unit:
         cur = unit.cursor

@@ -75,6 +75,10 @@ def test_delete_report_by_index_newest_first_keeps_a_file_another_visit_uses(pag
         db.run("INSERT INTO qa_visits (class_id, visit_date, visit_type, officer_name, latest_document) "
                "VALUES (%s, %s, 'Initial QA Visit', 'Officer', %s)",
                (cid, day, json.dumps({"filename": path, "file_path": path}) if path else None))
+    for garbage in ("abc", "1.9", "0x1", "-1"):  # intval() would make "abc" 0, the newest report
+        response = post(page, "delete_qa_report", CLASS, class_id=str(class_id), report_index=garbage)
+        assert (response.status_code, response.json()) == refusal("Invalid input data"), garbage
+    assert [bool(v["latest_document"]) for v in visits_of(db, class_id)] == [True, True, False]  # nothing deleted
     response = post(page, "delete_qa_report", CLASS, class_id=str(class_id), report_index="0")   # the newest
     assert (response.status_code, response.json()) == (200, {"success": True, "data": {
         "remaining_reports": 1, "message": "Report deleted successfully"}})
