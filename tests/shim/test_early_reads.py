@@ -24,6 +24,9 @@ add_action( 'admin_init', function () {
     }
 }, 1 );
 add_action( 'init', function () {
+    if ( 'init' === ( $_GET['wecoza_test_logout'] ?? '' ) ) {
+        wp_set_current_user( 0 );  // as a plugin that ends the session (idle logout, a forced reset) does
+    }
     if ( 'init' === ( $_GET['wecoza_test_http_hook'] ?? '' ) ) {
         add_filter( 'http_request_args', function ( $args ) {
             $args['headers']['X-Test-Hooked'] = 'yes';
@@ -141,3 +144,19 @@ def test_every_request_asks_the_sidecar_to_close_its_connection_after_the_answer
     early, through_the_api = forwarded(scripted)
     assert early.header("X-WeCoza-Sent-Early") == "1" and through_the_api.header("X-WeCoza-Sent-Early") == ""
     assert early.header("Connection") == through_the_api.header("Connection") == "close"
+
+
+def test_a_caller_wordpress_logs_out_while_it_loads_is_answered_as_logged_out(scripted, shim_site, ajax_url):
+    """The early read went with the login cookies; once WordPress runs the logged-out hook, that answer is dropped
+    and the request is forwarded again without cookies, so the sidecar answers as to a logged-out caller."""
+    admin = shim_site.login("admin")
+    fields = {"action": "wecoza_get_learner", "id": "7", "nonce": "n"}
+    assert admin.post(ajax_url, data=fields, timeout=60).content == ANSWER
+    [kept] = forwarded(scripted)  # still logged in: the early answer, cookies and all
+    assert kept.header("X-WeCoza-Sent-Early") == "1" and "wordpress_logged_in_" in kept.header("X-WeCoza-Cookie")
+    scripted.received.clear()
+    response = admin.post(ajax_url, params={"wecoza_test_logout": "init"}, data=fields, timeout=60)
+    assert (response.status_code, response.content) == (200, ANSWER)
+    early, again = forwarded(scripted)
+    assert early.header("X-WeCoza-Sent-Early") == "1" and "wordpress_logged_in_" in early.header("X-WeCoza-Cookie")
+    assert (again.header("X-WeCoza-Sent-Early"), again.header("X-WeCoza-Cookie"), again.refused) == ("", "", "")

@@ -63,13 +63,18 @@ class WeCoza_Sidecar_Client {
 	/**
 	 * Forwards the request being served; any failure, even an exception, comes back as a WP_Error.
 	 *
-	 * @param string $kind 'ajax' or 'form'.
-	 * @param string $name Action or form name.
+	 * @param string $kind            'ajax' or 'form'.
+	 * @param string $name            Action or form name.
+	 * @param bool   $without_cookies Forward no cookies: WordPress has the caller logged out.
 	 * @return WeCoza_Sidecar_Response|WP_Error
 	 */
-	public function forward_current_request( $kind, $name ) {
+	public function forward_current_request( $kind, $name, $without_cookies = false ) {
 		try {
-			return $this->forward( $kind, $name, WeCoza_Sidecar_Incoming_Request::from_globals() );
+			$request = WeCoza_Sidecar_Incoming_Request::from_globals();
+			if ( $without_cookies ) {
+				$request->cookie = '';
+			}
+			return $this->forward( $kind, $name, $request );
 		} catch ( Throwable $e ) {
 			return new WP_Error( 'wecoza_sidecar_exception', get_class( $e ) . ' while forwarding' );
 		}

@@ -157,6 +157,13 @@ class WeCoza_Sidecar_Early_Read {
 	}
 
 	/**
+	 * Drops the early answer unread, if there is one.
+	 */
+	public function drop() {
+		$this->close();
+	}
+
+	/**
 	 * Whether a request to $url goes out as the HTTP API would send it: plain http, no proxy, not blocked.
 	 *
 	 * @param string $url The sidecar URL.

@@ -81,9 +81,17 @@ class WeCoza_Sidecar_Forwarder {
 			return;
 		}
 
-		$response = $this->early_read->take( $action );
-		if ( null === $response ) {
-			$response = $this->client->forward_current_request( 'ajax', $action );
+		if ( self::logged_out_by_wordpress() ) {
+			// The caller sent login cookies, but WordPress has them logged out (the cookie failed, or a plugin
+			// ended the session while WordPress loaded): the sidecar answers as it would a logged-out caller, and
+			// an early read, sent with the cookies, is dropped.
+			$this->early_read->drop();
+			$response = $this->client->forward_current_request( 'ajax', $action, true );
+		} else {
+			$response = $this->early_read->take( $action );
+			if ( null === $response ) {
+				$response = $this->client->forward_current_request( 'ajax', $action );
+			}
 		}
 		if ( is_wp_error( $response ) ) {
 			$this->unavailable( $action, WeCoza_Sidecar_Client::describe_error( $response ) );
@@ -98,6 +106,23 @@ class WeCoza_Sidecar_Forwarder {
 		self::finish_response();
 		$this->events->handle_inline( $response, $action );
 		exit;
+	}
+
+	/**
+	 * Whether admin-ajax.php runs the logged-out hook for a caller who sent one of WordPress's login cookies.
+	 *
+	 * @return bool
+	 */
+	private static function logged_out_by_wordpress() {
+		if ( 0 !== strpos( (string) current_action(), 'wp_ajax_nopriv_' ) ) {
+			return false;
+		}
+		foreach ( array( AUTH_COOKIE, SECURE_AUTH_COOKIE, LOGGED_IN_COOKIE ) as $name ) {
+			if ( isset( $_COOKIE[ $name ] ) ) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
