@@ -24,13 +24,15 @@ NOT_ROUTED = "not_routed"
 
 
 def action_name(incoming: Incoming) -> str:
-    """``$_REQUEST['action']``: POST over GET, as admin-ajax.php reads it."""
+    """``$_REQUEST['action']`` as admin-ajax.php reads it: ``array_merge($_GET, $_POST)``, so a POST field named
+    action wins even when it is empty or an array (then there is no action, and PHP answers 0)."""
     try:
         get, post, _files = parse(incoming)
     except FormError:
         # the guard answers the unreadable body in the action's shape; the query may still name it
         get, post = query_params(incoming), {}
-    return scalar(post, "action") or scalar(get, "action") or ""
+    value = post["action"] if "action" in post else get.get("action")
+    return value if isinstance(value, str) else ""
 
 
 def query_params(incoming: Incoming) -> dict:

@@ -58,7 +58,7 @@ def _php_key(key: str):
 
 def split_name(name: str) -> list[str] | None:
     """``a[b][]`` -> ``['a', 'b', '']``; None for a name PHP drops."""
-    name = name.lstrip(" ")
+    name = name.split("\x00", 1)[0].lstrip(" ")  # PHP reads the name as a C string
     bracket = name.find("[")
     base = name if bracket < 0 else name[:bracket]
     base = base.replace(".", "_").replace(" ", "_")
@@ -265,10 +265,12 @@ def media_type(content_type: str) -> str:
 
 
 def parse_body(body: bytes, content_type: str) -> tuple[dict, dict]:
+    """PHP's ``$_POST`` and ``$_FILES``: filled from those two media types only (without a Content-Type, PHP
+    leaves the body unread)."""
     media = media_type(content_type)
     if media == "multipart/form-data":
         return parse_multipart(body, content_type)
-    if media == URLENCODED or (not media and body):
+    if media == URLENCODED:
         return parse_urlencoded(body), {}
     return {}, {}
 

@@ -27,6 +27,8 @@ CASES = [
     b"schedule_data%5BperDayTimes%5D%5BMonday%5D%5BstartTime%5D=09%3A00&x=%2B+plus",
     b"&&a=&=b&c",
     b"n[9223372036854775807]=a&n[9223372036854775808]=b",
+    # PHP reads a field name as a C string: it ends at the first NUL, brackets after it are gone
+    b"action%00x=X&a%00[b]=1&c[d%00e]=2&%00z=3",
 ]
 
 

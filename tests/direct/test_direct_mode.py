@@ -96,6 +96,25 @@ def test_other_actions_fall_through_to_php(direct_stack, wordpress_site):
     assert "admin-ajax.php" in wordpress_site.server_log_path.read_text(errors="replace")
 
 
+def test_the_action_is_the_one_admin_ajax_php_would_run(direct_stack, wordpress_site, login, pg_database):
+    """$_REQUEST is array_merge($_GET, $_POST), and PHP ends a field name at a NUL: a POST field named action
+    decides, even empty or an array (then PHP answers 0), over the query's routed action."""
+    server, proxy = direct_stack
+    learner_id = new_learner(pg_database, "Request", "Order")
+    admin = login("admin")
+    nonce = create_nonce(wordpress_site, admin, "learners_nonce_action")
+    url = f"{proxy.url}/wp-admin/admin-ajax.php"
+    headers = {"Cookie": wire_cookie(admin), "Content-Type": "application/x-www-form-urlencoded"}
+    fields = f"id={learner_id}&nonce={nonce}"
+    for body in (f"action=&{fields}", f"action[]=wecoza_get_learner&{fields}"):
+        response = requests.post(url, params={"action": "wecoza_get_learner"}, data=body, headers=headers,
+                                 timeout=30)
+        assert (response.status_code, response.text) == (400, "0"), body
+    response = requests.post(url, params={"action": "heartbeat_unknown_x"},
+                             data=f"action%00x=wecoza_get_learner&{fields}", headers=headers, timeout=30)
+    assert response.status_code == 200 and response.json()["data"]["firstName"] == "Request"
+
+
 def test_hooks_of_a_direct_write_fire_in_wordpress(direct_stack, wordpress_site, login, pg_database, recorder):
     server, proxy = direct_stack
     recorder.clear()
