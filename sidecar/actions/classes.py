@@ -18,6 +18,7 @@ from ..registry import READS, WRITES, Denials, registry
 from ..classes import calendar, events, form as class_form, holidays, lookups, notes, people, qa, removal, save
 from ..classes.form import FormInvalid
 from ..inputs import clean_line, intval_id, php_intval
+from ..phpjson import php_json_encode
 
 CLASS_NONCE = "wecoza_class_nonce"
 CALENDAR_NONCE = "wecoza_calendar_nonce"
@@ -36,10 +37,14 @@ def fail(message: str, *fields: str, kind: str = refusals.REFUSED) -> HandlerErr
     return HandlerError(responses.error(message), refusals.fixed(message, *fields, kind=kind))
 
 
-def with_filter(reply: responses.Reply, action_filter) -> responses.Reply:
-    """Ask the shim to run the WordPress filter over the value at the dot path before sending."""
+def with_filter(reply: responses.Reply, action_filter, *args) -> responses.Reply:
+    """Ask the shim to run the WordPress filter over the value at the dot path before sending, with ``args`` after
+    the value as the reference passed them (a JSON list, escaped to ASCII as a header must be)."""
     name, path = action_filter
-    return replace(reply, headers={**reply.headers, "X-WeCoza-Filter": name, "X-WeCoza-Filter-Path": path})
+    headers = {**reply.headers, "X-WeCoza-Filter": name, "X-WeCoza-Filter-Path": path}
+    if args:
+        headers["X-WeCoza-Filter-Args"] = php_json_encode(list(args))
+    return replace(reply, headers=headers)
 
 
 def class_id_param(ctx, source=None) -> int:
@@ -190,7 +195,7 @@ def get_class_subjects(ctx):
                                       lambda cur: lookups.subjects_for(cur, code))
     if not subjects:
         raise fail("No subjects found for the selected class type.", "class_type", kind=refusals.NOT_FOUND)
-    return with_filter(responses.success(subjects), SUBJECTS_FILTER)
+    return with_filter(responses.success(subjects), SUBJECTS_FILTER, code)  # ($subjects, $classTypeId)
 
 
 @registry.action(

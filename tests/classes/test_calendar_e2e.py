@@ -167,9 +167,10 @@ def filter_plugin(wordpress_site):
     mu_dir.mkdir(exist_ok=True)
     plugin = mu_dir / "wecoza-class-tests-filters.php"
     plugin.write_text("<?php\n"
-                      "add_filter('wecoza_classes_get_subjects', function ($subjects) {\n"
-                      "  $subjects[] = array('id' => 'EXTRA', 'name' => 'Added by a filter', 'duration' => 1);\n"
-                      "  return $subjects; });\n"
+                      "// the reference's signature: the subjects and the class type they are for\n"
+                      "add_filter('wecoza_classes_get_subjects', function ($subjects, $class_type) {\n"
+                      "  $subjects[] = array('id' => 'EXTRA', 'name' => 'Added for ' . $class_type, 'duration' => 1);\n"
+                      "  return $subjects; }, 10, 2);\n"
                       "add_filter('wecoza_classes_get_class_types', function ($types) {\n"
                       "  return array_values(array_filter($types,\n"
                       "                                   function ($t) { return $t['id'] !== 'SOFT'; })); });\n")
@@ -181,7 +182,7 @@ def filter_plugin(wordpress_site):
 
 def test_wordpress_filters_still_apply(page, filter_plugin):
     subjects = page.get("get_class_subjects", {"class_type": "AET"}, who=None).json()["data"]
-    assert subjects[-1] == {"id": "EXTRA", "name": "Added by a filter", "duration": 1}
+    assert subjects[-1] == {"id": "EXTRA", "name": "Added for AET", "duration": 1}
     types = page.get("get_class_types", who=None).json()["data"]
     assert "SOFT" not in [t["id"] for t in types] and "AET" in [t["id"] for t in types]
 

@@ -102,11 +102,20 @@ def test_only_wecoza_hooks_are_fired_and_a_failing_listener_does_not_break_the_r
 def test_a_filter_callback_changes_the_relayed_data(sidecar, ajax_url):
     body = {"success": True, "data": [{"id": "COMM", "name": "Communication"}]}
     sidecar.script("get_class_subjects", body=json.dumps(body, separators=(",", ":")).encode(),
-                   filter=("wecoza_classes_get_subjects", "data"))
+                   filter=("wecoza_classes_get_subjects", "data"),
+                   headers={"Content-Type": JSON_TYPE, "X-WeCoza-Filter-Args": '["AET"]'})
     response = requests.get(ajax_url, params={"action": "get_class_subjects"}, timeout=30)
     assert response.status_code == 200
     assert response.text == ('{"success":true,"data":[{"id":"COMM","name":"Communication"},'
-                             '{"id":"EXTRA","name":"Added by a filter\\/callback"}]}')
+                             '{"id":"EXTRA","name":"Added by a filter\\/callback for AET"}]}')
+    assert not [h for h in response.headers if h.lower().startswith("x-wecoza")]
+
+
+def test_a_filter_nothing_hooks_leaves_the_body_byte_for_byte(sidecar, ajax_url):
+    """Decoding and encoding again would turn {} into [] and change escapes: not done when nobody listens."""
+    body = b'{"success":true,"data":{"empty":{},"slash":"a/b","e":"\\u00e9"}}'
+    sidecar.script("get_class_subjects", body=body, filter=("wecoza_nobody_listens", "data"))
+    assert requests.get(ajax_url, params={"action": "get_class_subjects"}, timeout=30).content == body
 
 
 def test_a_filter_on_the_whole_body(sidecar, ajax_url):

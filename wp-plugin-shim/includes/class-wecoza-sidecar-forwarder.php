@@ -154,7 +154,9 @@ class WeCoza_Sidecar_Forwarder {
 	}
 
 	/**
-	 * Applies the filter the sidecar names (X-WeCoza-Filter) to the value at X-WeCoza-Filter-Path of the JSON body.
+	 * Applies the filter the sidecar names (X-WeCoza-Filter) to the value at X-WeCoza-Filter-Path of the JSON body,
+	 * with the arguments of X-WeCoza-Filter-Args (a JSON list) after the value. When nothing hooks the filter the
+	 * body goes out as the sidecar sent it, byte for byte.
 	 *
 	 * @param string                  $action   Action.
 	 * @param WeCoza_Sidecar_Response $response Answer.
@@ -169,6 +171,11 @@ class WeCoza_Sidecar_Forwarder {
 			WeCoza_Sidecar_Events::log( 'sidecar filter for action ' . $action . ' not applied: not a wecoza_ hook' );
 			return $response->body;
 		}
+		if ( ! has_filter( $filter ) ) {
+			return $response->body;
+		}
+		$args = json_decode( $response->header( 'X-WeCoza-Filter-Args' ), true );
+		$args = is_array( $args ) && array_values( $args ) === $args ? $args : array();
 		$decoded = json_decode( $response->body, true );
 		if ( null === $decoded && 'null' !== trim( $response->body ) ) {
 			WeCoza_Sidecar_Events::log( 'sidecar filter ' . $filter . ' for action ' . $action . ' not applied: the body is not JSON' );
@@ -184,7 +191,7 @@ class WeCoza_Sidecar_Forwarder {
 			return $response->body;
 		}
 		try {
-			$filtered = apply_filters( $filter, $value );
+			$filtered = apply_filters( $filter, $value, ...$args );
 		} catch ( Throwable $e ) {
 			WeCoza_Sidecar_Events::log( 'a callback of ' . $filter . ' failed for action ' . $action . ': ' . get_class( $e ) );
 			return $response->body;

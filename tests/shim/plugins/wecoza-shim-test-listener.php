@@ -43,13 +43,16 @@ foreach ( array( 'wecoza_core_activated', 'wecoza_core_deactivated' ) as $wecoza
 	);
 }
 
-// A filter the legacy Classes module applied: callbacks must keep working on the sidecar's data.
+// A filter the legacy Classes module applied, with its signature ($subjects, $classTypeId): callbacks must keep
+// working on the sidecar's data.
 add_filter(
 	'wecoza_classes_get_subjects',
-	static function ( $subjects ) {
-		$subjects[] = array( 'id' => 'EXTRA', 'name' => 'Added by a filter/callback' );
+	static function ( $subjects, $class_type ) {
+		$subjects[] = array( 'id' => 'EXTRA', 'name' => 'Added by a filter/callback for ' . $class_type );
 		return $subjects;
-	}
+	},
+	10,
+	2
 );
 add_filter(
 	'wecoza_classes_get_class_types',
