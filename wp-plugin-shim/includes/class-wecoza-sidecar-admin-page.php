@@ -312,7 +312,7 @@ class WeCoza_Sidecar_Admin_Page {
 		echo '</tbody></table>';
 
 		echo '<h2>' . esc_html__( 'Routed actions', 'wecoza-sidecar-shim' ) . '</h2>';
-		echo '<p>' . esc_html__( 'A ticked action is answered by the sidecar. An unticked one falls through to any other handler still installed (for example the legacy plugin). New actions are routed by default.', 'wecoza-sidecar-shim' ) . '</p>';
+		echo '<p>' . esc_html__( 'A ticked action is answered by the sidecar. An unticked one falls through to any other handler still installed (for example the legacy plugin) for logged-in callers; logged-out callers of one that is not public stay refused. New actions are routed by default.', 'wecoza-sidecar-shim' ) . '</p>';
 		echo '<table class="widefat striped" id="wecoza-sidecar-actions" style="max-width:60em"><thead><tr>'
 			. '<td class="check-column"></td><th>' . esc_html__( 'Action', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Methods', 'wecoza-sidecar-shim' )
 			. '</th><th>' . esc_html__( 'Who may call it', 'wecoza-sidecar-shim' ) . '</th><th>' . esc_html__( 'Logged-out callers', 'wecoza-sidecar-shim' ) . '</th></tr></thead><tbody>';

@@ -59,15 +59,31 @@ class WeCoza_Sidecar_Forwarder {
 	}
 
 	/**
-	 * Hooks every routed action; an unrouted one is left to whatever else handles it.
+	 * Hooks every routed action. An unrouted one is left to whatever else handles it for logged-in callers; a
+	 * logged-out caller of one that is not public is refused as WordPress refuses an action nobody handles, so
+	 * unticking an action never brings back another handler's anonymous access (the legacy plugin served every
+	 * learner's personal data to logged-out visitors through fetch_learners_data).
 	 *
 	 * @return void
 	 */
 	public function register() {
-		foreach ( $this->routes->routed_actions() as $action ) {
-			add_action( 'wp_ajax_' . $action, array( $this, 'handle' ), self::PRIORITY );
-			add_action( 'wp_ajax_nopriv_' . $action, array( $this, 'handle' ), self::PRIORITY );
+		foreach ( $this->routes->actions() as $action => $route ) {
+			if ( $this->routes->is_routed( $action ) ) {
+				add_action( 'wp_ajax_' . $action, array( $this, 'handle' ), self::PRIORITY );
+				add_action( 'wp_ajax_nopriv_' . $action, array( $this, 'handle' ), self::PRIORITY );
+			} elseif ( ! $route['public'] ) {
+				add_action( 'wp_ajax_nopriv_' . $action, array( __CLASS__, 'refuse_logged_out' ), self::PRIORITY );
+			}
 		}
+	}
+
+	/**
+	 * The answer of admin-ajax.php to an action nobody handles for logged-out callers.
+	 *
+	 * @return never
+	 */
+	public static function refuse_logged_out() {
+		wp_die( '0', 400 );
 	}
 
 	/**
