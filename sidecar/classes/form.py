@@ -121,6 +121,12 @@ def form_list(post: dict, name: str) -> list:
     return []
 
 
+def no_choice_if_zero(agent: str) -> str:
+    """An agent select's value in a backup or replacement row: "0" chooses nobody (PHP's empty("0"), which the
+    reference skipped), so it is no choice, never a row with a NULL agent."""
+    return "" if agent == "0" else agent
+
+
 def _id_or_none(value: str, label: str, field: str) -> int | None:
     value = (value or "").strip()
     if value in ("", "0"):
@@ -475,6 +481,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
         backups = []
         for number, (agent_raw, date_raw) in filled_rows(post, "backup_agent_ids", "backup_agent_dates",
                                                          chosen="backup_agent_ids"):
+            agent_raw = no_choice_if_zero(agent_raw)
             if not agent_raw:
                 raise FormInvalid(f"Backup agent {number}: a date was given without choosing the agent.",
                                   "backup_agent_ids")
@@ -488,6 +495,7 @@ def parse_class_form(post: dict, now: datetime.datetime | None = None) -> ClassF
     if "replacement_agent_ids" in post or "replacement_agent_dates" in post:
         replacements = []
         for number, (agent_raw, date_raw) in filled_rows(post, "replacement_agent_ids", "replacement_agent_dates"):
+            agent_raw = no_choice_if_zero(agent_raw)
             if not agent_raw or not date_raw:
                 raise FormInvalid(f"Replacement agent {number}: choose both the agent and the takeover date.",
                                   "replacement_agent_dates" if agent_raw else "replacement_agent_ids")

@@ -151,6 +151,11 @@ def refusal(fields):
      "Class stop 1: give both the stop date and the restart date.", "stop_dates"),
     ("class-edit", [[("replacement_agent_ids[]", "4"), ("replacement_agent_dates[]", "")]],
      "Replacement agent 1: choose both the agent and the takeover date.", "replacement_agent_dates"),
+    # agent 0 is no agent (PHP's empty("0")): stored, it was a row with a NULL agent
+    ("class-edit", [[("replacement_agent_ids[]", "0"), ("replacement_agent_dates[]", "2027-03-01")]],
+     "Replacement agent 1: choose both the agent and the takeover date.", "replacement_agent_ids"),
+    ("class-capture", [[("backup_agent_ids[]", "0"), ("backup_agent_dates[]", "2027-02-03")]],
+     "Backup agent 1: a date was given without choosing the agent.", "backup_agent_ids"),
     ("class-edit", [[("qa_visit_dates[]", ""), ("qa_visit_types[]", "Follow-up QA"),
                      ("qa_officers[]", "Officer One")]],
      "A QA visit date is not a valid date (YYYY-MM-DD).", "qa_visit_dates"),
