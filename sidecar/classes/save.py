@@ -100,7 +100,10 @@ _REFERENCES = (
     "UNION ALL SELECT 'site', site_id FROM public.sites WHERE site_id = ANY(%(site)s) "
     "UNION ALL SELECT 'user', user_id FROM public.users WHERE user_id = ANY(%(user)s) "
     "UNION ALL SELECT 'agent', agent_id FROM public.agents WHERE agent_id = ANY(%(agent)s) "
-    "UNION ALL SELECT 'learner', id FROM public.learners WHERE id = ANY(%(learner)s)")
+    # the new learners are locked against a delete until the save commits: delete_learner refuses a learner a
+    # class lists, but it cannot see a list not committed yet
+    "UNION ALL SELECT 'learner', id FROM (SELECT id FROM public.learners WHERE id = ANY(%(learner)s) "
+    "FOR KEY SHARE) AS locked")
 _FOUND = "wecoza_found_references"  # columns of the class's read after its lock (_lock_class)
 _REPLACEMENTS = "wecoza_agent_replacements"
 _LABELS = {"client": "client", "site": "site", "user": "project supervisor", "agent": "agent", "learner": "learner"}

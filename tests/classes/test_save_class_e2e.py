@@ -1,6 +1,7 @@
 """save_class through admin-ajax.php -> shim -> sidecar, as the capture and update pages send it."""
 import datetime
 import json
+import threading
 
 import pytest
 
@@ -289,6 +290,33 @@ def test_an_update_refuses_unknown_new_ids_found_with_the_lock_and_keeps_a_learn
     assert saved["class_id"] == class_id
     assert [entry["id"] for entry in db.scalar("SELECT learner_ids FROM classes WHERE class_id = %s",
                                                 (class_id,))] == ["888888", str(known)]
+
+
+def test_a_learner_deleted_while_a_class_adds_it_is_refused_not_listed(page, made, db, pg_database):
+    """delete_learner refuses a learner a class lists, and the save locks the learners it adds: whichever comes
+    first, the class never lists a learner that is gone. Here the delete holds the learner first."""
+    nonce = page.nonce("admin", CLASS_NONCE)
+    (doomed,) = made.learners(1, surname="Doomed")
+    class_id = made.class_row(class_code="RACEDEL1", learner_ids=[])
+    before = db.one("SELECT * FROM classes WHERE class_id = %s", (class_id,))
+    deleting = pg_database.connect()
+    try:
+        with deleting.cursor() as cur:  # as delete_learner: the learner locked, the delete not committed yet
+            cur.execute("SELECT 1 FROM learners WHERE id = %s FOR UPDATE", (doomed,))
+        answer = {}
+        saving = threading.Thread(target=lambda: answer.update(response=page.class_form(pages.update_form(
+            nonce, class_id, code="RACEDEL1", learners=[pages.learner_entry(doomed, "Doomed")]))))
+        saving.start()
+        saving.join(2)
+        assert saving.is_alive(), "the save did not wait for the learner's lock"
+        with deleting.cursor() as cur:
+            cur.execute("DELETE FROM learners WHERE id = %s", (doomed,))
+        deleting.commit()
+        saving.join(60)
+    finally:
+        deleting.close()
+    assert error(answer["response"]) == f"Unknown learner id(s): {doomed}."
+    assert db.one("SELECT * FROM classes WHERE class_id = %s", (class_id,)) == before
 
 
 def test_agent_replacements_read_with_the_class_are_rewritten_only_when_they_change(page, made, db):
