@@ -5,15 +5,24 @@ from flask import Blueprint, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import responses
-from ..direct import route, too_large
+from ..direct import PHP_LOCATION, not_routed, route, too_large
 from ..handling import Incoming
 from . import as_response, services
 
 direct = Blueprint("direct", __name__)
 
 
-@direct.route("/wp-admin/admin-ajax.php", methods=["GET", "POST"])
+# Every method reaches the view: admin-ajax.php serves GET and POST, and answers the others itself (an OPTIONS
+# preflight with its CORS headers or 403, say), so those go back to PHP unread.
+SERVED = ("GET", "POST")
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@direct.route("/wp-admin/admin-ajax.php", methods=EVERY_METHOD, provide_automatic_options=False)
 def direct_admin_ajax():
+    if request.method not in SERVED:
+        g.outcome = not_routed()
+        return as_response(g.outcome.reply)
     current = services()
     incoming = Incoming(
         request_id=g.request_id,  # ours: a client-chosen id never reaches the log
@@ -34,6 +43,8 @@ def direct_admin_ajax():
         outcome = too_large(current, incoming)
     g.outcome = outcome
     response = as_response(outcome.reply)
-    for name, value in responses.ADMIN_AJAX_HEADERS.items():  # what admin-ajax.php itself sends
-        response.headers.setdefault(name, value)
+    if outcome.reply.headers.get("X-Accel-Redirect") != PHP_LOCATION:
+        # what admin-ajax.php itself sends; on a handoff PHP sends them, and nginx would keep ours beside them
+        for name, value in responses.ADMIN_AJAX_HEADERS.items():
+            response.headers.setdefault(name, value)
     return response

@@ -94,6 +94,24 @@ def test_other_actions_fall_through_to_php(direct_stack, wordpress_site):
                              timeout=30)
     assert (response.status_code, response.text) == (400, "0")
     assert "admin-ajax.php" in wordpress_site.server_log_path.read_text(errors="replace")
+    # PHP's own headers, once: nginx keeps Cache-Control and Expires of the answer that hands the request over
+    assert response.headers["Cache-Control"] == "no-cache, must-revalidate, max-age=0"
+    assert response.headers["Expires"] == "Wed, 11 Jan 1984 05:00:00 GMT"
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE"])
+def test_methods_admin_ajax_php_answers_itself_go_to_php(direct_stack, wordpress_site, method):
+    """An OPTIONS preflight gets PHP's answer (send_origin_headers: 403 for an origin it does not allow), not the
+    sidecar's; so do the methods admin-ajax.php has no use for."""
+    _, proxy = direct_stack
+    php_before = php_ajax_requests(wordpress_site)
+    response = requests.request(method, f"{proxy.url}/wp-admin/admin-ajax.php",
+                                params={"action": "wecoza_get_learner"},
+                                headers={"Origin": "https://elsewhere.example"}, timeout=30)
+    assert php_ajax_requests(wordpress_site) == php_before + 1
+    if method == "OPTIONS":
+        assert response.status_code == 403
+    assert "Allow" not in response.headers
 
 
 def test_the_action_is_the_one_admin_ajax_php_would_run(direct_stack, wordpress_site, login, pg_database):
