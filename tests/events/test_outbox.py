@@ -128,14 +128,19 @@ def test_two_dispatchers_never_deliver_one_event_twice(sidecar_config, postgres,
     assert all(r["delivered_at"] is not None for r in pending(postgres))
 
 
+def attempt_now(postgres, dispatcher, rounds: int) -> None:
+    """``rounds`` delivery rounds, every event due at once (no waiting out the backoff)."""
+    for _ in range(rounds):
+        with postgres.transaction() as cur:
+            cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now()")
+        dispatcher.deliver_due()
+
+
 def test_events_are_parked_after_the_last_attempt_and_can_be_retried(sidecar_config, postgres, clean_outbox):
     write_events(sidecar_config, postgres, 1)
     broken = Dispatcher(postgres, ChannelSigner("wrong-secret"), dispatcher_for(sidecar_config, postgres).events_url,
                         max_attempts=2)
-    for _ in range(2):
-        with postgres.transaction() as cur:
-            cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now()")
-        broken.deliver_due()
+    attempt_now(postgres, broken, 2)
     [row] = pending(postgres)
     assert row["parked_at"] is not None and row["attempts"] == 2 and "HTTP 40" in row["last_error"]
     with postgres.transaction() as cur:
@@ -298,10 +303,7 @@ def test_an_answer_without_an_acknowledged_list_is_a_failed_attempt(sidecar_conf
     with answering(body) as url:
         misdirected = Dispatcher(postgres, ChannelSigner(sidecar_config.get("sidecar.shared_secret")), url,
                                  max_attempts=2)
-        for _ in range(2):
-            with postgres.transaction() as cur:
-                cur.execute("UPDATE wecoza_sidecar.outbox SET next_attempt_at = now()")
-            misdirected.deliver_due()
+        attempt_now(postgres, misdirected, 2)
     [row] = pending(postgres)
     assert (row["attempts"], row["parked_at"] is not None, row["delivered_at"]) == (2, True, None)
     assert row["last_error"] == "WordPress answered JSON without an acknowledged list"
