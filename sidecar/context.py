@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import outbox
+from .db import DatabaseUnavailable
 from .event_catalogue import require as require_event
 from .phpform import scalar
 
@@ -77,9 +78,16 @@ class ActionContext:
             with self.pg.transaction(held=held, statement_by_statement=by_statement) as cur:
                 unit.cursor = cur
                 yield unit
-        except BaseException:
+        except BaseException as exc:
             if held and (unit.cursor is None or not unit.cursor.sent):
                 self.claim.unsent()  # failed before its first statement: the claim goes with the next one, if any
+            if isinstance(exc, DatabaseUnavailable) and unit.cursor is not None and unit.cursor.committing:
+                # the connection was lost after the COMMIT went out: the write may have committed, so its files
+                # go into place (at worst a file no row names), never away from a row that may name them
+                log.error("[WeCoza Core] request %s: commit outcome unknown (connection lost): files kept",
+                          self.request_id)
+                self._run_after_commit(unit)
+                raise
             for undo in reversed(unit.failure_actions):
                 try:
                     undo()
@@ -87,6 +95,9 @@ class ActionContext:
                     log.exception("cleanup after a failed transaction failed")
             raise
         self.events.extend(unit.events)
+        self._run_after_commit(unit)
+
+    def _run_after_commit(self, unit) -> None:
         for action in unit.commit_actions:
             try:
                 action()

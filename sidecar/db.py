@@ -211,6 +211,7 @@ class FoldingCursor(QueryLoggingCursor):
         self._begin_held = False
         self.begun = False  # BEGIN has been sent: a transaction is open on the server
         self.sent = False  # a message has gone to the server (what it carried may have failed there)
+        self.committing = False  # the message that ends the transaction has been sent
 
     def begin(self) -> None:
         self._held.insert(0, b"BEGIN")
@@ -253,6 +254,7 @@ class FoldingCursor(QueryLoggingCursor):
     def commit(self) -> None:
         """End the transaction: what is still held, then COMMIT, in one message. When BEGIN never went out
         (nothing waited for an answer), what is held is sent alone: one message is one implicit transaction."""
+        self.committing = True
         if self.begun:
             self._send([b"COMMIT"])
             return

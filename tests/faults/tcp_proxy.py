@@ -5,6 +5,15 @@ import socket
 import threading
 
 
+def shut(*sockets: socket.socket) -> None:
+    """Both directions of each socket closed, whatever state it is in."""
+    for s in sockets:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 class TcpProxy:
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
@@ -49,11 +58,7 @@ class TcpProxy:
         except OSError:
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            shut(src, dst)
 
     def stop(self):
         """Refuse new connections and cut the open ones."""
