@@ -67,8 +67,9 @@ class WeCoza_Sidecar_Forwarder {
 	 * @return void
 	 */
 	public function register() {
+		$routed = array_flip( $this->routes->routed_actions() );
 		foreach ( $this->routes->actions() as $action => $route ) {
-			if ( $this->routes->is_routed( $action ) ) {
+			if ( isset( $routed[ $action ] ) ) {
 				add_action( 'wp_ajax_' . $action, array( $this, 'handle' ), self::PRIORITY );
 				add_action( 'wp_ajax_nopriv_' . $action, array( $this, 'handle' ), self::PRIORITY );
 			} elseif ( ! $route['public'] ) {
