@@ -205,11 +205,20 @@ def latency_rows(caller: Caller, pg_proxy, rtt_ms: int, count: int, counts: dict
     return rows + own_time_rows(label, caller, servers, since, count)
 
 
+def pass_label(rtt_ms: int, variant: str = "") -> str:
+    """The name of one pass's rows: its round trip, and what else is special about it."""
+    return f"latency {rtt_ms} ms PostgreSQL round trip" + (f", {variant}" if variant else "")
+
+
+def own_time_name(label: str, path: str) -> str:
+    return f"{label}: {path}: the sidecar's own time, median"
+
+
 def own_time_rows(label: str, caller: Caller, servers: dict, since: dict, count: int) -> list[dict]:
     rows = []
     for path in ("forward", "direct"):
         own = own_times_ms(servers[path], caller.actions[path], since[path], count)
-        rows.append({"name": f"{label}: {path}: the sidecar's own time, median", "unit": "ms",
+        rows.append({"name": own_time_name(label, path), "unit": "ms",
                      "value": round(statistics.median(own), 2),
                      "note": f"{len(own)} requests, from the sidecar's request log (Flask in, answer out): the rest "
                              "of the path is " + ("the shim, PHP's HTTP client and gunicorn" if path == "forward"
@@ -345,7 +354,7 @@ def measure_on(site, pg) -> list[dict]:
                 caller = Caller(site, nginx, admin, nonce, learner_id, bare_url, floor_url)
                 meter = cpu_meter(site, servers, nginx, bare_proc, floor_procs)
                 for rtt_ms in ROUND_TRIPS_MS:
-                    label = f"latency {rtt_ms} ms PostgreSQL round trip"
+                    label = pass_label(rtt_ms)
                     rows += latency_rows(caller, pg_proxy, rtt_ms, REQUESTS[rtt_ms], counts, label, servers)
                     if rtt_ms == 0:  # where the hop's and direct mode's targets are set
                         rows += back_to_back_rows(caller, servers, REQUESTS[rtt_ms], f"{label}, back to back", meter)
@@ -379,8 +388,7 @@ def measure_with_commit_flush(site, root: Path, pg, pg_proxy, admin, nonce: str,
     (their sessions take the setting as they open). The legacy handler's and direct mode's reads commit nothing; the
     forward read commits its replay claim, without waiting for the flush. ``earlier``: the rows of the passes before,
     the 2 ms pass among them."""
-    label = (f"latency {FLUSH_ROUND_TRIP_MS} ms PostgreSQL round trip, each durable commit's WAL flush "
-             f"{COMMIT_FLUSH_US / 1000:g} ms slower")
+    label = pass_label(FLUSH_ROUND_TRIP_MS, f"each durable commit's WAL flush {COMMIT_FLUSH_US / 1000:g} ms slower")
     with slow_commit_flush(pg, COMMIT_FLUSH_US), sidecar_paths(root, site, pg, pg_proxy) as (nginx, servers):
         caller = Caller(site, nginx, admin, nonce, learner_id)
         try:
@@ -388,10 +396,9 @@ def measure_with_commit_flush(site, root: Path, pg, pg_proxy, admin, nonce: str,
                                 servers)
         finally:
             caller.close()
-    own = "forward: the sidecar's own time, median"
-    slow = next(row["value"] for row in rows if row["name"] == f"{label}: {own}")
+    slow = next(row["value"] for row in rows if row["name"] == own_time_name(label, "forward"))
     plain = next(row["value"] for row in earlier
-                 if row["name"] == f"latency {FLUSH_ROUND_TRIP_MS} ms PostgreSQL round trip: {own}")
+                 if row["name"] == own_time_name(pass_label(FLUSH_ROUND_TRIP_MS), "forward"))
     return rows + [{"name": f"{label}: forward: the sidecar's own time / the {FLUSH_ROUND_TRIP_MS} ms pass's",
                     "unit": "ratio", "value": round(slow / plain, 2),
                     "note": f"{slow} ms against {plain} ms; a read whose claim waited for the flush would be "
@@ -416,7 +423,7 @@ def measure_with_ssl(site, root: Path, admin, nonce: str) -> list[dict]:
                 with sidecar_paths(root / "timed", site, pg, pg_proxy, sslmode="require") as (nginx, servers):
                     caller = Caller(site, nginx, admin, nonce, learner_id)
                     rows = latency_rows(caller, pg_proxy, SSL_ROUND_TRIP_MS, REQUESTS[SSL_ROUND_TRIP_MS], counts,
-                                        f"latency {SSL_ROUND_TRIP_MS} ms PostgreSQL round trip, SSL (sslmode=require)",
+                                        pass_label(SSL_ROUND_TRIP_MS, "SSL (sslmode=require)"),
                                         servers)
                     caller.close()
             return rows
