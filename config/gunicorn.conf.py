@@ -1,5 +1,5 @@
-# gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py 'sidecar.wsgi:app'`.
-# `wecoza-sidecar serve` applies the same settings (sidecar/serving.py is the one place they live).
+# The sidecar under an operator's own gunicorn: `gunicorn -c config/gunicorn.conf.py 'sidecar.wsgi:app'`.
+# `wecoza-sidecar serve` runs granian instead, with the same workers and threads (sidecar/serving.py holds both).
 import os
 
 from sidecar.config import load_config

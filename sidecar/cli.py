@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the actions (gunicorn)")
+    serve = sub.add_parser("serve", help="serve the actions (granian)")
     serve.add_argument("--bind", help="HOST:PORT (default WECOZA_BIND or 127.0.0.1:8765)")
     serve.add_argument("--workers", type=int, help="worker processes (default from the CPU count)")
     serve.add_argument("--dispatch", action="store_true", help="also run the event dispatcher in this process")

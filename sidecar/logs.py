@@ -1,4 +1,4 @@
-"""Logging: one JSON line per request (gunicorn's access log is off: this is it), errors with the
+"""Logging: one JSON line per request (the web server's access log is off: this is it), errors with the
 ``[WeCoza Core]`` prefix.
 
 Nothing here ever receives a cookie, nonce, password or form value: the request line

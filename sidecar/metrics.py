@@ -1,8 +1,9 @@
-"""Prometheus metrics. Under several gunicorn workers, set PROMETHEUS_MULTIPROC_DIR
-(config/gunicorn.conf.py does) so /metrics adds up every worker."""
+"""Prometheus metrics. Under several workers, PROMETHEUS_MULTIPROC_DIR (``wecoza-sidecar serve`` and
+config/gunicorn.conf.py set it) makes /metrics add up every worker."""
 from __future__ import annotations
 
 import os
+import re
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import multiprocess
@@ -50,3 +51,29 @@ class Metrics:
             multiprocess.MultiProcessCollector(registry)
             return generate_latest(registry)
         return generate_latest()
+
+
+_LIVE_GAUGE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db")
+
+
+def forget_ended_workers() -> None:
+    """Drops the live gauges (``livesum``) of worker processes that no longer run, as gunicorn's ``child_exit`` does
+    for each worker that ends: called by every new worker, it keeps /metrics from adding up the pools of workers a
+    reload replaced."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder or not os.path.isdir(folder):
+        return
+    for name in os.listdir(folder):
+        match = _LIVE_GAUGE_FILE.fullmatch(name)
+        if match and not _running(int(match.group(1))):
+            multiprocess.mark_process_dead(int(match.group(1)), folder)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,9 +1,11 @@
-"""``wecoza-sidecar serve``: the Flask app under gunicorn, with the production settings of
-``config/gunicorn.conf.py`` (which imports ``gunicorn_settings`` from here).
+"""``wecoza-sidecar serve``: the Flask app under granian (a Rust HTTP server), so that parsing HTTP, the threads a
+request crosses and closing its connection cost the machine a fraction of what gunicorn's Python layer did (measured:
+``bench/README.md``, bench_latency). ``config/gunicorn.conf.py`` still serves the same app under an operator's own
+gunicorn, with the settings of ``gunicorn_settings`` below.
 
-Each worker reads the configuration itself, after the fork (``worker_app``): the settings file and wp-config.php
-(keys and salts included) as they are when the worker starts. HUP replaces every worker, so a rotated salt takes
-effect at the next reload; the master never builds the app.
+Each worker reads the configuration itself, as it starts (``worker_app``): the settings file and wp-config.php (keys
+and salts included) as they are then. HUP replaces every worker, one at a time, so a rotated salt takes effect at the
+next reload; the main process never builds the app.
 """
 from __future__ import annotations
 
@@ -11,7 +13,18 @@ import multiprocessing
 import os
 import tempfile
 
-from gunicorn.app.base import BaseApplication
+# A worker's request threads; a request waiting on a database holds one.
+THREADS = 4
+# How long a worker that is being replaced or stopped may take to finish its requests.
+GRACEFUL_SECONDS = 20
+# On reload, how long a new worker has to start before the one it replaces is stopped (both serve meanwhile).
+RESPAWN_SECONDS = 2.0
+
+
+# The names a request's environ gives what the client sent (PEP 3333: CGI variables, and HTTP_* for each header).
+REQUEST_VARIABLES = frozenset({
+    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "SERVER_NAME",
+    "SERVER_PORT", "SERVER_PROTOCOL", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_USER", "HTTPS", "REQUEST_URI", "RAW_URI"})
 
 
 def default_workers() -> int:
@@ -24,9 +37,9 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
         "workers": workers or default_workers(),
         # gthread, whose event loop does not wait for clients to close their connections (sidecar/lingering.py)
         "worker_class": "sidecar.lingering.LingeringThreadWorker",
-        "threads": 4,
+        "threads": THREADS,
         "timeout": 30,
-        "graceful_timeout": 20,
+        "graceful_timeout": GRACEFUL_SECONDS,
         "keepalive": 5,
         # No access log: the sidecar writes one JSON line per request itself (sidecar/logs.py), with the verified
         # request id and without query strings or client-chosen headers.
@@ -44,8 +57,13 @@ def gunicorn_settings(bind: str, workers: int | None = None) -> dict:
 
 def warm_up_worker(worker) -> None:
     """gunicorn's post_worker_init: each worker, its app built, opens its database connections before it takes
-    requests (Services.warm_up). Never in the master, even under --preload: every worker would share its sockets."""
-    services = getattr(worker.wsgi, "extensions", {}).get("wecoza")
+    requests. Never in the master, even under --preload: every worker would share its sockets."""
+    warm_up(worker.wsgi)
+
+
+def warm_up(app) -> None:
+    """Opens the app's database connections before it takes requests (Services.warm_up)."""
+    services = getattr(app, "extensions", {}).get("wecoza")
     if services is not None:  # None: the worker serves 503s until the configuration can be read
         services.warm_up()
 
@@ -93,26 +111,24 @@ def configuration_unavailable(reason: str):
     return app
 
 
-class SidecarApplication(BaseApplication):
-    def __init__(self, config, options: dict, dispatch: bool):
-        self._config = config  # the master's copy, read at start: for the dispatcher only, never for requests
-        self._options = options
-        self._dispatch = dispatch
-        super().__init__()
+def granian_worker_app():
+    """The app of one granian worker (granian calls this factory in each worker as it starts): built from the
+    configuration as it is now, its database connections opened, the metrics of workers that have ended let go."""
+    from .metrics import forget_ended_workers
+    drop_request_variables(os.environ)
+    forget_ended_workers()
+    app = worker_app()
+    warm_up(app)
+    return app
 
-    def load_config(self):
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-        self.cfg.set("child_exit", child_exit)
-        if self._dispatch:
-            self.cfg.set("when_ready", self._start_dispatcher)
 
-    def _start_dispatcher(self, server):
-        from .dispatcher import start_in_background
-        start_in_background(self._config)
-
-    def load(self):
-        return worker_app()
+def drop_request_variables(environment) -> None:
+    """Removes from a worker's environment every variable named as a request's environ names what a client sent.
+    granian starts each request's environ from the worker's environment: a variable ``HTTP_COOKIE`` or
+    ``HTTP_X_FORWARDED_PROTO`` left there would read as sent by every client that did not send that header. Workers
+    send no HTTP requests of their own, so proxy settings (``HTTP_PROXY``) are not needed there."""
+    for name in [name for name in environment if name.startswith("HTTP_") or name in REQUEST_VARIABLES]:
+        del environment[name]
 
 
 def sweep_uploads(config) -> None:
@@ -126,9 +142,26 @@ def sweep_uploads(config) -> None:
 
 
 def serve(config, workers: int | None = None, dispatch: bool = False) -> int:
+    from granian.constants import HTTPModes, Interfaces
+    from granian.server import Server
     host, port = config.bind
     sweep_uploads(config)
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     prepare_multiprocess_metrics()
-    SidecarApplication(config, gunicorn_settings(bind, workers), dispatch).run()
+    # Workers start as new interpreters: none inherits the main process's threads or open sockets.
+    multiprocessing.set_start_method("spawn", force=True)
+    server = Server(
+        "sidecar.serving:granian_worker_app", factory=True, address=host, port=port, interface=Interfaces.WSGI,
+        http=HTTPModes.http1, websockets=False, workers=workers or default_workers(), blocking_threads=THREADS,
+        # No access log: the sidecar writes one JSON line per request itself (sidecar/logs.py), with the verified
+        # request id and without query strings or client-chosen headers.
+        log_access=False, respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
+        workers_kill_timeout=GRACEFUL_SECONDS)
+    if dispatch:
+        server.on_startup(lambda: _start_dispatcher(config))
+    server.serve()
     return 0
+
+
+def _start_dispatcher(config) -> None:
+    from .dispatcher import start_in_background
+    start_in_background(config)

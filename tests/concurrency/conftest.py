@@ -1,5 +1,5 @@
 """Concurrency against the real services (issue 9, part 4): many browsers hitting admin-ajax.php at the
-same moment, through the shim, into the sidecar (2 gunicorn workers x 4 threads) and PostgreSQL. PHP's
+same moment, through the shim, into the sidecar (2 workers x 4 threads) and PostgreSQL. PHP's
 built-in server runs 4 workers, so 20 requests queue there; the barrier releases them together.
 
 Fixtures are the learner tests' (real WordPress sessions, nonces made by WordPress, rows made with SQL

@@ -1,7 +1,7 @@
-"""A closing connection lingers (RFC 9112 section 9.6) beside the worker's event loop, never on it
-(sidecar/lingering.py). The sidecar under ``wecoza-sidecar serve`` with one worker: a client that keeps its end of a
-closed connection open, as the shim's early read does while WordPress loads, holds up no other request; before, it held
-the whole worker for up to gunicorn's 2 s. Then the lingering itself, on real loopback sockets."""
+"""A client that keeps its end of a closed connection open, as the shim's early read does while WordPress loads, holds
+up no other request: under ``wecoza-sidecar serve`` (granian) and under ``config/gunicorn.conf.py``, whose worker
+lingers (RFC 9112 section 9.6) beside its event loop, never on it (sidecar/lingering.py; gunicorn's own gthread held
+the whole worker for up to 2 s). Then the lingering itself, on real loopback sockets."""
 from __future__ import annotations
 
 import socket
@@ -24,13 +24,18 @@ def read_to_end(sock: socket.socket) -> bytes:
 
 
 
-def test_a_client_holding_its_closed_connection_open_holds_up_no_other_request(sidecar_server, wordpress_site,
-                                                                               pg_database, login, probe_learner,
-                                                                               tmp_path):
+@pytest.mark.parametrize("served_by", ["serve", "own gunicorn"])
+def test_a_client_holding_its_closed_connection_open_holds_up_no_other_request(served_by, sidecar_server,
+                                                                               wordpress_site, pg_database, login,
+                                                                               probe_learner, tmp_path):
     """``sidecar_server``: the shim set up, and with it the administrators' manage_learners."""
     session = login("admin")
     fields = {"id": str(probe_learner["id"]), "nonce": create_nonce(wordpress_site, session, "learners_nonce_action")}
-    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database, workers=1).start()
+    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database, workers=1)
+    if served_by == "serve":
+        server.start()
+    else:
+        server.start_under_gunicorn()
     holder = socket.create_connection((server.host, server.port))
     try:
         holder.sendall(b"GET /healthz HTTP/1.1\r\nHost: sidecar\r\nConnection: close\r\n\r\n")

@@ -84,7 +84,7 @@ def test_logs_hold_no_personal_data_or_secrets(sidecar_server, wordpress_site, l
     assert seen == sorted([(200, admin_id), (200, admin_id), (403, subscriber_id), (403, admin_id), (400, 0),
                            (500, admin_id)]), seen
     assert {line["auth"] for line in lines if line["status"] == 200} == {"ok"}
-    # One JSON line per request, and no other: gunicorn's access log is off (it could carry client headers).
+    # One JSON line per request, and no other: the server's access log is off (it could carry client headers).
     request_lines = [e for e in entries if e.get("logger") == REQUEST_LOGGER]
     ids = [e["request_id"] for e in request_lines]
     assert len(ids) == len(set(ids))

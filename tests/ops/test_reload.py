@@ -62,19 +62,22 @@ def wait_until_wordpress_refuses(site, session, timeout=15.0) -> None:
 
 
 def worker_pids(master_pid: int) -> set[int]:
+    """The worker processes of the sidecar's main process (its children started by multiprocessing's spawn, not
+    multiprocessing's resource tracker)."""
     pids = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == master_pid:
+        if int(fields[1]) == master_pid and b"spawn_main" in command:
             pids.add(int(stat.parent.name))
     return pids
 
 
 def reload_and_wait(server, timeout=30.0) -> set[int]:
-    """HUP the gunicorn master; return once every old worker is gone and as many new ones run."""
+    """HUP the sidecar's main process; return once every old worker is gone and as many new ones run."""
     master = server.proc.pid
     old = worker_pids(master)
     assert len(old) == server.workers, old

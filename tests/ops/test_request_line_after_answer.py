@@ -1,6 +1,6 @@
 """A request is counted and logged once its answer has gone out, as an access log is: the caller never waits for its
 own log line. Run in this process, against the session's MariaDB and PostgreSQL, so the moment the server sends the
-answer (it has taken the whole body, then closes it, as gunicorn does) can be told from the moment the server is
+answer (it has taken the whole body, then closes it, as a server does) can be told from the moment the server is
 done with the request."""
 from __future__ import annotations
 
