@@ -1,6 +1,6 @@
-"""The controls for ``bench_latency``, served by gunicorn with the sidecar's own worker settings:
+"""The controls for ``bench_latency``, served by granian with the sidecar's own settings (``wecoza-sidecar serve``):
 
-  app            answers every request at once: whatever it costs is the machine's and gunicorn's, none of it the
+  app            answers every request at once: whatever it costs is the machine's and the server's, none of it the
                  sidecar's (the wake-up control);
   one_round_trip answers once it has made one PostgreSQL round trip (``SELECT 1`` on a connection kept per thread,
                  ``BENCH_FLOOR_PG`` names the database): behind nginx, the least any sidecar answering a read from
@@ -42,22 +42,21 @@ def one_round_trip(environ, start_response):
 
 
 @contextlib.contextmanager
-def bare_gunicorn(root: Path, workers: int = 2, floor_pg: str | None = None):
-    """Yields (the URL of ``app`` under gunicorn, configured as ``wecoza-sidecar serve`` configures itself, its
+def bare_server(root: Path, workers: int = 2, floor_pg: str | None = None):
+    """Yields (the URL of ``app`` under granian, configured as ``wecoza-sidecar serve`` configures it, its
     process); of ``one_round_trip`` when ``floor_pg`` (a libpq connection string) is given."""
-    from sidecar.serving import gunicorn_settings
-    settings = gunicorn_settings(f"{LOOPBACK}:{free_port()}", workers)
+    from sidecar.serving import THREADS
+    port = free_port()
     root.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", settings["bind"], "--workers", str(settings["workers"]),
-           "--worker-class", settings["worker_class"], "--threads", str(settings["threads"]),
-           "--keep-alive", str(settings["keepalive"]), "--chdir", str(Path(__file__).resolve().parents[1]),
-           *(["--no-control-socket"] if settings["control_socket_disable"] else []),
+    cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--http", "1", "--no-ws", "--host", LOOPBACK,
+           "--port", str(port), "--workers", str(workers), "--blocking-threads", str(THREADS), "--no-access-log",
+           "--working-dir", str(Path(__file__).resolve().parents[1]),
            "bench.bare_wsgi:" + ("app" if floor_pg is None else "one_round_trip")]
     env = {**os.environ, "BENCH_FLOOR_PG": floor_pg} if floor_pg is not None else None
-    proc = spawn(cmd, root / "bare-gunicorn.log", env=env)
-    url = f"http://{settings['bind']}"
+    proc = spawn(cmd, root / "bare-server.log", env=env)
+    url = f"http://{LOOPBACK}:{port}"
     try:
-        wait_for_http(url + "/", "the bare gunicorn app", proc=proc, log_path=root / "bare-gunicorn.log")
+        wait_for_http(url + "/", "the bare app", proc=proc, log_path=root / "bare-server.log")
         yield url, proc
     finally:
         stop_group(proc)

@@ -1,6 +1,6 @@
 """The bridge's cost (issue 4), measured in one run on the real stack:
 
-(a) a bare Flask endpoint (/healthz) on the sidecar's gunicorn,
+(a) a bare Flask endpoint (/healthz) on the sidecar's own server,
 (b) the sidecar's wecoza_get_learner with full auth (signed as the shim signs),
 (c) the same action through WordPress -> shim -> sidecar,
 (d) a legacy-style PHP admin-ajax handler in the same WordPress (new PDO connection per request).
@@ -70,7 +70,7 @@ def measure_on(site, server, pg) -> list[dict]:
     timed_in_turns(calls, 10)  # warm up
     results = {name: (median_ms(durations), len(durations) / sum(durations))
                for name, durations in timed_in_turns(calls, REQUESTS).items()}
-    labels = {"a": "bare Flask endpoint (same gunicorn)", "b": "sidecar wecoza_get_learner, full auth",
+    labels = {"a": "bare Flask endpoint (same server)", "b": "sidecar wecoza_get_learner, full auth",
               "c": "WordPress -> shim -> sidecar", "d": "legacy-style PHP handler (new PDO per request)"}
     rows = [{"name": f"bridge ({k}) {labels[k]}: median", "value": round(v[0], 2), "unit": "ms",
              "note": f"{v[1]:.0f} req/s, one client"} for k, v in results.items()]

@@ -5,7 +5,7 @@ trip (0, 2 and 10 ms) and counts round trips; in one run, per round trip:
   forward  WordPress -> shim -> sidecar, wecoza_get_learner
   direct   nginx -> sidecar (direct mode), the same action
   legacy   the legacy-style PHP handler (a new PDO connection per request)
-  direct floor  nginx -> gunicorn -> an app that makes one PostgreSQL round trip and nothing else: the least direct
+  direct floor  nginx -> granian -> an app that makes one PostgreSQL round trip and nothing else: the least direct
            mode can take here, whatever the sidecar does (bench/bare_wsgi.py)
 
 then once more at 2 ms with every WAL flush a commit waits for 1 ms slower, as on a managed database's replicated
@@ -15,7 +15,7 @@ own with a test certificate; sslmode=require for the sidecars and the legacy han
 leaves this pass out).
 
 Reported: medians, the ratios against the legacy handler and the hop (forward above the floor). With them, the
-wake-up control: a WSGI app that does nothing, under gunicorn with the sidecar's settings (bench/bare_wsgi.py), timed
+wake-up control: a WSGI app that does nothing, under granian with the sidecar's settings (bench/bare_wsgi.py), timed
 in the same turn. At 0 ms every path is then timed once more back to back (20 requests of a path in a row, the paths
 taking turns): interleaved, each sidecar request follows a PHP request that kept the 2 cores busy for 15-20 ms, and
 part of what it costs is the machine waking the processes that slept meanwhile, as the control shows. Round trips per
@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bare_wsgi import bare_gunicorn  # noqa: E402
+from bench.bare_wsgi import bare_server  # noqa: E402
 from bench.cpu_time import CpuMeter, named, with_descendants  # noqa: E402
 from bench.pinning import can_pin, pinned  # noqa: E402
 from bench.bench_bridge import PLUGIN, seed_learner  # noqa: E402
@@ -67,11 +67,11 @@ REQUESTS = {0: 200, 2: 100, 10: 60}
 COUNTED_REQUESTS = 10
 WARM_UP = 20  # every worker's pools and threads' connections open before anything is counted or timed
 PATHS = ("floor", "forward", "direct", "legacy")
-# The wake-up control (bench/bare_wsgi.py): an app that does nothing, under gunicorn as the sidecar is, timed after
+# The wake-up control (bench/bare_wsgi.py): an app that does nothing, under granian as the sidecar is, timed after
 # the legacy handler as direct mode is timed after the forward path. What it costs after a PHP request and not back
 # to back is the machine waking processes that slept while PHP ran, not anything of the sidecar's.
 CONTROL = "bare"
-# The direct floor (bench/bare_wsgi.py): nginx -> gunicorn -> an app that only makes one PostgreSQL round trip through
+# The direct floor (bench/bare_wsgi.py): nginx -> granian -> an app that only makes one PostgreSQL round trip through
 # the same proxy. No sidecar answering a read from PostgreSQL in direct mode can be faster; where the floor's ratio to
 # the legacy handler is above direct mode's target, no sidecar code can meet that target on this machine.
 DIRECT_FLOOR = "direct floor"
@@ -114,7 +114,7 @@ def direct_floor(root: Path, site, pg, pg_proxy):
     """Yields (the URL of the direct floor: its own nginx, configured as for the direct sidecar, in front of
     bench/bare_wsgi.py's one_round_trip reaching ``pg`` through ``pg_proxy``; the two processes)."""
     dsn = f"host={pg_proxy.host} port={pg_proxy.port} dbname={pg.dbname} user={pg.user} password={pg.password}"
-    with bare_gunicorn(root / "app", floor_pg=dsn) as (app_url, app_proc):
+    with bare_server(root / "app", floor_pg=dsn) as (app_url, app_proc):
         nginx = Nginx(root / "nginx", app_url.removeprefix("http://"), f"{site.host}:{site.port}").start()
         try:
             yield nginx.url, (app_proc, nginx.proc)
@@ -175,7 +175,7 @@ def log_offsets(servers: dict) -> dict:
 
 def own_times_ms(server, action: str, since: int, count: int) -> list[float]:
     """The sidecar's own time for its ``count`` requests of ``action`` after log offset ``since``, as its request log
-    line gives it (from the request's arrival in Flask to its answer, without gunicorn, the HTTP hop or the shim)."""
+    line gives it (from the request's arrival in Flask to its answer, without the server, the HTTP hop or the shim)."""
     return [line["duration_ms"] for line in server.request_lines(since, count=count, action=action)][:count]
 
 
@@ -221,8 +221,8 @@ def own_time_rows(label: str, caller: Caller, servers: dict, since: dict, count:
         rows.append({"name": own_time_name(label, path), "unit": "ms",
                      "value": round(statistics.median(own), 2),
                      "note": f"{len(own)} requests, from the sidecar's request log (Flask in, answer out): the rest "
-                             "of the path is " + ("the shim, PHP's HTTP client and gunicorn" if path == "forward"
-                                                  else "nginx, the client and gunicorn")})
+                             "of the path is " + ("the shim, PHP's HTTP client and granian" if path == "forward"
+                                                  else "nginx, the client and granian")})
     return rows
 
 
@@ -251,13 +251,13 @@ def paired_shift_ms(values, baseline) -> tuple[float, float, float]:
 
 
 def control_row(label: str, median: float, count: int) -> dict:
-    return {"name": f"{label}: wake-up control (a WSGI app that does nothing, under gunicorn) median", "unit": "ms",
-            "value": round(median, 2), "note": f"{count} requests: the machine's and gunicorn's share of any path"}
+    return {"name": f"{label}: wake-up control (a WSGI app that does nothing, under granian) median", "unit": "ms",
+            "value": round(median, 2), "note": f"{count} requests: the machine's and granian's share of any path"}
 
 
 def direct_floor_rows(label: str, medians: dict, count: int) -> list[dict]:
     return [{"name": f"{label}: direct floor median", "unit": "ms", "value": round(medians[DIRECT_FLOOR], 2),
-             "note": f"{count} requests: nginx -> gunicorn (the sidecar's settings) -> an app that only makes one "
+             "note": f"{count} requests: nginx -> granian (the sidecar's settings) -> an app that only makes one "
                      "PostgreSQL round trip (SELECT 1) through the same proxy"},
             {"name": f"{label}: direct floor / legacy", "unit": "ratio",
              "value": round(medians[DIRECT_FLOOR] / medians["legacy"], 2),
@@ -349,7 +349,7 @@ def measure_on(site, pg) -> list[dict]:
                          "unit": "", "note": "opcache_get_status() inside the request; the admin has "
                                              f"{STORED_SESSIONS} stored sessions"})
             with sidecar_paths(root / "timed", site, pg, pg_proxy) as (nginx, servers), \
-                    bare_gunicorn(root / "bare") as (bare_url, bare_proc), \
+                    bare_server(root / "bare") as (bare_url, bare_proc), \
                     direct_floor(root / "direct-floor", site, pg, pg_proxy) as (floor_url, floor_procs):
                 caller = Caller(site, nginx, admin, nonce, learner_id, bare_url, floor_url)
                 meter = cpu_meter(site, servers, nginx, bare_proc, floor_procs)

@@ -85,7 +85,7 @@ class FormPoster:
             self.connection.close()
             if not reused:
                 raise
-            # The server closed the connection while it was idle (gunicorn after its keep-alive timeout, when a pass
+            # The server closed the connection while it was idle (after its keep-alive timeout, when a pass
             # leaves a path out): once more on a new one, as a browser does.
             return self._post(path, fields)
         except (http.client.HTTPException, OSError):
