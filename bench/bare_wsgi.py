@@ -59,4 +59,4 @@ def bare_server(root: Path, workers: int = 2, floor_pg: str | None = None):
         wait_for_http(url + "/", "the bare app", proc=proc, log_path=root / "bare-server.log")
         yield url, proc
     finally:
-        stop_group(proc)
+        stop_group(proc, leader_first=True)

@@ -23,13 +23,18 @@ def spawn(cmd, log_path, env=None, cwd=None):
     return proc
 
 
-def stop_group(proc, timeout=10.0, first=signal.SIGTERM):
-    """Signal the process group of proc (SIGTERM unless told), SIGKILL it when it does not go within timeout."""
+def stop_group(proc, timeout=10.0, first=signal.SIGTERM, leader_first=False):
+    """Signal the process group of proc (SIGTERM unless told), SIGKILL it when it does not go within timeout.
+    ``leader_first``: the first signal goes to proc alone, which stops its own workers (as systemd's KillMode=mixed
+    does): granian's workers that receive it themselves while still starting can hold on until their kill timeout."""
     if proc is None:
         return
     for sig in (first, signal.SIGKILL):
         try:
-            os.killpg(proc.pid, sig)
+            if leader_first and sig == first:
+                os.kill(proc.pid, sig)
+            else:
+                os.killpg(proc.pid, sig)
         except ProcessLookupError:
             break
         try:

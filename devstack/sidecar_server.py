@@ -66,11 +66,13 @@ class SidecarServer:
             raise RuntimeError(f"`python -m sidecar migrate` failed (exit {run.returncode}):\n{run.stdout}{run.stderr}")
         return run.stdout
 
-    def start(self):
+    def start(self, dispatch: bool = False):
+        """``python -m sidecar serve``; with ``dispatch``, ``--dispatch`` (the event dispatcher beside it)."""
         if self.proc is not None and self.proc.poll() is None:
             return self
         return self._launch([sys.executable, "-m", "sidecar", "serve", "--bind", f"{self.host}:{self.port}",
-                             "--workers", str(self.workers)], self.env, "the sidecar (python -m sidecar serve)")
+                             "--workers", str(self.workers), *(["--dispatch"] if dispatch else [])], self.env,
+                            "the sidecar (python -m sidecar serve)")
 
     def start_under_gunicorn(self, *options: str):
         """Start as an operator's own gunicorn runs it: ``gunicorn -c config/gunicorn.conf.py OPTIONS
@@ -87,7 +89,8 @@ class SidecarServer:
         return self
 
     def stop(self):
-        stop_group(self.proc, first=signal.SIGINT)  # gunicorn's quick shutdown; SIGTERM waits ~2 s per stop
+        # the main process stops its workers (SIGINT: gunicorn's quick shutdown; SIGTERM waits ~2 s per stop)
+        stop_group(self.proc, first=signal.SIGINT, leader_first=True)
         self.proc = None
 
     def restart(self):
