@@ -9,9 +9,11 @@ requests. A query the work sends itself goes out on the thread's next connection
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import ssl
 import threading
+import weakref
 from dataclasses import dataclass, field
 
 from decimal import Decimal
@@ -80,8 +82,18 @@ def preferred_tls_context() -> ssl.SSLContext:
     return context
 
 
+class _ThreadConnections(list):
+    """One thread's connections, one per depth: (pid, connection), or None where none is open."""
+
+    def __init__(self, token: int):
+        super().__init__()
+        self.token = token
+
+
 class MySQL:
-    """Thread-safe holder; ``round_trips`` counts queries sent, ``connects`` connections opened."""
+    """Thread-safe holder; ``round_trips`` counts queries sent, ``connects`` connections opened. Each thread has
+    connections of its own, closed when the thread ends (a server's request threads come and go: granian ends the
+    ones idle for 30 s) or by ``close()``."""
 
     def __init__(self, params: MySQLParams):
         if charset_by_name(params.connection_charset) is None:
@@ -90,7 +102,8 @@ class MySQL:
         self.encoding = params.encoding
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: list = []
+        self._open: dict[int, list] = {}  # a thread's token -> its (pid, connection)s
+        self._tokens = itertools.count()
         self.round_trips = 0
         self.connects = 0
 
@@ -122,11 +135,14 @@ class MySQL:
     def close(self) -> None:
         """Close this process's connections (a forked child leaves its parent's alone)."""
         with self._lock:
-            held, self._open = self._open, []
-        for pid, connection in held:
-            if pid == os.getpid():
-                _close(connection)
+            held, self._open = self._open, {}
+        _close_mine(entry for entries in held.values() for entry in entries)
         self._local = threading.local()
+
+    def _thread_ended(self, token: int) -> None:
+        with self._lock:
+            held = self._open.pop(token, [])
+        _close_mine(held)
 
     def _run(self, connection, sql: str, args, beside: Beside | None) -> list[tuple]:
         with self._lock:
@@ -168,14 +184,14 @@ class MySQL:
         self._set_held(held)
         with self._lock:
             self.connects += 1
-            self._open.append(held)
+            self._open.setdefault(self._connections().token, []).append(held)
         return connection
 
-    def _connections(self) -> list:
-        """This thread's connections, one per depth: (pid, connection), or None where none is open."""
+    def _connections(self) -> _ThreadConnections:
         connections = getattr(self._local, "connections", None)
         if connections is None:
-            connections = self._local.connections = []
+            connections = self._local.connections = _ThreadConnections(next(self._tokens))
+            weakref.finalize(connections, self._thread_ended, connections.token)
         return connections
 
     def _held(self):
@@ -193,8 +209,9 @@ class MySQL:
         self._set_held(None)
         if held is not None:
             with self._lock:
-                if held in self._open:
-                    self._open.remove(held)
+                entries = self._open.get(self._connections().token, [])
+                if held in entries:
+                    entries.remove(held)
             _close(held[1])
 
 
@@ -232,5 +249,13 @@ class Beside:
 def _close(connection) -> None:
     try:
         connection.close()
-    except pymysql.Error:
+    except (pymysql.Error, OSError):
         pass
+
+
+def _close_mine(entries) -> None:
+    """Close the connections of (pid, connection) ``entries`` this process opened (a forked child leaves its
+    parent's alone)."""
+    for pid, connection in entries:
+        if pid == os.getpid():
+            _close(connection)

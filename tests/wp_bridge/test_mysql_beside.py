@@ -6,7 +6,9 @@ Whether the query was in flight is seen on the server (the lock it took), never 
 against a query that was never sent."""
 from __future__ import annotations
 
+import gc
 import secrets
+import threading
 import time
 
 import pytest
@@ -132,3 +134,32 @@ def test_identifying_a_caller_runs_the_work_beside_the_users_query_and_not_witho
     nobody = Beside(lambda: "read")
     assert wp.identify("", beside=nobody).user is None
     assert not nobody.ran
+
+
+def test_a_threads_connections_close_when_the_thread_ends(db, admin):
+    """A server's request threads come and go (granian ends those idle for 30 s): the connections a thread opened,
+    the one beside included, must not stay open on the server after it."""
+    ids = []
+
+    def requests_thread():
+        ids.append(db.query("SELECT CONNECTION_ID()")[0][0])
+        beside = Beside(lambda: ids.append(db.query("SELECT CONNECTION_ID()")[0][0]))
+        db.query("SELECT 1", beside=beside)
+
+    for _ in range(3):
+        thread = threading.Thread(target=requests_thread)
+        thread.start()
+        thread.join()
+    assert len(set(ids)) == 6, ids
+
+    def still_open() -> set:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT ID FROM information_schema.PROCESSLIST")
+            return {row[0] for row in cursor.fetchall()} & set(ids)
+
+    deadline = time.monotonic() + GUARD
+    while still_open() and time.monotonic() < deadline:
+        gc.collect()
+        time.sleep(0.05)
+    assert not still_open(), "connections of ended threads are still open on the server"
+    assert db.query("SELECT 1") == [(1,)], "the holder still serves the threads that run"
