@@ -47,6 +47,7 @@ class Metrics:
             OUTBOX_PARKED.set(backlog.parked)
             OUTBOX_OLDEST.set(backlog.oldest_pending_seconds)
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            forget_ended_workers()  # a reload's last replaced worker: no worker starts after it
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
             return generate_latest(registry)
@@ -58,8 +59,8 @@ _LIVE_GAUGE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db")
 
 def forget_ended_workers() -> None:
     """Drops the live gauges (``livesum``) of worker processes that no longer run, as gunicorn's ``child_exit`` does
-    for each worker that ends: called by every new worker, it keeps /metrics from adding up the pools of workers a
-    reload replaced."""
+    for each worker that ends: called by every new worker and every scrape, it keeps /metrics from adding up the pools
+    of workers a reload replaced."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not folder or not os.path.isdir(folder):
         return

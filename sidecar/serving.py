@@ -145,23 +145,46 @@ def serve(config, workers: int | None = None, dispatch: bool = False) -> int:
     from granian.constants import HTTPModes, Interfaces
     from granian.server import Server
     host, port = config.bind
+    address = listening_address(host, port)
     sweep_uploads(config)
     prepare_multiprocess_metrics()
     # Workers start as new interpreters: none inherits the main process's threads or open sockets.
     multiprocessing.set_start_method("spawn", force=True)
     server = Server(
-        "sidecar.serving:granian_worker_app", factory=True, address=host, port=port, interface=Interfaces.WSGI,
+        "sidecar.serving:granian_worker_app", factory=True, address=address, port=port, interface=Interfaces.WSGI,
         http=HTTPModes.http1, websockets=False, workers=workers or default_workers(), blocking_threads=THREADS,
         # No access log: the sidecar writes one JSON line per request itself (sidecar/logs.py), with the verified
         # request id and without query strings or client-chosen headers.
         log_access=False, respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
         workers_kill_timeout=GRACEFUL_SECONDS)
     if dispatch:
-        server.on_startup(lambda: _start_dispatcher(config))
+        server.on_startup(lambda: _start_dispatcher(server, config))
     server.serve()
     return 0
 
 
-def _start_dispatcher(config) -> None:
+def listening_address(host: str, port: int) -> str:
+    """The IP address ``serve`` listens on for ``host`` (granian takes addresses only), once it is known to be free:
+    every granian worker listens with SO_REUSEPORT, so a second server on a port in use would start and share it."""
+    import socket
+    family, kind, proto, _, sockaddr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as probe:
+        try:
+            probe.bind(sockaddr)
+        except OSError as exc:
+            raise SystemExit(f"wecoza-sidecar serve: cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sockaddr[0]
+
+
+def _start_dispatcher(server, config) -> None:
+    import subprocess
     from .dispatcher import start_in_background
-    start_in_background(config)
+    process = start_in_background(config)
+
+    def stop() -> None:  # before the main process exits: under systemd's KillMode=mixed whatever is left is killed
+        process.terminate()
+        try:
+            process.wait(timeout=GRACEFUL_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass  # killed with the rest
+    server.on_shutdown(stop)

@@ -1,0 +1,44 @@
+"""``wecoza-sidecar serve --bind HOST:PORT``: a host name is resolved (granian itself takes addresses only), and a
+port another server holds is refused at once with a clear message (granian's workers listen with SO_REUSEPORT, so a
+second server would otherwise start and take a share of the requests)."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from devstack.ports import LOOPBACK, free_port, wait_for_http
+from devstack.processes import stop_group
+from devstack.sidecar_server import SidecarServer
+from devstack.system import REPO_ROOT
+
+
+def serve(server: SidecarServer, bind: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sidecar", "serve", "--bind", bind, "--workers", "1"],
+                            env=server.env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True, text=True)
+
+
+def test_a_host_name_is_served_on_its_address(wordpress_site, pg_database, tmp_path):
+    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database)
+    port = free_port()
+    proc = serve(server, f"localhost:{port}")
+    try:
+        wait_for_http(f"http://{LOOPBACK}:{port}/healthz", "serve --bind localhost", timeout=60, proc=proc,
+                      status=200)
+    finally:
+        stop_group(proc, first=signal.SIGTERM, leader_first=True)
+
+
+def test_a_port_another_sidecar_serves_is_refused_with_a_clear_message(wordpress_site, pg_database, tmp_path):
+    running = SidecarServer(tmp_path / "running", wordpress_site, pg_database, workers=1).start()
+    try:
+        proc = serve(SidecarServer(tmp_path / "second", wordpress_site, pg_database), f"{LOOPBACK}:{running.port}")
+        try:
+            output, _ = proc.communicate(timeout=30)
+        finally:
+            stop_group(proc, leader_first=True)
+    finally:
+        running.stop()
+    assert proc.returncode != 0
+    assert f"cannot listen on {LOOPBACK}:{running.port}" in output, output[-2000:]
