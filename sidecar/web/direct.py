@@ -5,6 +5,7 @@ from flask import Blueprint, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import responses
+from ..browser_cookies import cookie_header
 from ..direct import PHP_LOCATION, not_routed, route, too_large
 from ..handling import Incoming
 from . import as_response, services
@@ -30,7 +31,7 @@ def direct_admin_ajax():
         query=request.query_string.decode("latin-1"),
         content_type=request.headers.get("Content-Type", ""),
         body=b"",
-        cookie=request.headers.get("Cookie", ""),
+        cookie=cookie_header(request.headers),
         https=request.headers.get("X-Forwarded-Proto", request.scheme) == "https",
         client_ip=request.headers.get("X-Real-IP", request.remote_addr or ""),
         user_agent=request.headers.get("User-Agent", ""),
