@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 
+import requests
+
 from devstack.ports import LOOPBACK, free_port, wait_for_http
 from devstack.processes import stop_group
 from devstack.sidecar_server import SidecarServer
@@ -42,3 +44,15 @@ def test_a_port_another_sidecar_serves_is_refused_with_a_clear_message(wordpress
         running.stop()
     assert proc.returncode != 0
     assert f"cannot listen on {LOOPBACK}:{running.port}" in output, output[-2000:]
+
+
+def test_a_restart_listens_again_on_the_port_it_served_on(wordpress_site, pg_database, tmp_path):
+    """The connections the server closed first wait in TIME_WAIT on its port: a restart must still bind it."""
+    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database, workers=1).start()
+    try:
+        for _ in range(5):
+            assert requests.get(f"{server.url}/healthz", headers={"Connection": "close"}, timeout=10).ok
+        server.restart()
+        assert requests.get(f"{server.url}/healthz", timeout=10).ok
+    finally:
+        server.stop()
