@@ -113,11 +113,14 @@ def configuration_unavailable(reason: str):
 
 def granian_worker_app():
     """The app of one granian worker (granian calls this factory in each worker as it starts): built from the
-    configuration as it is now, its database connections opened, the metrics of workers that have ended let go."""
+    configuration as it is now, its database connections opened, the metrics of workers that have ended let go.
+    granian then copies the worker's environment into every request's environ: by then it holds neither variables
+    named as request headers nor the secrets, which the configuration has read."""
     from .metrics import forget_ended_workers
     drop_request_variables(os.environ)
     forget_ended_workers()
     app = worker_app()
+    drop_secret_settings(os.environ)
     warm_up(app)
     return app
 
@@ -129,6 +132,15 @@ def drop_request_variables(environment) -> None:
     send no HTTP requests of their own, so proxy settings (``HTTP_PROXY``) are not needed there."""
     for name in [name for name in environment if name.startswith("HTTP_") or name in REQUEST_VARIABLES]:
         del environment[name]
+
+
+def drop_secret_settings(environment) -> None:
+    """Removes the secret settings (passwords, the shared secret) from a worker's environment once its configuration
+    has been read: the configuration keeps what it read, and a new worker reads them from the main process's."""
+    from .config import SETTINGS
+    for setting in SETTINGS:
+        if setting.secret and setting.env:
+            environment.pop(setting.env, None)
 
 
 def sweep_uploads(config) -> None:
