@@ -16,9 +16,11 @@ from devstack.system import REPO_ROOT
 
 
 def serve(server: SidecarServer, bind: str) -> subprocess.Popen:
+    metrics = server.log_path.parent / "metrics"  # serve makes a folder in /tmp when it is not given one
+    metrics.mkdir(exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "sidecar", "serve", "--bind", bind, "--workers", "1"],
-                            env=server.env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True, text=True)
+                            env={**server.env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, cwd=REPO_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
 
 
 def test_a_host_name_is_served_on_its_address(wordpress_site, pg_database, tmp_path):
