@@ -47,7 +47,7 @@ class Metrics:
             OUTBOX_PARKED.set(backlog.parked)
             OUTBOX_OLDEST.set(backlog.oldest_pending_seconds)
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            forget_ended_workers()  # a reload's last replaced worker: no worker starts after it
+            forget_ended_workers()
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
             return generate_latest(registry)
@@ -59,8 +59,8 @@ _LIVE_GAUGE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db")
 
 def forget_ended_workers() -> None:
     """Drops the live gauges (``livesum``) of worker processes that no longer run, as gunicorn's ``child_exit`` does
-    for each worker that ends: called by every new worker and every scrape, it keeps /metrics from adding up the pools
-    of workers a reload replaced."""
+    for each worker that ends: done before each scrape adds the workers' files up, it keeps /metrics from adding up
+    the pools of workers a reload replaced, the last one included."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not folder or not os.path.isdir(folder):
         return

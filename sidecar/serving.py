@@ -113,12 +113,10 @@ def configuration_unavailable(reason: str):
 
 def granian_worker_app():
     """The app of one granian worker (granian calls this factory in each worker as it starts): built from the
-    configuration as it is now, its database connections opened, the metrics of workers that have ended let go.
-    granian then copies the worker's environment into every request's environ: by then it holds neither variables
-    named as request headers nor the secrets, which the configuration has read."""
-    from .metrics import forget_ended_workers
+    configuration as it is now, its database connections opened. granian then copies the worker's environment into
+    every request's environ: by then it holds neither variables named as request headers nor the secrets, which the
+    configuration has read."""
     drop_request_variables(os.environ)
-    forget_ended_workers()
     app = worker_app()
     drop_secret_settings(os.environ)
     warm_up(app)
