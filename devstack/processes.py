@@ -76,3 +76,25 @@ def group_members(pgid: int) -> list[int]:
             if stat and stat[1] == pgid and stat[0] != "Z":
                 members.append(int(entry.name))
     return members
+
+
+def children(parent: int) -> dict[int, bytes]:
+    """Live (not zombie) child processes of ``parent``: pid -> command line (NUL-separated, as /proc gives it)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        stat = stat_fields(int(entry.name))
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if stat is not None and stat[1][0] != "Z" and int(stat[1][1]) == parent:
+            found[int(entry.name)] = command
+    return found
+
+
+def spawned_workers(parent: int) -> set[int]:
+    """The worker processes of a server's main process that multiprocessing's spawn started (granian's workers), not
+    multiprocessing's resource tracker nor another child such as the dispatcher of ``serve --dispatch``."""
+    return {pid for pid, command in children(parent).items() if b"spawn_main" in command}

@@ -15,6 +15,7 @@ import requests
 
 from devstack.ajax import call
 from devstack.mariadb import create_mysql_database, drop_mysql_database
+from devstack.processes import spawned_workers
 from devstack.sidecar_server import SidecarServer, connect_shim
 from devstack.wordpress import SALT_NAMES, WordPressSite
 
@@ -61,30 +62,15 @@ def wait_until_wordpress_refuses(site, session, timeout=15.0) -> None:
     raise AssertionError(f"WordPress still accepts the old cookie {timeout:.0f}s after the salts changed")
 
 
-def worker_pids(master_pid: int) -> set[int]:
-    """The worker processes of the sidecar's main process (its children started by multiprocessing's spawn, not
-    multiprocessing's resource tracker)."""
-    pids = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[1]) == master_pid and b"spawn_main" in command:
-            pids.add(int(stat.parent.name))
-    return pids
-
-
 def reload_and_wait(server, timeout=30.0) -> set[int]:
     """HUP the sidecar's main process; return once every old worker is gone and as many new ones run."""
     master = server.proc.pid
-    old = worker_pids(master)
+    old = spawned_workers(master)
     assert len(old) == server.workers, old
     os.kill(master, signal.SIGHUP)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        now = worker_pids(master)
+        now = spawned_workers(master)
         if len(now) == server.workers and not now & old:
             return now
         time.sleep(0.1)

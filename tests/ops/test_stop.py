@@ -7,7 +7,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from devstack.processes import stat_fields
+from devstack.processes import children, proc_stat, spawned_workers
 from devstack.sidecar_server import SidecarServer
 from devstack.waiting import wait_until
 
@@ -15,24 +15,9 @@ from devstack.waiting import wait_until
 STOPPED_WITHIN = 8.0
 
 
-def children(pid: int) -> dict[int, bytes]:
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        fields = stat_fields(int(entry))
-        try:
-            command = open(f"/proc/{entry}/cmdline", "rb").read()
-        except OSError:
-            continue
-        if fields is not None and int(fields[1][1]) == pid:
-            found[int(entry)] = command
-    return found
-
-
 def gone(pid: int) -> bool:
-    fields = stat_fields(pid)
-    return fields is None or fields[1][0] == "Z"
+    stat = proc_stat(pid)
+    return stat is None or stat[0] == "Z"
 
 
 def test_sigterm_to_the_main_process_stops_workers_and_dispatcher(wordpress_site, pg_database, tmp_path):
@@ -40,7 +25,7 @@ def test_sigterm_to_the_main_process_stops_workers_and_dispatcher(wordpress_site
     try:
         processes = children(server.proc.pid)
         dispatcher = [pid for pid, command in processes.items() if b"dispatch" in command]
-        workers = [pid for pid, command in processes.items() if b"spawn_main" in command]
+        workers = list(spawned_workers(server.proc.pid))
         assert len(dispatcher) == 1 and len(workers) == 2, processes
 
         os.kill(server.proc.pid, signal.SIGTERM)
