@@ -45,15 +45,14 @@ def one_round_trip(environ, start_response):
 def bare_server(root: Path, workers: int = 2, floor_pg: str | None = None):
     """Yields (the URL of ``app`` under granian, configured as ``wecoza-sidecar serve`` configures it, its
     process); of ``one_round_trip`` when ``floor_pg`` (a libpq connection string) is given."""
-    from sidecar.serving import THREADS
     port = free_port()
     root.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--http", "1", "--no-ws", "--host", LOOPBACK,
-           "--port", str(port), "--workers", str(workers), "--blocking-threads", str(THREADS), "--no-access-log",
-           "--working-dir", str(Path(__file__).resolve().parents[1]),
-           "bench.bare_wsgi:" + ("app" if floor_pg is None else "one_round_trip")]
+    target = "bench.bare_wsgi:" + ("app" if floor_pg is None else "one_round_trip")
+    cmd = [sys.executable, "-c", "import sys; from sidecar.serving import granian_server; "
+           "granian_server(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])).serve()",
+           target, LOOPBACK, str(port), str(workers)]
     env = {**os.environ, "BENCH_FLOOR_PG": floor_pg} if floor_pg is not None else None
-    proc = spawn(cmd, root / "bare-server.log", env=env)
+    proc = spawn(cmd, root / "bare-server.log", env=env, cwd=Path(__file__).resolve().parents[1])
     url = f"http://{LOOPBACK}:{port}"
     try:
         wait_for_http(url + "/", "the bare app", proc=proc, log_path=root / "bare-server.log")

@@ -152,25 +152,32 @@ def sweep_uploads(config) -> None:
 
 
 def serve(config, workers: int | None = None, dispatch: bool = False) -> int:
-    from granian.constants import HTTPModes, Interfaces
-    from granian.server import Server
     host, port = config.bind
     address = listening_address(host, port)
     sweep_uploads(config)
     prepare_multiprocess_metrics()
-    # Workers start as new interpreters: none inherits the main process's threads or open sockets.
-    multiprocessing.set_start_method("spawn", force=True)
-    server = Server(
-        "sidecar.serving:granian_worker_app", factory=True, address=address, port=port, interface=Interfaces.WSGI,
-        http=HTTPModes.http1, websockets=False, workers=workers or default_workers(), blocking_threads=THREADS,
-        # No access log: the sidecar writes one JSON line per request itself (sidecar/logs.py), with the verified
-        # request id and without query strings or client-chosen headers.
-        log_access=False, respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
-        workers_kill_timeout=GRACEFUL_SECONDS)
+    server = granian_server("sidecar.serving:granian_worker_app", address, port, workers or default_workers(),
+                            factory=True)
     if dispatch:
         server.on_startup(lambda: _start_dispatcher(server, config))
     server.serve()
     return 0
+
+
+def granian_server(target: str, address: str, port: int, workers: int, factory: bool = False):
+    """granian serving the WSGI app ``target`` ("module:name"; with ``factory``, a function returning the app) with
+    the sidecar's settings: ``serve`` runs the sidecar with them, the bench its controls."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.server import Server
+    # Workers start as new interpreters: none inherits the main process's threads or open sockets.
+    multiprocessing.set_start_method("spawn", force=True)
+    return Server(
+        target, factory=factory, address=address, port=port, interface=Interfaces.WSGI, http=HTTPModes.http1,
+        websockets=False, workers=workers, blocking_threads=THREADS,
+        # No access log: the sidecar writes one JSON line per request itself (sidecar/logs.py), with the verified
+        # request id and without query strings or client-chosen headers.
+        log_access=False, respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
+        workers_kill_timeout=GRACEFUL_SECONDS)
 
 
 def listening_address(host: str, port: int) -> str:
