@@ -70,9 +70,12 @@ class SidecarServer:
         """``python -m sidecar serve``; with ``dispatch``, ``--dispatch`` (the event dispatcher beside it)."""
         if self.proc is not None and self.proc.poll() is None:
             return self
-        return self._launch([sys.executable, "-m", "sidecar", "serve", "--bind", f"{self.host}:{self.port}",
-                             "--workers", str(self.workers), *(["--dispatch"] if dispatch else [])], self.env,
-                            "the sidecar (python -m sidecar serve)")
+        return self._launch(self.serve_command(dispatch=dispatch), self.env, "the sidecar (python -m sidecar serve)")
+
+    def serve_command(self, bind: str | None = None, dispatch: bool = False) -> list[str]:
+        """The command ``start`` runs, listening on ``bind`` (HOST:PORT) when given instead of this server's own."""
+        return [sys.executable, "-m", "sidecar", "serve", "--bind", bind or f"{self.host}:{self.port}",
+                "--workers", str(self.workers), *(["--dispatch"] if dispatch else [])]
 
     def start_under_gunicorn(self, *options: str):
         """Start as an operator's own gunicorn runs it: ``gunicorn -c config/gunicorn.conf.py OPTIONS

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 
 import requests
 
@@ -18,13 +17,13 @@ from devstack.system import REPO_ROOT
 def serve(server: SidecarServer, bind: str) -> subprocess.Popen:
     metrics = server.log_path.parent / "metrics"  # serve makes a folder in /tmp when it is not given one
     metrics.mkdir(exist_ok=True)
-    return subprocess.Popen([sys.executable, "-m", "sidecar", "serve", "--bind", bind, "--workers", "1"],
+    return subprocess.Popen(server.serve_command(bind),
                             env={**server.env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, cwd=REPO_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True)
 
 
 def test_a_host_name_is_served_on_its_address(wordpress_site, pg_database, tmp_path):
-    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database)
+    server = SidecarServer(tmp_path / "sidecar", wordpress_site, pg_database, workers=1)
     port = free_port()
     proc = serve(server, f"localhost:{port}")
     try:
@@ -37,7 +36,8 @@ def test_a_host_name_is_served_on_its_address(wordpress_site, pg_database, tmp_p
 def test_a_port_another_sidecar_serves_is_refused_with_a_clear_message(wordpress_site, pg_database, tmp_path):
     running = SidecarServer(tmp_path / "running", wordpress_site, pg_database, workers=1).start()
     try:
-        proc = serve(SidecarServer(tmp_path / "second", wordpress_site, pg_database), f"{LOOPBACK}:{running.port}")
+        second = SidecarServer(tmp_path / "second", wordpress_site, pg_database, workers=1)
+        proc = serve(second, f"{LOOPBACK}:{running.port}")
         try:
             output, _ = proc.communicate(timeout=30)
         finally:
