@@ -165,9 +165,21 @@ def prune(postgres, retention_days: int) -> int:
     return deleted
 
 
+# How long the server, exiting, waits for the dispatcher of ``serve --dispatch`` to finish its round.
+STOP_SECONDS = 20
+
+
 def start_in_background(config) -> subprocess.Popen:
-    """``serve --dispatch``: a dispatcher process that ends with the server."""
+    """``serve --dispatch``: a dispatcher process that ends with the server. The server waits for it as it exits:
+    under systemd's KillMode=mixed whatever is left once the main process has gone is killed."""
     import atexit
     process = subprocess.Popen([sys.executable, "-m", "sidecar", "dispatch"])
-    atexit.register(process.terminate)
+
+    def stop() -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass  # killed with the rest
+    atexit.register(stop)
     return process

@@ -159,7 +159,7 @@ def serve(config, workers: int | None = None, dispatch: bool = False) -> int:
     server = granian_server("sidecar.serving:granian_worker_app", address, port, workers or default_workers(),
                             factory=True)
     if dispatch:
-        server.on_startup(lambda: _start_dispatcher(server, config))
+        server.on_startup(lambda: _start_dispatcher(config))
     server.serve()
     return 0
 
@@ -195,15 +195,6 @@ def listening_address(host: str, port: int) -> str:
     return sockaddr[0]
 
 
-def _start_dispatcher(server, config) -> None:
-    import subprocess
+def _start_dispatcher(config) -> None:
     from .dispatcher import start_in_background
-    process = start_in_background(config)
-
-    def stop() -> None:  # before the main process exits: under systemd's KillMode=mixed whatever is left is killed
-        process.terminate()
-        try:
-            process.wait(timeout=GRACEFUL_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass  # killed with the rest
-    server.on_shutdown(stop)
+    start_in_background(config)
