@@ -3,8 +3,6 @@ and the blueprints of ``sidecar.web``."""
 from __future__ import annotations
 
 import functools
-import logging
-import secrets
 import time
 
 from flask import Flask, Response, g, request
@@ -13,17 +11,16 @@ from . import actions  # noqa: F401  (registers every action)
 from . import responses
 from .config import load_config
 from .handling import TOO_LARGE
-from .logs import configure_logging, log_request
+from .logs import configure_logging
 from .phpjson import php_json_encode
 from .registry import registry as default_registry
 from .services import Services
-from .web.direct import direct
+from .web import direct
 from .web.events import events
 from .web.files import files
 from .web.forwarded import forwarded
 from .web.health import health
-
-log = logging.getLogger("wecoza.sidecar")
+from .web.plain import PlainRoutes, new_request_id, record_request, unexpected_error
 
 
 def create_app(config=None, services: Services | None = None, registry=None) -> Flask:
@@ -39,7 +36,7 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     @app.before_request
     def start_timer():
         g.started = time.perf_counter()
-        g.request_id = secrets.token_hex(8)  # a signed forward replaces it with the shim's id once verified
+        g.request_id = new_request_id()  # a signed forward replaces it with the shim's id once verified
         g.outcome = None
 
     @app.after_request
@@ -57,8 +54,10 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
 
     for blueprint in (health, forwarded, events, files):
         app.register_blueprint(blueprint)
+    plain = {}
     if services.config.get("sidecar.direct_mode") == "on":
-        app.register_blueprint(direct)
+        plain[direct.PATH] = direct.direct
+    app.wsgi_app = PlainRoutes(app.wsgi_app, services, plain, app.config["MAX_CONTENT_LENGTH"])
 
     @app.errorhandler(404)
     def not_found(_exc):
@@ -75,14 +74,8 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        log.exception("[WeCoza Core] request %s: unhandled error", g.get("request_id"))
-        return Response(php_json_encode({"success": False, "data": {"message": "An unexpected error occurred."}}),
-                        status=500, content_type=responses.JSON_TYPE)
+        reply = unexpected_error(g.get("request_id"))
+        return Response(reply.body, status=reply.status, content_type=reply.content_type)
 
     return app
 
-
-def record_request(metrics, request_id: str, outcome, status: int, duration: float, method: str, route: str) -> None:
-    if outcome is not None:
-        metrics.observe(outcome.action, status, duration)
-    log_request(request_id, outcome, status, duration, method, route)

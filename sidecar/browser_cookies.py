@@ -19,9 +19,9 @@ UNREADABLE = ("[WeCoza Core] a browser sent a Cookie header the server could not
               "private documents are refused); see docs/operators.md, Serve under systemd")
 
 
-def cookie_header(headers) -> str:
-    """The request's Cookie header ('' when none was sent or the server could not read it)."""
-    value = headers.get("Cookie")
+def cookie_header(value: str | None) -> str:
+    """The request's Cookie header, ``value`` as the server handed it over (None when none was sent): '' when none
+    was sent or the server could not read it."""
     if value == "" and not _warned.is_set():
         _warned.set()
         log.warning(UNREADABLE)

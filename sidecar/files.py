@@ -80,7 +80,7 @@ def authorize(services, headers, scheme: str) -> Outcome:
     label = f"files:{folder}"
     action = services.registry.actions[PRIVATE_FOLDERS[folder]]
     auth = services.wordpress.authenticate(
-        cookie_header=cookie_header(headers), method="GET", ajax=False,
+        cookie_header=cookie_header(headers.get("Cookie")), method="GET", ajax=False,
         https=headers.get("X-Forwarded-Proto", scheme) == "https")
     gate = access.Gate(label=label, capability=action.capability, key=action.name)
     denial = access.decide(services, gate, auth)

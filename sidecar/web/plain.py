@@ -1,0 +1,182 @@
+"""Routes answered as plain WSGI, ahead of Flask: the routed admin-ajax requests, most of the sidecar's traffic.
+
+A direct-mode read spent about a sixth of its time in Flask's request context, routing and Response object, more on
+a busy 2-core host than a profile shows, since that code is cold again after every PHP request (bench_latency).
+A plain route gets what a Flask view gets from the app (``sidecar.app``): a request id of ours, the timing, the JSON
+log line and the metrics once the answer is sent, and the same answer to an unexpected error. Every other path goes
+to Flask unchanged.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_content_length
+
+from ..handling import Outcome
+from ..logs import log_request
+from ..phpjson import php_json_encode
+from ..responses import JSON_TYPE, Reply
+
+log = logging.getLogger("wecoza.sidecar")
+
+UNEXPECTED = "An unexpected error occurred."
+READ_CHUNK = 64 * 1024
+
+
+def new_request_id() -> str:
+    """Ours, for the log line: a client-chosen id never reaches the log (a signed forward's is the shim's)."""
+    return secrets.token_hex(8)
+
+
+def record_request(metrics, request_id: str, outcome: Outcome | None, status: int, duration: float, method: str,
+                   route: str) -> None:
+    """Counted and logged once the server has sent the answer, as an access log is: the caller does not wait."""
+    if outcome is not None:
+        metrics.observe(outcome.action, status, duration)
+    log_request(request_id, outcome, status, duration, method, route)
+
+
+def unexpected_error(request_id: str | None) -> Reply:
+    """The answer to an error no handler expected, logged with its traceback and the request id."""
+    log.exception("[WeCoza Core] request %s: unhandled error", request_id)
+    return Reply(500, php_json_encode({"success": False, "data": {"message": UNEXPECTED}}).encode("ascii"))
+
+
+class PlainRequest:
+    """What a plain route reads of its request: the environ's CGI variables and headers, and the body under the
+    app's size limit."""
+
+    __slots__ = ("environ", "request_id", "_max_body")
+
+    def __init__(self, environ: dict, request_id: str, max_body: int):
+        self.environ = environ
+        self.request_id = request_id
+        self._max_body = max_body
+
+    @property
+    def method(self) -> str:
+        return self.environ.get("REQUEST_METHOD", "GET").upper()
+
+    @property
+    def path(self) -> str:
+        return self.environ.get("PATH_INFO", "")
+
+    @property
+    def query(self) -> str:
+        """The query string as sent (PEP 3333 hands it over latin-1 decoded)."""
+        return self.environ.get("QUERY_STRING", "")
+
+    @property
+    def scheme(self) -> str:
+        return self.environ.get("wsgi.url_scheme", "http")
+
+    @property
+    def headers(self) -> EnvironHeaders:
+        return EnvironHeaders(self.environ)
+
+    def header(self, name: str, default: str = "") -> str:
+        """One request header (``Content-Type`` and ``Content-Length`` are CGI variables, the others HTTP_*)."""
+        key = name.upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = "HTTP_" + key
+        return self.environ.get(key, default)
+
+    def body(self) -> bytes:
+        """The whole body, or RequestEntityTooLarge over the limit: unread for a declared length, and for a body of
+        unknown length (chunked) once a byte past the limit has arrived. (werkzeug's limited stream, under Flask's
+        ``MAX_CONTENT_LENGTH``, cuts such a body at the limit and hands over the part as if it were the whole.)
+        No length and no end the server vouches for: no body, as werkzeug reads it."""
+        length = get_content_length(self.environ)
+        if length is not None and length > self._max_body:
+            raise RequestEntityTooLarge()
+        if length is None and not self.environ.get("wsgi.input_terminated"):
+            return b""
+        stream = self.environ["wsgi.input"]
+        wanted = length if length is not None else self._max_body + 1
+        chunks, total = [], 0
+        while total < wanted:
+            chunk = stream.read(min(READ_CHUNK, wanted - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > self._max_body:
+            raise RequestEntityTooLarge()
+        return b"".join(chunks)
+
+
+Handler = Callable[[object, PlainRequest], Outcome]
+
+
+@dataclass(frozen=True)
+class PlainRoute:
+    """``handler(services, request) -> Outcome``; ``extra_headers(outcome)``: headers the route adds to its reply's."""
+    handler: Handler
+    extra_headers: Callable[[Outcome], dict] = lambda outcome: {}
+
+
+class PlainRoutes:
+    """WSGI middleware in front of the Flask app (``app.wsgi_app``): ``routes`` maps a path to its PlainRoute."""
+
+    def __init__(self, flask_wsgi, services, routes: dict[str, PlainRoute], max_body: int):
+        self.flask_wsgi = flask_wsgi
+        self.services = services
+        self.routes = routes
+        self.max_body = max_body
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        route = self.routes.get(path)
+        if route is None:
+            return self.flask_wsgi(environ, start_response)
+        started = time.perf_counter()
+        request = PlainRequest(environ, new_request_id(), self.max_body)
+        try:
+            outcome = route.handler(self.services, request)
+            reply = outcome.reply
+            extra = route.extra_headers(outcome)
+        except Exception:  # noqa: BLE001 - answered as Flask's error handler answers it
+            outcome, reply, extra = None, unexpected_error(request.request_id), {}
+        start_response(status_line(reply.status), response_headers(reply, extra))
+        record = functools.partial(record_request, self.services.metrics, request.request_id, outcome, reply.status,
+                                   time.perf_counter() - started, request.method, path)
+        # a HEAD answer keeps its Content-Length and sends no body, as werkzeug's responses do
+        return ClosingBody(b"" if request.method == "HEAD" else reply.body, record)
+
+
+@functools.lru_cache(maxsize=64)
+def status_line(status: int) -> str:
+    return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN')}"
+
+
+def response_headers(reply: Reply, extra: dict) -> list[tuple[str, str]]:
+    """The reply's headers, then ``extra`` where the reply does not set the same name."""
+    headers = [("Content-Type", reply.content_type or JSON_TYPE), ("Content-Length", str(len(reply.body)))]
+    headers += reply.headers.items()
+    own = {name.lower() for name in reply.headers}
+    headers += [(name, value) for name, value in extra.items() if name.lower() not in own]
+    return headers
+
+
+class ClosingBody:
+    """A one-chunk body whose ``close`` (the server's, once it has sent the answer) runs ``on_close``."""
+
+    __slots__ = ("_chunks", "_on_close")
+
+    def __init__(self, body: bytes, on_close):
+        self._chunks = [body]
+        self._on_close = on_close
+
+    def __iter__(self):
+        return iter(self._chunks)
+
+    def close(self) -> None:
+        self._on_close()

@@ -1,0 +1,116 @@
+"""Direct mode's admin-ajax.php is a plain WSGI route ahead of Flask (sidecar.web.plain): it keeps what the Flask view
+had from the app. An unexpected error gets the app's 500 answer and its logged traceback; a request is logged and
+counted once answered; a body over the limit is refused unread, chunked or not; HEAD goes to PHP without a body; with
+direct mode off the path is Flask's unknown route. In process, with the probe WordPress of
+tests/core/test_reads_beside_auth.py."""
+from __future__ import annotations
+
+import io
+import logging
+from urllib.parse import urlencode
+
+import pytest
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from devstack.inprocess import InProcessSidecar
+from sidecar.direct import PHP_LOCATION
+from sidecar.web import direct as direct_route
+from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
+    LOGIN_COOKIE, NONCE, probe, stand_in_wordpress)
+from tests.ops.test_request_line_after_answer import Kept
+
+AJAX = "/wp-admin/admin-ajax.php"
+MAX_BODY = 4096
+
+
+def in_process(tmp_path, wordpress, direct_mode: str) -> InProcessSidecar:
+    settings = tmp_path / "sidecar.ini"
+    settings.write_text(f"[sidecar]\ndirect_mode = {direct_mode}\nmax_body_bytes = {MAX_BODY}\n")
+    return InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
+                             "WECOZA_LOG_LEVEL": "info", "WECOZA_CONFIG": str(settings)}, wordpress=wordpress)
+
+
+@pytest.fixture
+def app(tmp_path, stand_in_wordpress):  # noqa: F811
+    sidecar = in_process(tmp_path, stand_in_wordpress, "on")
+    yield sidecar
+    sidecar.close()
+
+
+def read_body(action: str = "wecoza_get_learner") -> bytes:
+    return urlencode({"action": action, "id": "1", "nonce": NONCE}).encode()
+
+
+def test_an_unexpected_error_gets_the_apps_answer_its_traceback_and_its_log_line(app, monkeypatch, caplog):
+    def broken(services, incoming):
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setattr(direct_route, "route", broken)
+    kept = Kept()
+    logging.getLogger("wecoza.sidecar.requests").addHandler(kept)
+    try:
+        with caplog.at_level(logging.INFO, logger="wecoza.sidecar"):
+            with app.app.test_client(use_cookies=False).post(
+                    AJAX, data=read_body(), content_type="application/x-www-form-urlencoded",
+                    environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE}) as response:
+                assert kept.records == []  # not before the answer has gone out
+    finally:
+        logging.getLogger("wecoza.sidecar.requests").removeHandler(kept)
+    assert response.status_code == 500
+    assert response.get_data() == b'{"success":false,"data":{"message":"An unexpected error occurred."}}'
+    assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
+    [error] = [r for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert error.exc_info[0] is RuntimeError
+    [line] = kept.records
+    assert line.fields["request_id"] in error.getMessage()
+    assert (line.fields["status"], line.fields["route"]) == (500, AJAX)
+    assert LOGIN_COOKIE not in caplog.text + str(line.fields)
+    assert NONCE not in caplog.text + str(line.fields)
+
+
+def chunked_post(app, body: bytes, action: str = "wecoza_get_learner"):
+    """(status, body, bytes read) of a POST of ``body`` without a length, as a server hands over a chunked one."""
+    stream = io.BytesIO(body)
+    environ = EnvironBuilder(method="POST", path=AJAX, query_string={"action": action},
+                             content_type="application/x-www-form-urlencoded",
+                             headers={"Cookie": LOGIN_COOKIE}).get_environ()
+    environ.update({"wsgi.input": stream, "wsgi.input_terminated": True})
+    environ.pop("CONTENT_LENGTH", None)
+    answer, status, _headers = run_wsgi_app(app.app, environ, buffered=True)
+    return int(status.split()[0]), b"".join(answer), stream.tell()
+
+
+def test_a_chunked_body_over_the_limit_is_refused_unread_in_the_actions_shape(app):
+    status, answer, read = chunked_post(app, read_body() + b"&filler=" + b"x" * MAX_BODY)
+    assert status == 413, answer
+    assert answer.startswith(b'{"success":false')
+    assert read == MAX_BODY + 1  # up to a byte past the limit, and no further
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(app, probe):  # noqa: F811
+    action, _handler = probe()
+    tail = urlencode({"action": action.name, "nonce": NONCE}).encode()  # a body cut short would lose the nonce
+    body = b"filler=" + b"x" * (MAX_BODY - len(tail) - len("filler=&")) + b"&" + tail
+    assert len(body) == MAX_BODY
+    status, answer, read = chunked_post(app, body, action.name)
+    assert (status, read) == (200, MAX_BODY), answer
+    assert answer == b'{"success":true,"data":{"secret":"personal data"}}'
+
+
+def test_a_head_request_goes_to_php_without_a_body(app):
+    response = app.app.test_client(use_cookies=False).head(AJAX, query_string={"action": "wecoza_get_learner"})
+    assert (response.status_code, response.headers["X-Accel-Redirect"]) == (404, PHP_LOCATION)
+    assert response.get_data() == b""
+    assert int(response.headers["Content-Length"]) > 0  # what a GET would have carried, as werkzeug answers HEAD
+
+
+def test_with_direct_mode_off_admin_ajax_php_is_not_a_route_of_the_sidecar(tmp_path, stand_in_wordpress):  # noqa: F811
+    sidecar = in_process(tmp_path, stand_in_wordpress, "off")
+    try:
+        response = sidecar.app.test_client(use_cookies=False).post(
+            AJAX, data=read_body(), content_type="application/x-www-form-urlencoded",
+            environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE})
+        assert (response.status_code, response.get_data()) == (400, b"0")
+        assert "X-Accel-Redirect" not in response.headers
+    finally:
+        sidecar.close()
