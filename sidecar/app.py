@@ -10,17 +10,14 @@ from flask import Flask, Response, g, request
 from . import actions  # noqa: F401  (registers every action)
 from . import responses
 from .config import load_config
-from .handling import TOO_LARGE
 from .logs import configure_logging
-from .phpjson import php_json_encode
 from .registry import registry as default_registry
 from .services import Services
-from .web import direct
+from .web import direct, forwarded
 from .web.events import events
 from .web.files import files
-from .web.forwarded import forwarded
 from .web.health import health
-from .web.plain import PlainRoutes, new_request_id, record_request, unexpected_error
+from .web.plain import PlainRoutes, body_too_large, new_request_id, record_request, unexpected_error
 
 
 def create_app(config=None, services: Services | None = None, registry=None) -> Flask:
@@ -52,12 +49,11 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
             response.call_on_close(record)
         return response
 
-    for blueprint in (health, forwarded, events, files):
+    for blueprint in (health, events, files):
         app.register_blueprint(blueprint)
-    plain = {}
-    if services.config.get("sidecar.direct_mode") == "on":
-        plain[direct.PATH] = direct.direct
-    app.wsgi_app = PlainRoutes(app.wsgi_app, services, plain, app.config["MAX_CONTENT_LENGTH"])
+    exact = {direct.PATH: direct.direct} if services.config.get("sidecar.direct_mode") == "on" else {}
+    app.wsgi_app = PlainRoutes(app.wsgi_app, services, app.config["MAX_CONTENT_LENGTH"], exact=exact,
+                               prefixed={"/ajax/": forwarded.action_route, "/form/": forwarded.form_route})
 
     @app.errorhandler(404)
     def not_found(_exc):
@@ -69,8 +65,8 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
 
     @app.errorhandler(413)
     def too_large(_exc):
-        return Response(php_json_encode({"success": False, "data": {"message": TOO_LARGE}}),
-                        status=413, content_type=responses.JSON_TYPE)
+        reply = body_too_large()
+        return Response(reply.body, status=reply.status, content_type=reply.content_type)
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -3,12 +3,15 @@
 A plain route (``sidecar.web.plain``), registered by ``create_app`` when direct mode is on."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import responses
 from ..browser_cookies import cookie_header
 from ..direct import PHP_LOCATION, not_routed, route, too_large
 from ..handling import Incoming, Outcome
+from ..responses import Reply
 from .plain import PlainRequest, PlainRoute
 
 PATH = "/wp-admin/admin-ajax.php"
@@ -18,7 +21,12 @@ PATH = "/wp-admin/admin-ajax.php"
 SERVED = ("GET", "POST")
 
 
-def direct_admin_ajax(services, request: PlainRequest) -> Outcome:
+def direct_admin_ajax(services, request: PlainRequest, _name: str = "") -> tuple[Outcome, Reply]:
+    outcome = answer(services, request)
+    return outcome, with_admin_ajax_headers(outcome.reply)
+
+
+def answer(services, request: PlainRequest) -> Outcome:
     if request.method not in SERVED:
         return not_routed()
     incoming = Incoming(
@@ -40,11 +48,13 @@ def direct_admin_ajax(services, request: PlainRequest) -> Outcome:
     return route(services, incoming)
 
 
-def admin_ajax_headers(outcome: Outcome) -> dict:
-    """What admin-ajax.php itself sends; on a handoff PHP sends them, and nginx would keep ours beside them."""
-    if outcome.reply.headers.get("X-Accel-Redirect") == PHP_LOCATION:
-        return {}
-    return responses.ADMIN_AJAX_HEADERS
+def with_admin_ajax_headers(reply: Reply) -> Reply:
+    """What admin-ajax.php itself sends, where the reply does not set it; on a handoff PHP sends them, and nginx
+    would keep ours beside them."""
+    if reply.headers.get("X-Accel-Redirect") == PHP_LOCATION:
+        return reply
+    extra = {name: value for name, value in responses.ADMIN_AJAX_HEADERS.items() if name not in reply.headers}
+    return replace(reply, headers={**reply.headers, **extra})
 
 
-direct = PlainRoute(direct_admin_ajax, admin_ajax_headers)
+direct = PlainRoute(direct_admin_ajax, label=PATH)

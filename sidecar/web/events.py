@@ -6,7 +6,7 @@ import uuid
 from flask import Blueprint
 
 from .. import outbox
-from . import services
+from . import as_response, services
 from .signed import answer_signed, signed_json
 
 events = Blueprint("events", __name__)
@@ -19,9 +19,10 @@ def acknowledge():
     current = services()
     message, claim, refusal = signed_json(current)
     if refusal is not None:
-        return refusal
+        return as_response(refusal)
     ids = valid_uuids(message.get("ids", []))
-    return answer_signed(current, claim, lambda cur: {"acknowledged": outbox.mark_delivered(cur, ids, "inline")})
+    return as_response(answer_signed(current, claim,
+                                     lambda cur: {"acknowledged": outbox.mark_delivered(cur, ids, "inline")}))
 
 
 @events.post("/events/status")
@@ -30,8 +31,8 @@ def events_status():
     current = services()
     _message, claim, refusal = signed_json(current)
     if refusal is not None:
-        return refusal
-    return answer_signed(current, claim, outbox.status)
+        return as_response(refusal)
+    return as_response(answer_signed(current, claim, outbox.status))
 
 
 @events.post("/events/retry")
@@ -40,9 +41,9 @@ def events_retry():
     current = services()
     message, claim, refusal = signed_json(current)
     if refusal is not None:
-        return refusal
+        return as_response(refusal)
     ids = valid_uuids(message.get("ids", [])) or None
-    return answer_signed(current, claim, lambda cur: {"retried": outbox.retry_parked(cur, ids)})
+    return as_response(answer_signed(current, claim, lambda cur: {"retried": outbox.retry_parked(cur, ids)}))
 
 
 def valid_uuids(values) -> list[str]:

@@ -1,45 +1,54 @@
-"""``POST /ajax/<action>`` and ``POST /form/<form>``: requests the shim forwards, signed."""
+"""``POST /ajax/<action>`` and ``POST /form/<form>``: requests the shim forwards, signed. Plain routes
+(``sidecar.web.plain``): the shim's hop is paid on every page request."""
 from __future__ import annotations
 
-from flask import Blueprint, g
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..db import DatabaseUnavailable
 from ..forms import run_form
 from ..guard import run_action
+from ..handling import Outcome
 from ..replays import ReplayedRequest
-from . import services
-from .signed import incoming_from, refused_forward, replay_check_unavailable, to_response, verify_forwarded
+from ..responses import Reply
+from .plain import PlainRequest, PlainRoute, body_too_large
+from .signed import incoming_from, refused_forward, replay_check_unavailable, signed_reply, verify_forwarded
 
-forwarded = Blueprint("forwarded", __name__)
-
-
-@forwarded.post("/ajax/<action>")
-def forwarded_action(action):
-    return answer_forwarded(lambda s, incoming: run_action(s, s.registry.actions.get(action), incoming))
+POST = frozenset({"POST"})
 
 
-@forwarded.post("/form/<form>")
-def forwarded_form(form):
-    return answer_forwarded(lambda s, incoming: run_form(s, s.registry.forms.get(form), incoming))
+def forwarded_action(services, request: PlainRequest, action: str) -> tuple[Outcome | None, Reply]:
+    return answer_forwarded(services, request,
+                            lambda incoming: run_action(services, services.registry.actions.get(action), incoming))
 
 
-def answer_forwarded(run):
-    current = services()
-    request_of, claim, refusal = verify_forwarded(current)
+def forwarded_form(services, request: PlainRequest, form: str) -> tuple[Outcome | None, Reply]:
+    return answer_forwarded(services, request,
+                            lambda incoming: run_form(services, services.registry.forms.get(form), incoming))
+
+
+def answer_forwarded(services, request: PlainRequest, run) -> tuple[Outcome | None, Reply]:
+    try:
+        body = request.body()
+    except RequestEntityTooLarge:
+        return None, body_too_large()
+    request_of, claim, refusal = verify_forwarded(services, request, body)
     if refusal is not None:
-        return refusal
-    g.request_id = request_of.request_id
+        return None, refusal
+    request.request_id = request_of.request_id  # verified: the shim's id, which its log shows too
     incoming = incoming_from(request_of)
     incoming.claim = claim
     try:
-        outcome = run(current, incoming)
+        outcome = run(incoming)
         if claim is not None:
             claim.settle()
     except ReplayedRequest as exc:
-        return refused_forward(current, exc)
+        return None, refused_forward(services, exc)
     except DatabaseUnavailable as exc:
-        return replay_check_unavailable(request_of.request_id, exc)
+        return None, replay_check_unavailable(request_of.request_id, exc)
     if claim is not None and claim.replayed:  # a handler that caught the refusal does not get to answer
-        return refused_forward(current, ReplayedRequest())
-    g.outcome = outcome
-    return to_response(current, outcome, request_of.request_id)
+        return None, refused_forward(services, ReplayedRequest())
+    return outcome, signed_reply(services, outcome, request, request_of.request_id)
+
+
+action_route = PlainRoute(forwarded_action, label="/ajax/<action>", methods=POST)
+form_route = PlainRoute(forwarded_form, label="/form/<form>", methods=POST)

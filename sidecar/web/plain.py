@@ -20,7 +20,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_content_length
 
-from ..handling import Outcome
+from ..handling import TOO_LARGE, Outcome
 from ..logs import log_request
 from ..phpjson import php_json_encode
 from ..responses import JSON_TYPE, Reply
@@ -42,6 +42,11 @@ def record_request(metrics, request_id: str, outcome: Outcome | None, status: in
     if outcome is not None:
         metrics.observe(outcome.action, status, duration)
     log_request(request_id, outcome, status, duration, method, route)
+
+
+def body_too_large() -> Reply:
+    """A body over ``max_body_bytes``, refused unread, where no action's shape is known."""
+    return Reply(413, php_json_encode({"success": False, "data": {"message": TOO_LARGE}}).encode("ascii"))
 
 
 def unexpected_error(request_id: str | None) -> Reply:
@@ -113,43 +118,56 @@ class PlainRequest:
         return b"".join(chunks)
 
 
-Handler = Callable[[object, PlainRequest], Outcome]
+# ``handler(services, request, name) -> (outcome or None, reply)``: ``name`` is what a prefix route's path names after
+# the prefix ("" for an exact path); the outcome (None for a refusal before any action) is what the log line reports.
+Handler = Callable[[object, PlainRequest, str], "tuple[Outcome | None, Reply]"]
 
 
 @dataclass(frozen=True)
 class PlainRoute:
-    """``handler(services, request) -> Outcome``; ``extra_headers(outcome)``: headers the route adds to its reply's."""
+    """``label``: the route's pattern for the log line (never the client's path); ``methods``: the ones it answers,
+    the others going to Flask (which has no such route, and answers 400 "0")."""
     handler: Handler
-    extra_headers: Callable[[Outcome], dict] = lambda outcome: {}
+    label: str
+    methods: frozenset | None = None
 
 
 class PlainRoutes:
-    """WSGI middleware in front of the Flask app (``app.wsgi_app``): ``routes`` maps a path to its PlainRoute."""
+    """WSGI middleware in front of the Flask app (``app.wsgi_app``). ``exact`` maps a path to its route; ``prefixed``
+    maps a prefix such as ``/ajax/`` to the route of every path that is that prefix and one non-empty segment."""
 
-    def __init__(self, flask_wsgi, services, routes: dict[str, PlainRoute], max_body: int):
+    def __init__(self, flask_wsgi, services, max_body: int, exact: dict[str, PlainRoute] | None = None,
+                 prefixed: dict[str, PlainRoute] | None = None):
         self.flask_wsgi = flask_wsgi
         self.services = services
-        self.routes = routes
         self.max_body = max_body
+        self.exact = exact or {}
+        self.prefixed = prefixed or {}
+
+    def match(self, path: str) -> tuple[PlainRoute | None, str]:
+        route = self.exact.get(path)
+        if route is not None:
+            return route, ""
+        head, slash, name = path.rpartition("/")
+        route = self.prefixed.get(head + slash)
+        return (route, name) if route is not None and name else (None, "")
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        route = self.routes.get(path)
-        if route is None:
+        route, name = self.match(environ.get("PATH_INFO", ""))
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if route is None or (route.methods is not None and method not in route.methods):
             return self.flask_wsgi(environ, start_response)
         started = time.perf_counter()
         request = PlainRequest(environ, new_request_id(), self.max_body)
         try:
-            outcome = route.handler(self.services, request)
-            reply = outcome.reply
-            extra = route.extra_headers(outcome)
+            outcome, reply = route.handler(self.services, request, name)
         except Exception:  # noqa: BLE001 - answered as Flask's error handler answers it
-            outcome, reply, extra = None, unexpected_error(request.request_id), {}
-        start_response(status_line(reply.status), response_headers(reply, extra))
+            outcome, reply = None, unexpected_error(request.request_id)
+        start_response(status_line(reply.status), response_headers(reply))
         record = functools.partial(record_request, self.services.metrics, request.request_id, outcome, reply.status,
-                                   time.perf_counter() - started, request.method, path)
+                                   time.perf_counter() - started, method, route.label)
         # a HEAD answer keeps its Content-Length and sends no body, as werkzeug's responses do
-        return ClosingBody(b"" if request.method == "HEAD" else reply.body, record)
+        return ClosingBody(b"" if method == "HEAD" else reply.body, record)
 
 
 @functools.lru_cache(maxsize=64)
@@ -157,12 +175,9 @@ def status_line(status: int) -> str:
     return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN')}"
 
 
-def response_headers(reply: Reply, extra: dict) -> list[tuple[str, str]]:
-    """The reply's headers, then ``extra`` where the reply does not set the same name."""
+def response_headers(reply: Reply) -> list[tuple[str, str]]:
     headers = [("Content-Type", reply.content_type or JSON_TYPE), ("Content-Length", str(len(reply.body)))]
     headers += reply.headers.items()
-    own = {name.lower() for name in reply.headers}
-    headers += [(name, value) for name, value in extra.items() if name.lower() not in own]
     return headers
 
 

@@ -1,0 +1,96 @@
+"""The shim's forwards (``/ajax/<action>``, ``/form/<form>``) are plain WSGI routes ahead of Flask (sidecar.web.plain):
+what Flask's routing answered is still answered the same way. A method other than POST, a missing or nested name:
+400 "0". A refused signature: the channel's JSON refusal, as Flask's jsonify wrote it. A body over the limit, chunked
+or not: 413, unread. The log line names the route's pattern, never the client's path, and a verified forward's line
+carries the shim's request id. In process, with the stand-in WordPress (devstack/inprocess.py)."""
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+
+import pytest
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from devstack.inprocess import InProcessSidecar, StandInWordPress
+from devstack.signed import signed_headers
+from tests.ops.test_request_line_after_answer import Kept
+from wp_bridge.channel import forward_path
+
+MAX_BODY = 4096
+SECRET = "s" * 64
+
+
+@pytest.fixture
+def sidecar(tmp_path):
+    settings = tmp_path / "sidecar.ini"
+    settings.write_text(f"[sidecar]\nmax_body_bytes = {MAX_BODY}\n")
+    app = InProcessSidecar({"WECOZA_SHARED_SECRET": SECRET, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
+                            "WECOZA_LOG_LEVEL": "info", "WECOZA_CONFIG": str(settings)},
+                           wordpress=StandInWordPress())
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def request_lines():
+    kept = Kept()
+    logger = logging.getLogger("wecoza.sidecar.requests")
+    logger.addHandler(kept)
+    yield kept.records
+    logger.removeHandler(kept)
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/ajax/wecoza_get_learner"), ("PUT", "/form/learner_update"),
+                                          ("POST", "/ajax/"), ("POST", "/ajax/wecoza_get_learner/more"),
+                                          ("POST", "/ajaxwecoza_get_learner")])
+def test_what_flask_did_not_route_is_still_400_zero(sidecar, method, path):
+    response = sidecar.client.open(path, method=method, data=b"x=1")
+    assert (response.status_code, response.get_data()) == (400, b"0")
+
+
+def test_a_refused_signature_is_the_channels_json_and_its_line_names_the_pattern(sidecar, request_lines):
+    name = "client_chosen_" + secrets.token_hex(4)
+    sent_to = forward_path("ajax", name)
+    headers = signed_headers("x" * 64, sent_to, "POST", f"action={name}", "application/x-www-form-urlencoded",
+                             b"a=1")
+    with sidecar.client.post(sent_to, data=b"a=1", headers=headers) as response:
+        assert response.status_code == 401
+        assert response.get_data() == b'{"error":"bad_signature"}\n'
+        assert response.headers["Content-Type"] == "application/json"
+        assert response.headers["X-WeCoza-Channel-Error"] == "bad_signature"
+    [line] = request_lines
+    assert (line.fields["route"], line.fields["status"]) == ("/ajax/<action>", 401)
+    assert name not in str(line.fields)
+
+
+def test_a_verified_forwards_line_carries_the_shims_request_id(sidecar, request_lines):
+    body = b"id=1&nonce=n"
+    request_id = secrets.token_hex(16)
+    sent_to = forward_path("ajax", "wecoza_unknown_action")
+    headers = signed_headers(SECRET, sent_to, "POST", "action=wecoza_unknown_action",
+                             "application/x-www-form-urlencoded", body, request_id=request_id)
+    with sidecar.client.post(sent_to, data=body, headers=headers) as response:
+        assert response.status_code != 401, response.get_data()
+    [line] = request_lines
+    assert line.fields["request_id"] == request_id
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_a_body_over_the_limit_is_refused_unread(sidecar, declared):
+    body = b"a=" + b"x" * MAX_BODY
+    stream = io.BytesIO(body)
+    sent_to = forward_path("ajax", "wecoza_get_learner")
+    headers = signed_headers(SECRET, sent_to, "POST", "action=wecoza_get_learner",
+                             "application/x-www-form-urlencoded", body)
+    environ = EnvironBuilder(method="POST", path=sent_to, headers=headers).get_environ()
+    environ.update({"wsgi.input": stream, "wsgi.input_terminated": True})
+    if declared:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    else:
+        environ.pop("CONTENT_LENGTH", None)
+    answer, status, _headers = run_wsgi_app(sidecar.app, environ, buffered=True)
+    assert (status, b"".join(answer)) == (
+        "413 Request Entity Too Large",
+        b'{"success":false,"data":{"message":"The request is too large. Nothing was saved."}}')
+    assert stream.tell() == (0 if declared else MAX_BODY + 1)
