@@ -220,15 +220,15 @@ def own_time_rows(label: str, caller: Caller, servers: dict, since: dict, count:
         own = own_times_ms(servers[path], caller.actions[path], since[path], count)
         rows.append({"name": own_time_name(label, path), "unit": "ms",
                      "value": round(statistics.median(own), 2),
-                     "note": f"{len(own)} requests, from the sidecar's request log (Flask in, answer out): the rest "
-                             "of the path is " + ("the shim, PHP's HTTP client and granian" if path == "forward"
+                     "note": f"{len(own)} requests, from the sidecar's request log (the app's WSGI call to its "
+                             "answer): the rest of the path is " + ("the shim, PHP's HTTP client and granian" if path == "forward"
                                                   else "nginx, the client and granian")})
     return rows
 
 
 def ratio_rows(label: str, durations: dict) -> list[dict]:
     medians = {path: median_ms(values) for path, values in durations.items()}
-    rows = [{"name": f"{label}: {path} / legacy", "value": round(medians[path] / medians["legacy"], 2),
+    rows = [{"name": f"{label}: {path} / legacy", "value": round(medians[path] / medians["legacy"], 3),
              "unit": "ratio", "note": TARGETS} for path in ("forward", "direct")]
     hop, low, high = paired_shift_ms(durations["forward"], durations["floor"])
     rows.append({"name": f"{label}: forward above the floor", "unit": "ms", "value": round(hop, 2),
@@ -260,7 +260,7 @@ def direct_floor_rows(label: str, medians: dict, count: int) -> list[dict]:
              "note": f"{count} requests: nginx -> granian (the sidecar's settings) -> an app that only makes one "
                      "PostgreSQL round trip (SELECT 1) through the same proxy"},
             {"name": f"{label}: direct floor / legacy", "unit": "ratio",
-             "value": round(medians[DIRECT_FLOOR] / medians["legacy"], 2),
+             "value": round(medians[DIRECT_FLOOR] / medians["legacy"], 3),
              "note": "the least any sidecar answering from PostgreSQL in direct mode can reach on this machine: "
                      "direct mode's target (0.1) is out of reach where this is above it"}]
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wsgi import get_content_length
 
 from ..handling import TOO_LARGE, Outcome
 from ..logs import log_request
 from ..phpjson import php_json_encode
-from ..responses import JSON_TYPE, Reply
+from ..responses import HTML_TYPE, JSON_TYPE, Reply
 
 log = logging.getLogger("wecoza.sidecar")
 
@@ -98,7 +98,8 @@ class PlainRequest:
         """The whole body, or RequestEntityTooLarge over the limit: unread for a declared length, and for a body of
         unknown length (chunked) once a byte past the limit has arrived. (werkzeug's limited stream, under Flask's
         ``MAX_CONTENT_LENGTH``, cuts such a body at the limit and hands over the part as if it were the whole.)
-        No length and no end the server vouches for: no body, as werkzeug reads it."""
+        No length and no end the server vouches for: no body, as werkzeug reads it. A body that ends before its
+        declared length (the client left): ClientDisconnected, and nothing runs."""
         length = get_content_length(self.environ)
         if length is not None and length > self._max_body:
             raise RequestEntityTooLarge()
@@ -108,13 +109,18 @@ class PlainRequest:
         wanted = length if length is not None else self._max_body + 1
         chunks, total = [], 0
         while total < wanted:
-            chunk = stream.read(min(READ_CHUNK, wanted - total))
+            try:
+                chunk = stream.read(min(READ_CHUNK, wanted - total))
+            except (OSError, ValueError) as exc:  # the connection failed under the server's stream
+                raise ClientDisconnected() from exc
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
         if total > self._max_body:
             raise RequestEntityTooLarge()
+        if length is not None and total < length:
+            raise ClientDisconnected()  # never run an action on the part of a body that did arrive
         return b"".join(chunks)
 
 
@@ -161,6 +167,10 @@ class PlainRoutes:
         request = PlainRequest(environ, new_request_id(), self.max_body)
         try:
             outcome, reply = route.handler(self.services, request, name)
+        except ClientDisconnected:
+            log.warning("[WeCoza Core] request %s: the client left before its body arrived: nothing was run",
+                        request.request_id)
+            outcome, reply = None, Reply(400, b"0", HTML_TYPE)
         except Exception:  # noqa: BLE001 - answered as Flask's error handler answers it
             outcome, reply = None, unexpected_error(request.request_id)
         start_response(status_line(reply.status), response_headers(reply))
@@ -172,7 +182,7 @@ class PlainRoutes:
 
 @functools.lru_cache(maxsize=64)
 def status_line(status: int) -> str:
-    return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN')}"
+    return f"{status} {HTTP_STATUS_CODES.get(status, 'UNKNOWN').upper()}"  # as werkzeug writes it
 
 
 def response_headers(reply: Reply) -> list[tuple[str, str]]:

@@ -91,6 +91,6 @@ def test_a_body_over_the_limit_is_refused_unread(sidecar, declared):
         environ.pop("CONTENT_LENGTH", None)
     answer, status, _headers = run_wsgi_app(sidecar.app, environ, buffered=True)
     assert (status, b"".join(answer)) == (
-        "413 Request Entity Too Large",
+        "413 REQUEST ENTITY TOO LARGE",
         b'{"success":false,"data":{"message":"The request is too large. Nothing was saved."}}')
     assert stream.tell() == (0 if declared else MAX_BODY + 1)

@@ -97,6 +97,19 @@ def test_a_chunked_body_within_the_limit_is_read_whole(app, probe):  # noqa: F81
     assert answer == b'{"success":true,"data":{"secret":"personal data"}}'
 
 
+def test_a_body_cut_short_of_its_declared_length_runs_nothing(app, probe, caplog):  # noqa: F811
+    action, handler = probe()
+    body = urlencode({"action": action.name, "nonce": NONCE, "note": "x" * 100}).encode()
+    environ = EnvironBuilder(method="POST", path=AJAX, content_type="application/x-www-form-urlencoded",
+                             headers={"Cookie": LOGIN_COOKIE}).get_environ()
+    environ.update({"wsgi.input": io.BytesIO(body[:-40]), "CONTENT_LENGTH": str(len(body)),
+                    "wsgi.input_terminated": True})
+    answer, status, _headers = run_wsgi_app(app.app, environ, buffered=True)
+    assert (status, b"".join(answer)) == ("400 BAD REQUEST", b"0")
+    assert handler.runs == []
+    assert "the client left before its body arrived" in caplog.text
+
+
 def test_a_head_request_goes_to_php_without_a_body(app):
     response = app.app.test_client(use_cookies=False).head(AJAX, query_string={"action": "wecoza_get_learner"})
     assert (response.status_code, response.headers["X-Accel-Redirect"]) == (404, PHP_LOCATION)
