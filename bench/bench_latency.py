@@ -221,8 +221,9 @@ def own_time_rows(label: str, caller: Caller, servers: dict, since: dict, count:
         rows.append({"name": own_time_name(label, path), "unit": "ms",
                      "value": round(statistics.median(own), 2),
                      "note": f"{len(own)} requests, from the sidecar's request log (the app's WSGI call to its "
-                             "answer): the rest of the path is " + ("the shim, PHP's HTTP client and granian" if path == "forward"
-                                                  else "nginx, the client and granian")})
+                             "answer): the rest of the path is "
+                             + ("the shim, PHP's HTTP client and granian" if path == "forward"
+                                else "nginx, the client and granian")})
     return rows
 
 
