@@ -8,7 +8,6 @@ import time
 from flask import Flask, Response, g, request
 
 from . import actions  # noqa: F401  (registers every action)
-from . import responses
 from .config import load_config
 from .logs import configure_logging
 from .registry import registry as default_registry
@@ -17,7 +16,8 @@ from .web import direct, forwarded
 from .web.events import events
 from .web.files import files
 from .web.health import health
-from .web.plain import PlainRoutes, body_too_large, new_request_id, record_request, unexpected_error
+from .web.plain import (PlainRoutes, body_too_large, new_request_id, not_found, record_request,
+                         unexpected_error)
 
 
 def create_app(config=None, services: Services | None = None, registry=None) -> Flask:
@@ -56,12 +56,10 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
                                prefixed={"/ajax/": forwarded.action_route, "/form/": forwarded.form_route})
 
     @app.errorhandler(404)
-    def not_found(_exc):
-        return Response(b"0", status=400, content_type=responses.HTML_TYPE)
-
     @app.errorhandler(405)
-    def not_allowed(_exc):
-        return Response(b"0", status=400, content_type=responses.HTML_TYPE)
+    def not_routed(_exc):
+        reply = not_found()
+        return Response(reply.body, status=reply.status, content_type=reply.content_type)
 
     @app.errorhandler(413)
     def too_large(_exc):

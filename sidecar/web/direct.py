@@ -16,9 +16,10 @@ from .plain import PlainRequest, PlainRoute
 
 PATH = "/wp-admin/admin-ajax.php"
 
-# Every method reaches the route: admin-ajax.php serves GET and POST, and answers the others itself (an OPTIONS
-# preflight with its CORS headers or 403, say), so those go back to PHP unread.
+# These methods reach the route: admin-ajax.php serves GET and POST, and answers the others itself (an OPTIONS
+# preflight with its CORS headers or 403, say), so those go back to PHP unread. Any other method is answered 400 "0".
 SERVED = ("GET", "POST")
+EVERY_METHOD = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def direct_admin_ajax(services, request: PlainRequest, _name: str = "") -> tuple[Outcome, Reply]:
@@ -57,4 +58,4 @@ def with_admin_ajax_headers(reply: Reply) -> Reply:
     return replace(reply, headers={**reply.headers, **extra})
 
 
-direct = PlainRoute(direct_admin_ajax, label=PATH)
+direct = PlainRoute(direct_admin_ajax, label=PATH, methods=EVERY_METHOD)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.wsgi import get_content_length
 
 from ..handling import TOO_LARGE, Outcome
@@ -29,6 +30,7 @@ log = logging.getLogger("wecoza.sidecar")
 
 UNEXPECTED = "An unexpected error occurred."
 READ_CHUNK = 64 * 1024
+_SLASHES = re.compile("/{2,}")
 
 
 def new_request_id() -> str:
@@ -44,6 +46,11 @@ def record_request(metrics, request_id: str, outcome: Outcome | None, status: in
     log_request(request_id, outcome, status, duration, method, route)
 
 
+def not_found() -> Reply:
+    """What admin-ajax.php answers a request it cannot serve, and so the sidecar for a path or method it has not."""
+    return Reply(400, b"0", HTML_TYPE)
+
+
 def body_too_large() -> Reply:
     """A body over ``max_body_bytes``, refused unread, where no action's shape is known."""
     return Reply(413, php_json_encode({"success": False, "data": {"message": TOO_LARGE}}).encode("ascii"))
@@ -55,24 +62,31 @@ def unexpected_error(request_id: str | None) -> Reply:
     return Reply(500, php_json_encode({"success": False, "data": {"message": UNEXPECTED}}).encode("ascii"))
 
 
+def request_path(environ: dict) -> str:
+    """The path as Flask routed it and as ``request.path`` gave it: PATH_INFO's bytes read as UTF-8 (a server hands
+    them over decoded as latin-1, PEP 3333), one slash in front, and runs of slashes as one (werkzeug redirected
+    those to the merged path; nginx matched its location on the merged path and passes the one the client sent)."""
+    raw = environ.get("PATH_INFO", "")
+    if not raw.isascii():
+        raw = raw.encode("latin-1", "replace").decode("utf-8", "replace")
+    return _SLASHES.sub("/", "/" + raw)
+
+
 class PlainRequest:
     """What a plain route reads of its request: the environ's CGI variables and headers, and the body under the
     app's size limit."""
 
-    __slots__ = ("environ", "request_id", "_max_body")
+    __slots__ = ("environ", "request_id", "path", "_max_body")
 
-    def __init__(self, environ: dict, request_id: str, max_body: int):
+    def __init__(self, environ: dict, request_id: str, max_body: int, path: str):
         self.environ = environ
         self.request_id = request_id
+        self.path = path
         self._max_body = max_body
 
     @property
     def method(self) -> str:
         return self.environ.get("REQUEST_METHOD", "GET").upper()
-
-    @property
-    def path(self) -> str:
-        return self.environ.get("PATH_INFO", "")
 
     @property
     def query(self) -> str:
@@ -159,18 +173,23 @@ class PlainRoutes:
         return (route, name) if route is not None and name else (None, "")
 
     def __call__(self, environ, start_response):
-        route, name = self.match(environ.get("PATH_INFO", ""))
+        path = request_path(environ)
+        route, name = self.match(path)
         method = environ.get("REQUEST_METHOD", "GET").upper()
         if route is None or (route.methods is not None and method not in route.methods):
             return self.flask_wsgi(environ, start_response)
         started = time.perf_counter()
-        request = PlainRequest(environ, new_request_id(), self.max_body)
+        request = PlainRequest(environ, new_request_id(), self.max_body, path)
         try:
             outcome, reply = route.handler(self.services, request, name)
         except ClientDisconnected:
             log.warning("[WeCoza Core] request %s: the client left before its body arrived: nothing was run",
                         request.request_id)
-            outcome, reply = None, Reply(400, b"0", HTML_TYPE)
+            outcome, reply = None, not_found()
+        except RequestEntityTooLarge:
+            outcome, reply = None, body_too_large()
+        except (NotFound, MethodNotAllowed):
+            outcome, reply = None, not_found()
         except Exception:  # noqa: BLE001 - answered as Flask's error handler answers it
             outcome, reply = None, unexpected_error(request.request_id)
         start_response(status_line(reply.status), response_headers(reply))

@@ -94,3 +94,20 @@ def test_a_body_over_the_limit_is_refused_unread(sidecar, declared):
         "413 REQUEST ENTITY TOO LARGE",
         b'{"success":false,"data":{"message":"The request is too large. Nothing was saved."}}')
     assert stream.tell() == (0 if declared else MAX_BODY + 1)
+
+
+@pytest.mark.parametrize("sent_to, signed_for", [("//ajax/wecoza_unknown_action", "/ajax/wecoza_unknown_action"),
+                                                 ("/ajax/caf\u00e9", "/ajax/caf\u00e9")])
+def test_the_signature_covers_the_path_as_flask_read_it(sidecar, request_lines, sent_to, signed_for):
+    """Leading slashes merged, and the path's bytes read as UTF-8 (the server hands them over as latin-1)."""
+    body = b"a=1"
+    request_id = secrets.token_hex(16)
+    headers = signed_headers(SECRET, sent_to, "POST", "action=x", "application/x-www-form-urlencoded", body,
+                             request_id=request_id, signed_for=signed_for)
+    environ = EnvironBuilder(method="POST", headers=headers, data=body).get_environ()
+    environ["PATH_INFO"] = sent_to.encode("utf-8").decode("latin-1")  # as a server hands it over (PEP 3333)
+    answer, status, headers_out = run_wsgi_app(sidecar.app, environ, buffered=True)
+    b"".join(answer)
+    assert "X-WeCoza-Channel-Error" not in dict(headers_out), (status, headers_out)
+    [line] = request_lines
+    assert line.fields["request_id"] == request_id

@@ -68,11 +68,25 @@ def test_readme_lists_every_http_route_and_one_log_line_per_request():
     routes = set()
     for source in (REPO / "sidecar").rglob("*.py"):  # the blueprints of sidecar/web
         routes |= set(re.findall(r"@\w+\.(?:get|post|route)\(\"([^\"]+)\"", source.read_text()))
-    assert {"/events/status", "/events/retry", "/files/authorize"} <= routes
+    routes |= plain_routes()
+    assert {"/events/status", "/events/retry", "/files/authorize", "/ajax/<action>", "/form/<form>",
+            "/wp-admin/admin-ajax.php"} <= routes
     for route in routes:
         assert f"`{route}`" in readme or f" {route}`" in readme, route
     assert "one JSON line" in readme
     assert not re.search(r"\b(two|several|2) (JSON )?(log )?lines\b", readme)
+
+
+def plain_routes() -> set[str]:
+    """The patterns of the plain WSGI routes (sidecar.web.plain) the modules of sidecar/web declare."""
+    import importlib
+
+    from sidecar.web.plain import PlainRoute
+    labels = set()
+    for source in (REPO / "sidecar" / "web").glob("*.py"):
+        module = importlib.import_module(f"sidecar.web.{source.stem}".removesuffix(".__init__"))
+        labels |= {value.label for value in vars(module).values() if isinstance(value, PlainRoute)}
+    return labels
 
 
 def citing_files():

@@ -110,6 +110,26 @@ def test_a_body_cut_short_of_its_declared_length_runs_nothing(app, probe, caplog
     assert "the client left before its body arrived" in caplog.text
 
 
+@pytest.mark.parametrize("path", ["//wp-admin/admin-ajax.php", "/wp-admin//admin-ajax.php"])
+def test_a_path_with_doubled_slashes_is_the_same_route(app, probe, path):  # noqa: F811
+    """nginx matches its location on the merged path and passes the one the client sent; Flask served it (or
+    redirected to the merged path)."""
+    action, handler = probe()
+    client = app.app.test_client(use_cookies=False)
+    response = client.post(AJAX, data=urlencode({"action": action.name, "nonce": NONCE}),
+                           content_type="application/x-www-form-urlencoded",
+                           environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE, "PATH_INFO": path})
+    assert response.status_code == 200, response.get_data()
+    assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
+    assert len(handler.runs) == 1
+
+
+def test_a_method_admin_ajax_php_has_no_use_for_is_not_handed_to_php(app):
+    response = app.app.test_client(use_cookies=False).open(AJAX, method="PROPFIND")
+    assert (response.status_code, response.get_data()) == (400, b"0")
+    assert "X-Accel-Redirect" not in response.headers
+
+
 def test_a_head_request_goes_to_php_without_a_body(app):
     response = app.app.test_client(use_cookies=False).head(AJAX, query_string={"action": "wecoza_get_learner"})
     assert (response.status_code, response.headers["X-Accel-Redirect"]) == (404, PHP_LOCATION)
