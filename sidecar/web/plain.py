@@ -1,10 +1,11 @@
-"""Routes answered as plain WSGI, ahead of Flask: the routed admin-ajax requests, most of the sidecar's traffic.
+"""Routes answered as plain WSGI, ahead of Flask: the ones every page request takes, the shim's forwards and direct
+mode's admin-ajax.php (sidecar.web.forwarded, sidecar.web.direct).
 
 A direct-mode read spent about a sixth of its time in Flask's request context, routing and Response object, more on
 a busy 2-core host than a profile shows, since that code is cold again after every PHP request (bench_latency).
-A plain route gets what a Flask view gets from the app (``sidecar.app``): a request id of ours, the timing, the JSON
-log line and the metrics once the answer is sent, and the same answer to an unexpected error. Every other path goes
-to Flask unchanged.
+A plain route gets what a Flask view gets from the app (``sidecar.app``): a request id of ours, the path as Flask
+read it, the timing, the JSON log line and the metrics once the answer is sent, and the app's answers to a path or
+method it does not serve, a body over the limit and an unexpected error. Every other path goes to Flask unchanged.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from werkzeug.datastructures import EnvironHeaders
-from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_content_length
 
 from ..handling import TOO_LARGE, Outcome
