@@ -78,7 +78,8 @@ SETTINGS = (
     Setting("sidecar.signature_window", None, "60", "Seconds a signed shim request stays valid."),
     Setting("sidecar.direct_mode", None, "off", "on: also serve /wp-admin/admin-ajax.php to browsers (reverse proxy)."),
     Setting("sidecar.max_body_bytes", "WECOZA_MAX_BODY_BYTES", str(64 * 1024 * 1024),
-            "Largest request body accepted, in bytes; a larger one is refused (413) unread."),
+            "Largest request body accepted, in bytes; a larger one is refused (413) unread, a chunked one as soon as "
+            "a byte past the limit arrives. A body that ends before its declared length runs nothing (400)."),
     Setting("sidecar.site_url", None, None,
             "The site's home URL for links in HTML rows; default the WordPress option home."),
     Setting("dispatch.delay", None, "30", "Seconds an event may wait for the shim's acknowledgement before dispatch."),
