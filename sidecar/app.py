@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, g, request
 
 from . import actions  # noqa: F401  (registers every action)
 from .config import load_config
 from .logs import configure_logging
 from .registry import registry as default_registry
 from .services import Services
-from .web import direct, forwarded
+from .web import as_response, direct, forwarded
 from .web.events import events
 from .web.files import files
 from .web.health import health
@@ -58,18 +58,15 @@ def create_app(config=None, services: Services | None = None, registry=None) -> 
     @app.errorhandler(404)
     @app.errorhandler(405)
     def not_routed(_exc):
-        reply = not_found()
-        return Response(reply.body, status=reply.status, content_type=reply.content_type)
+        return as_response(not_found())
 
     @app.errorhandler(413)
     def too_large(_exc):
-        reply = body_too_large()
-        return Response(reply.body, status=reply.status, content_type=reply.content_type)
+        return as_response(body_too_large())
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        reply = unexpected_error(g.get("request_id"))
-        return Response(reply.body, status=reply.status, content_type=reply.content_type)
+        return as_response(unexpected_error(g.get("request_id")))
 
     return app
 

@@ -2,15 +2,13 @@
 (``sidecar.web.plain``): the shim's hop is paid on every page request."""
 from __future__ import annotations
 
-from werkzeug.exceptions import RequestEntityTooLarge
-
 from ..db import DatabaseUnavailable
 from ..forms import run_form
 from ..guard import run_action
 from ..handling import Outcome
 from ..replays import ReplayedRequest
 from ..responses import Reply
-from .plain import PlainRequest, PlainRoute, body_too_large
+from .plain import PlainRequest, PlainRoute
 from .signed import incoming_from, refused_forward, replay_check_unavailable, signed_reply, verify_forwarded
 
 POST = frozenset({"POST"})
@@ -27,11 +25,7 @@ def forwarded_form(services, request: PlainRequest, form: str) -> tuple[Outcome 
 
 
 def answer_forwarded(services, request: PlainRequest, run) -> tuple[Outcome | None, Reply]:
-    try:
-        body = request.body()
-    except RequestEntityTooLarge:
-        return None, body_too_large()
-    request_of, claim, refusal = verify_forwarded(services, request, body)
+    request_of, claim, refusal = verify_forwarded(services, request, request.body())
     if refusal is not None:
         return None, refusal
     request.request_id = request_of.request_id  # verified: the shim's id, which its log shows too

@@ -77,17 +77,14 @@ class PlainRequest:
     """What a plain route reads of its request: the environ's CGI variables and headers, and the body under the
     app's size limit."""
 
-    __slots__ = ("environ", "request_id", "path", "_max_body")
+    __slots__ = ("environ", "request_id", "method", "path", "_max_body")
 
-    def __init__(self, environ: dict, request_id: str, max_body: int, path: str):
+    def __init__(self, environ: dict, request_id: str, max_body: int, method: str, path: str):
         self.environ = environ
         self.request_id = request_id
+        self.method = method
         self.path = path
         self._max_body = max_body
-
-    @property
-    def method(self) -> str:
-        return self.environ.get("REQUEST_METHOD", "GET").upper()
 
     @property
     def query(self) -> str:
@@ -150,7 +147,7 @@ class PlainRoute:
     the others going to Flask (which has no such route, and answers 400 "0")."""
     handler: Handler
     label: str
-    methods: frozenset | None = None
+    methods: frozenset
 
 
 class PlainRoutes:
@@ -177,10 +174,10 @@ class PlainRoutes:
         path = request_path(environ)
         route, name = self.match(path)
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        if route is None or (route.methods is not None and method not in route.methods):
+        if route is None or method not in route.methods:
             return self.flask_wsgi(environ, start_response)
         started = time.perf_counter()
-        request = PlainRequest(environ, new_request_id(), self.max_body, path)
+        request = PlainRequest(environ, new_request_id(), self.max_body, method, path)
         try:
             outcome, reply = route.handler(self.services, request, name)
         except ClientDisconnected:
