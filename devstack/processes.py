@@ -67,30 +67,29 @@ def proc_stat(pid: int) -> tuple[str, int, int] | None:
     return fields[0], int(fields[2]), int(fields[19])
 
 
-def group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of a process group."""
-    members = []
+def live_processes():
+    """(pid, the fields of its stat after the command name) of every process now running, zombies left out."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            stat = proc_stat(int(entry.name))
-            if stat and stat[1] == pgid and stat[0] != "Z":
-                members.append(int(entry.name))
-    return members
+            stat = stat_fields(int(entry.name))
+            if stat is not None and stat[1][0] != "Z":
+                yield int(entry.name), stat[1]
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group."""
+    return [pid for pid, fields in live_processes() if int(fields[2]) == pgid]
 
 
 def children(parent: int) -> dict[int, bytes]:
     """Live (not zombie) child processes of ``parent``: pid -> command line (NUL-separated, as /proc gives it)."""
     found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        stat = stat_fields(int(entry.name))
-        try:
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if stat is not None and stat[1][0] != "Z" and int(stat[1][1]) == parent:
-            found[int(entry.name)] = command
+    for pid, fields in live_processes():
+        if int(fields[1]) == parent:
+            try:
+                found[pid] = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue  # gone meanwhile
     return found
 
 
