@@ -93,6 +93,24 @@ class InProcessSidecar:
         self.app.extensions["wecoza"].close()
 
 
+def raw_post(app, path: str, arriving: bytes, declared: int | None, headers=None, query_string=None,
+             content_type: str | None = None) -> tuple[str, bytes, int]:
+    """(status line, answer, bytes the app read) of a POST to the WSGI ``app`` whose body arrives as ``arriving``,
+    declared ``declared`` bytes long (None: no length, as a server hands over a chunked body)."""
+    import io
+
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+    stream = io.BytesIO(arriving)
+    environ = EnvironBuilder(method="POST", path=path, headers=headers, query_string=query_string,
+                             content_type=content_type).get_environ()
+    environ.update({"wsgi.input": stream, "wsgi.input_terminated": True})
+    environ.pop("CONTENT_LENGTH", None)
+    if declared is not None:
+        environ["CONTENT_LENGTH"] = str(declared)
+    answer, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    return status, b"".join(answer), stream.tell()
+
+
 def sidecar_env(pg, uploads_dir, site=None, **overrides) -> dict:
     """Settings for a sidecar on the PostgreSQL ``pg``, against ``site``'s wp-config.php when given."""
     env = {"WECOZA_PG_HOST": pg.host, "WECOZA_PG_PORT": str(pg.port), "WECOZA_PG_DBNAME": pg.dbname,

@@ -5,14 +5,13 @@ or not: 413, unread. The log line names the route's pattern, never the client's 
 carries the shim's request id. In process, with the stand-in WordPress (devstack/inprocess.py)."""
 from __future__ import annotations
 
-import io
 import logging
 import secrets
 
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from devstack.inprocess import InProcessSidecar, StandInWordPress
+from devstack.inprocess import InProcessSidecar, StandInWordPress, raw_post
 from devstack.signed import signed_headers
 from tests.ops.test_request_line_after_answer import Kept
 from wp_bridge.channel import forward_path
@@ -79,21 +78,14 @@ def test_a_verified_forwards_line_carries_the_shims_request_id(sidecar, request_
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 def test_a_body_over_the_limit_is_refused_unread(sidecar, declared):
     body = b"a=" + b"x" * MAX_BODY
-    stream = io.BytesIO(body)
     sent_to = forward_path("ajax", "wecoza_get_learner")
     headers = signed_headers(SECRET, sent_to, "POST", "action=wecoza_get_learner",
                              "application/x-www-form-urlencoded", body)
-    environ = EnvironBuilder(method="POST", path=sent_to, headers=headers).get_environ()
-    environ.update({"wsgi.input": stream, "wsgi.input_terminated": True})
-    if declared:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    else:
-        environ.pop("CONTENT_LENGTH", None)
-    answer, status, _headers = run_wsgi_app(sidecar.app, environ, buffered=True)
-    assert (status, b"".join(answer)) == (
+    status, answer, read = raw_post(sidecar.app, sent_to, body, len(body) if declared else None, headers=headers)
+    assert (status, answer) == (
         "413 REQUEST ENTITY TOO LARGE",
         b'{"success":false,"data":{"message":"The request is too large. Nothing was saved."}}')
-    assert stream.tell() == (0 if declared else MAX_BODY + 1)
+    assert read == (0 if declared else MAX_BODY + 1)
 
 
 @pytest.mark.parametrize("sent_to, signed_for", [("//ajax/wecoza_unknown_action", "/ajax/wecoza_unknown_action"),

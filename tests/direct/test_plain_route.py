@@ -5,14 +5,13 @@ direct mode off the path is Flask's unknown route. In process, with the probe Wo
 tests/core/test_reads_beside_auth.py."""
 from __future__ import annotations
 
-import io
 import logging
 from urllib.parse import urlencode
 
 import pytest
-from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from devstack.inprocess import InProcessSidecar
+from devstack.inprocess import InProcessSidecar, raw_post
+from devstack.signed import FORM_TYPE
 from sidecar.direct import PHP_LOCATION
 from sidecar.web import direct as direct_route
 from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
@@ -51,7 +50,7 @@ def test_an_unexpected_error_gets_the_apps_answer_its_traceback_and_its_log_line
     try:
         with caplog.at_level(logging.INFO, logger="wecoza.sidecar"):
             with app.app.test_client(use_cookies=False).post(
-                    AJAX, data=read_body(), content_type="application/x-www-form-urlencoded",
+                    AJAX, data=read_body(), content_type=FORM_TYPE,
                     environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE}) as response:
                 assert kept.records == []  # not before the answer has gone out
     finally:
@@ -70,14 +69,9 @@ def test_an_unexpected_error_gets_the_apps_answer_its_traceback_and_its_log_line
 
 def chunked_post(app, body: bytes, action: str = "wecoza_get_learner"):
     """(status, body, bytes read) of a POST of ``body`` without a length, as a server hands over a chunked one."""
-    stream = io.BytesIO(body)
-    environ = EnvironBuilder(method="POST", path=AJAX, query_string={"action": action},
-                             content_type="application/x-www-form-urlencoded",
-                             headers={"Cookie": LOGIN_COOKIE}).get_environ()
-    environ.update({"wsgi.input": stream, "wsgi.input_terminated": True})
-    environ.pop("CONTENT_LENGTH", None)
-    answer, status, _headers = run_wsgi_app(app.app, environ, buffered=True)
-    return int(status.split()[0]), b"".join(answer), stream.tell()
+    status, answer, read = raw_post(app.app, AJAX, body, None, headers={"Cookie": LOGIN_COOKIE},
+                                    query_string={"action": action}, content_type=FORM_TYPE)
+    return int(status.split()[0]), answer, read
 
 
 def test_a_chunked_body_over_the_limit_is_refused_unread_in_the_actions_shape(app):
@@ -100,12 +94,9 @@ def test_a_chunked_body_within_the_limit_is_read_whole(app, probe):  # noqa: F81
 def test_a_body_cut_short_of_its_declared_length_runs_nothing(app, probe, caplog):  # noqa: F811
     action, handler = probe()
     body = urlencode({"action": action.name, "nonce": NONCE, "note": "x" * 100}).encode()
-    environ = EnvironBuilder(method="POST", path=AJAX, content_type="application/x-www-form-urlencoded",
-                             headers={"Cookie": LOGIN_COOKIE}).get_environ()
-    environ.update({"wsgi.input": io.BytesIO(body[:-40]), "CONTENT_LENGTH": str(len(body)),
-                    "wsgi.input_terminated": True})
-    answer, status, _headers = run_wsgi_app(app.app, environ, buffered=True)
-    assert (status, b"".join(answer)) == ("400 BAD REQUEST", b"0")
+    status, answer, _read = raw_post(app.app, AJAX, body[:-40], len(body), headers={"Cookie": LOGIN_COOKIE},
+                                     content_type=FORM_TYPE)
+    assert (status, answer) == ("400 BAD REQUEST", b"0")
     assert handler.runs == []
     assert "the client left before its body arrived" in caplog.text
 
@@ -117,7 +108,7 @@ def test_a_path_with_doubled_slashes_is_the_same_route(app, probe, path):  # noq
     action, handler = probe()
     client = app.app.test_client(use_cookies=False)
     response = client.post(AJAX, data=urlencode({"action": action.name, "nonce": NONCE}),
-                           content_type="application/x-www-form-urlencoded",
+                           content_type=FORM_TYPE,
                            environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE, "PATH_INFO": path})
     assert response.status_code == 200, response.get_data()
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
@@ -141,7 +132,7 @@ def test_with_direct_mode_off_admin_ajax_php_is_not_a_route_of_the_sidecar(tmp_p
     sidecar = in_process(tmp_path, stand_in_wordpress, "off")
     try:
         response = sidecar.app.test_client(use_cookies=False).post(
-            AJAX, data=read_body(), content_type="application/x-www-form-urlencoded",
+            AJAX, data=read_body(), content_type=FORM_TYPE,
             environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE})
         assert (response.status_code, response.get_data()) == (400, b"0")
         assert "X-Accel-Redirect" not in response.headers
