@@ -22,6 +22,8 @@ fixture), else `unit`.
     browser          a playwright Browser on Debian's chromium, one per session (Playwright's sync API allows one
                      driver per thread, so every browser test shares it)
 """
+import logging
+
 import pytest
 
 from devstack import leftovers
@@ -69,6 +71,28 @@ def pytest_generate_tests(metafunc):
         every = metafunc.definition.get_closest_marker(EVERY_WORDPRESS) is not None
         chosen = versions() if every else [DEBIAN_VERSION]
         metafunc.parametrize("wp_version", chosen, indirect=True, scope="session", ids=[f"wp{v}" for v in chosen])
+
+
+class _KeptRecords(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture
+def request_lines():
+    """The request log's records (``wecoza.sidecar.requests``, one per request) emitted in this process during the
+    test, as they are emitted."""
+    kept = _KeptRecords()
+    logger = logging.getLogger("wecoza.sidecar.requests")
+    logger.addHandler(kept)
+    try:
+        yield kept.records
+    finally:
+        logger.removeHandler(kept)
 
 
 @pytest.fixture(scope="session")

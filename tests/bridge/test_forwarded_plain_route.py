@@ -5,7 +5,6 @@ or not: 413, unread. The log line names the route's pattern, never the client's 
 carries the shim's request id. In process, with the stand-in WordPress (devstack/inprocess.py)."""
 from __future__ import annotations
 
-import logging
 import secrets
 
 import pytest
@@ -13,7 +12,6 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from devstack.inprocess import InProcessSidecar, StandInWordPress, raw_post
 from devstack.signed import signed_headers
-from tests.ops.test_request_line_after_answer import Kept
 from wp_bridge.channel import forward_path
 
 MAX_BODY = 4096
@@ -29,15 +27,6 @@ def sidecar(tmp_path):
                            wordpress=StandInWordPress())
     yield app
     app.close()
-
-
-@pytest.fixture
-def request_lines():
-    kept = Kept()
-    logger = logging.getLogger("wecoza.sidecar.requests")
-    logger.addHandler(kept)
-    yield kept.records
-    logger.removeHandler(kept)
 
 
 @pytest.mark.parametrize("method, path", [("GET", "/ajax/wecoza_get_learner"), ("PUT", "/form/learner_update"),

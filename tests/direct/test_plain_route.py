@@ -16,7 +16,6 @@ from sidecar.direct import PHP_LOCATION
 from sidecar.web import direct as direct_route
 from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
     LOGIN_COOKIE, NONCE, probe, stand_in_wordpress)
-from tests.ops.test_request_line_after_answer import Kept
 
 AJAX = "/wp-admin/admin-ajax.php"
 MAX_BODY = 4096
@@ -40,27 +39,23 @@ def read_body(action: str = "wecoza_get_learner") -> bytes:
     return urlencode({"action": action, "id": "1", "nonce": NONCE}).encode()
 
 
-def test_an_unexpected_error_gets_the_apps_answer_its_traceback_and_its_log_line(app, monkeypatch, caplog):
+def test_an_unexpected_error_gets_the_apps_answer_its_traceback_and_its_log_line(app, monkeypatch, caplog,
+                                                                                 request_lines):
     def broken(services, incoming):
         raise RuntimeError("a fault of ours")
 
     monkeypatch.setattr(direct_route, "route", broken)
-    kept = Kept()
-    logging.getLogger("wecoza.sidecar.requests").addHandler(kept)
-    try:
-        with caplog.at_level(logging.INFO, logger="wecoza.sidecar"):
-            with app.app.test_client(use_cookies=False).post(
-                    AJAX, data=read_body(), content_type=FORM_TYPE,
-                    environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE}) as response:
-                assert kept.records == []  # not before the answer has gone out
-    finally:
-        logging.getLogger("wecoza.sidecar.requests").removeHandler(kept)
+    with caplog.at_level(logging.INFO, logger="wecoza.sidecar"):
+        with app.app.test_client(use_cookies=False).post(
+                AJAX, data=read_body(), content_type=FORM_TYPE,
+                environ_overrides={"HTTP_COOKIE": LOGIN_COOKIE}) as response:
+            assert request_lines == []  # not before the answer has gone out
     assert response.status_code == 500
     assert response.get_data() == b'{"success":false,"data":{"message":"An unexpected error occurred."}}'
     assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
     [error] = [r for r in caplog.records if "unhandled error" in r.getMessage()]
     assert error.exc_info[0] is RuntimeError
-    [line] = kept.records
+    [line] = request_lines
     assert line.fields["request_id"] in error.getMessage()
     assert (line.fields["status"], line.fields["route"]) == (500, AJAX)
     assert LOGIN_COOKIE not in caplog.text + str(line.fields)

@@ -4,7 +4,6 @@ answer (it has taken the whole body, then closes it, as a server does) can be to
 done with the request."""
 from __future__ import annotations
 
-import logging
 
 import pytest
 from flask import Response
@@ -18,27 +17,14 @@ from devstack.signed import wire_cookie
 ACTION = "wecoza_get_learner"
 
 
-class Kept(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
 @pytest.fixture
-def direct_app(sidecar_server, tmp_path):
+def direct_app(sidecar_server, tmp_path, request_lines):
     settings = tmp_path / "sidecar.ini"
     settings.write_text("[sidecar]\ndirect_mode = on\n")
     sidecar = InProcessSidecar({**sidecar_server.env, "WECOZA_CONFIG": str(settings)})
-    kept = Kept()
-    logger = logging.getLogger("wecoza.sidecar.requests")
-    logger.addHandler(kept)
     try:
-        yield sidecar.app, kept.records
+        yield sidecar.app, request_lines
     finally:
-        logger.removeHandler(kept)
         sidecar.close()
 
 
