@@ -22,7 +22,8 @@ from typing import overload
 import pymysql
 from pymysql.charset import charset_by_name
 from pymysql.constants import COMMAND, FIELD_TYPE
-from pymysql.converters import conversions
+from pymysql.converters import conversions, through
+from pymysql.protocol import EOFPacketWrapper, FieldDescriptorPacket, OKPacketWrapper
 
 DISCONNECTED = frozenset({0, 2006, 2013, 2055, 4031})
 CONVERSIONS = {**conversions, FIELD_TYPE.DECIMAL: lambda raw: Decimal(raw.decode("ascii")),
@@ -148,20 +149,18 @@ class MySQL:
         with self._lock:
             self.round_trips += 1
         with connection.cursor() as cursor:
-            if beside is None or beside.ran:
-                cursor.execute(sql, args)
-                return list(cursor.fetchall())
             statement = cursor.mogrify(sql, args)
         # Connection.query in its two halves, with the work between them (PyMySQL 1.x's own steps; setup.cfg keeps
-        # to 1.x, tests/wp_bridge/test_mysql_beside.py holds them to it).
+        # to 1.x, tests/wp_bridge/test_mysql_beside.py and test_mysql_answer.py hold them to it).
         connection._execute_command(COMMAND.COM_QUERY, statement.encode(connection.encoding))
+        if beside is None or beside.ran:
+            return read_answer(connection)
         self._local.depth = self._depth() + 1
         try:
             beside.run()
         finally:
             self._local.depth -= 1
-        connection._affected_rows = connection._read_query_result()
-        rows = list(connection._result.rows or ())
+        rows = read_answer(connection)
         beside.raise_interruption()
         return rows
 
@@ -213,6 +212,48 @@ class MySQL:
                 if held in entries:
                     entries.remove(held)
             _close(held[1])
+
+
+def read_answer(connection) -> list[tuple]:
+    """The rows that answer the statement last sent on ``connection``, each value converted by its column's type as
+    PyMySQL 1.x's reader converts it with this connection's settings ([] for a statement without rows). That reader
+    also builds a column description for every column of every answer, which nothing here reads: a column's type is
+    looked up by its descriptor's bytes instead, the same for every answer to the same statement."""
+    first = connection._read_packet()
+    if first.is_ok_packet():
+        connection.server_status = OKPacketWrapper(first).server_status
+        return []
+    try:
+        return _result_rows(connection, first.read_length_encoded_integer())
+    except BaseException:
+        connection._force_close()  # the answer was not read to its end: nothing after it can be read
+        raise
+
+
+def _result_rows(connection, columns: int) -> list[tuple]:
+    decoders = connection.decoders
+    converters = []
+    for _ in range(columns):
+        convert = decoders.get(_type_code(connection._read_packet().get_all_data(), connection.encoding))
+        converters.append(None if convert is through else convert)
+    if not connection._read_packet().is_eof_packet():
+        raise pymysql.err.InternalError("Protocol error, expecting EOF")
+    rows: list[tuple] = []
+    while True:
+        packet = connection._read_packet()
+        if packet.is_eof_packet():
+            connection.server_status = EOFPacketWrapper(packet).server_status
+            return rows
+        row = []
+        for convert in converters:
+            value = packet.read_length_coded_string()
+            row.append(value if value is None or convert is None else convert(value))
+        rows.append(tuple(row))
+
+
+@functools.lru_cache(maxsize=256)
+def _type_code(descriptor: bytes, encoding: str) -> int:
+    return FieldDescriptorPacket(descriptor, encoding).description()[1]  # DB-API's (name, type_code, ...)
 
 
 class Beside:
