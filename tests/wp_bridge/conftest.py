@@ -13,7 +13,7 @@ from pathlib import Path
 import pymysql
 import pytest
 
-from wp_bridge import MySQLParams
+from wp_bridge import MySQL, MySQLParams
 from wp_bridge.schema import create_table_statements
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,6 +89,14 @@ def mariadb(mysql_server):
         with admin.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
         admin.close()
+
+
+@pytest.fixture
+def db(mariadb):
+    """wp_bridge's MySQL on the session's database, closed after the test."""
+    db = MySQL(mariadb)
+    yield db
+    db.close()
 
 
 def connect(params: MySQLParams):

@@ -9,7 +9,6 @@ import secrets
 import pymysql
 import pytest
 
-from wp_bridge import MySQL
 from wp_bridge.mysql import CONVERSIONS
 
 from .conftest import connect
@@ -60,13 +59,6 @@ def table(mariadb):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {name}")
     connection.close()
-
-
-@pytest.fixture
-def db(mariadb):
-    db = MySQL(mariadb)
-    yield db
-    db.close()
 
 
 @pytest.mark.parametrize("statement", [

@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from wp_bridge import MySQL
 from wp_bridge.mysql import Beside
 
 from .conftest import connect
@@ -43,13 +42,6 @@ def site(mariadb, sql):
     s.add_user("boss", {"administrator": True})
     yield s
     s.wordpress().close()
-
-
-@pytest.fixture
-def db(mariadb):
-    db = MySQL(mariadb)
-    yield db
-    db.close()
 
 
 @pytest.fixture
