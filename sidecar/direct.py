@@ -7,8 +7,6 @@ log in). Events are not returned to the browser; the dispatcher delivers them to
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from . import access, refusals, responses
 from .guard import identify, may_log_in, parse, reads_beside_auth, run_action, run_read_beside_auth
 from .handling import TOO_LARGE, Incoming, Outcome
@@ -45,8 +43,8 @@ def query_params(incoming: Incoming) -> dict:
 def not_routed() -> Outcome:
     """Not ours (or not known without reading the body): the proxy hands this same request to PHP. Only this
     answer does: a timeout or a 5xx of a routed action is never re-run by PHP, which could write twice."""
-    reply = responses.with_status(responses.UNKNOWN_ACTION, 404)
-    reply = replace(reply, headers={**reply.headers, "X-Accel-Redirect": PHP_LOCATION})
+    reply = responses.with_headers(responses.with_status(responses.UNKNOWN_ACTION, 404),
+                                   {"X-Accel-Redirect": PHP_LOCATION})
     return Outcome(reply, NOT_ROUTED, auth="not_routed")  # never the client's name: a label
 
 

@@ -29,10 +29,6 @@ class Reply:
     content_type: str = JSON_TYPE
     headers: dict = field(default_factory=dict)
 
-    def as_flask(self):
-        """(body, status, headers) for a Flask view."""
-        return self.body, self.status, {"Content-Type": self.content_type, **self.headers}
-
 
 def json_reply(value, status: int = 200) -> Reply:
     return Reply(status, php_json_encode(value).encode("ascii"))
@@ -80,3 +76,8 @@ AJAX_REFERER_FAILED = wp_die_text("-1", 403)
 
 def with_status(reply: Reply, status: int) -> Reply:
     return replace(reply, status=status)
+
+
+def with_headers(reply: Reply, headers: dict) -> Reply:
+    """``reply`` with ``headers`` added after its own (a name it has already is replaced)."""
+    return replace(reply, headers={**reply.headers, **headers})

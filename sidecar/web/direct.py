@@ -3,8 +3,6 @@
 A plain route (``sidecar.web.plain``), registered by ``create_app`` when direct mode is on."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import responses
@@ -54,8 +52,8 @@ def with_admin_ajax_headers(reply: Reply) -> Reply:
     would keep ours beside them."""
     if reply.headers.get("X-Accel-Redirect") == PHP_LOCATION:
         return reply
-    extra = {name: value for name, value in responses.ADMIN_AJAX_HEADERS.items() if name not in reply.headers}
-    return replace(reply, headers={**reply.headers, **extra})
+    return responses.with_headers(reply, {name: value for name, value in responses.ADMIN_AJAX_HEADERS.items()
+                                          if name not in reply.headers})
 
 
 direct = PlainRoute(direct_admin_ajax, label=PATH, methods=EVERY_METHOD)

@@ -24,8 +24,7 @@ from werkzeug.wsgi import get_content_length
 
 from ..handling import TOO_LARGE, Outcome
 from ..logs import log_request
-from ..phpjson import php_json_encode
-from ..responses import HTML_TYPE, JSON_TYPE, Reply
+from ..responses import JSON_TYPE, UNKNOWN_ACTION, Reply, message_error
 
 log = logging.getLogger("wecoza.sidecar")
 
@@ -49,18 +48,18 @@ def record_request(metrics, request_id: str, outcome: Outcome | None, status: in
 
 def not_found() -> Reply:
     """What admin-ajax.php answers a request it cannot serve, and so the sidecar for a path or method it has not."""
-    return Reply(400, b"0", HTML_TYPE)
+    return UNKNOWN_ACTION
 
 
 def body_too_large() -> Reply:
     """A body over ``max_body_bytes``, refused unread, where no action's shape is known."""
-    return Reply(413, php_json_encode({"success": False, "data": {"message": TOO_LARGE}}).encode("ascii"))
+    return message_error(TOO_LARGE, 413)
 
 
 def unexpected_error(request_id: str | None) -> Reply:
     """The answer to an error no handler expected, logged with its traceback and the request id."""
     log.exception("[WeCoza Core] request %s: unhandled error", request_id)
-    return Reply(500, php_json_encode({"success": False, "data": {"message": UNEXPECTED}}).encode("ascii"))
+    return message_error(UNEXPECTED, 500)
 
 
 def request_path(environ: dict) -> str:

@@ -8,7 +8,6 @@ import base64
 import json
 import logging
 import time
-from dataclasses import replace
 
 from flask import request as flask_request
 
@@ -73,8 +72,8 @@ def signed_reply(services, outcome: Outcome, request: PlainRequest, request_id: 
     stamp = str(int(time.time()))
     # bound to the request they answer: its method, path and request id
     signature = services.signer.sign_events(request.method, request.path, stamp, request_id, encoded.encode("ascii"))
-    return replace(reply, headers={**reply.headers, "X-WeCoza-Events": encoded, "X-WeCoza-Events-Timestamp": stamp,
-                                   "X-WeCoza-Events-Signature": signature})
+    return responses.with_headers(reply, {"X-WeCoza-Events": encoded, "X-WeCoza-Events-Timestamp": stamp,
+                                          "X-WeCoza-Events-Signature": signature})
 
 
 def signed_json(services):
@@ -133,5 +132,4 @@ def refused_forward(services, exc: ChannelError) -> Reply:
 
 def replay_check_unavailable(request_id: str, exc: DatabaseUnavailable) -> Reply:
     log.error("[WeCoza Core] request %s: PostgreSQL unavailable for the replay check: %s", request_id, exc)
-    return responses.Reply(503, php_json_encode(
-        {"success": False, "data": {"message": SERVICE_UNAVAILABLE}}).encode("ascii"))
+    return responses.message_error(SERVICE_UNAVAILABLE, 503)
