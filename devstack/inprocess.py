@@ -93,6 +93,18 @@ class InProcessSidecar:
         self.app.extensions["wecoza"].close()
 
 
+def stand_in_sidecar(tmp_path, wordpress, settings: str = "", log_level: str = "error") -> InProcessSidecar:
+    """The sidecar in this process against ``wordpress`` (a stand-in), with ``settings`` as its INI file's text and
+    uploads under ``tmp_path``; no service runs, so a handler that needs PostgreSQL fails."""
+    env = {"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
+           "WECOZA_LOG_LEVEL": log_level}
+    if settings:
+        ini = tmp_path / "sidecar.ini"
+        ini.write_text(settings)
+        env["WECOZA_CONFIG"] = str(ini)
+    return InProcessSidecar(env, wordpress=wordpress)
+
+
 def raw_post(app, path: str, arriving: bytes, declared: int | None, headers=None, query_string=None,
              content_type: str | None = None) -> tuple[str, bytes, int]:
     """(status line, answer, bytes the app read) of a POST to the WSGI ``app`` whose body arrives as ``arriving``,

@@ -228,9 +228,8 @@ def stand_in_wordpress():
 def app(tmp_path, stand_in_wordpress):
     """The sidecar app in this process (devstack.inprocess.InProcessSidecar: `.call()` signs as the shim does),
     against `stand_in_wordpress`; no service runs, so a handler that needs PostgreSQL fails."""
-    from devstack.inprocess import InProcessSidecar
-    sidecar = InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
-                                "WECOZA_LOG_LEVEL": "error"}, wordpress=stand_in_wordpress)
+    from devstack.inprocess import stand_in_sidecar
+    sidecar = stand_in_sidecar(tmp_path, stand_in_wordpress)
     yield sidecar
     sidecar.close()
 

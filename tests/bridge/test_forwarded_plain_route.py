@@ -10,21 +10,16 @@ import secrets
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from devstack.inprocess import InProcessSidecar, StandInWordPress, raw_post
+from devstack.inprocess import StandInWordPress, raw_post, stand_in_sidecar
 from devstack.signed import signed_headers
 from wp_bridge.channel import forward_path
 
 MAX_BODY = 4096
-SECRET = "s" * 64
 
 
 @pytest.fixture
 def sidecar(tmp_path):
-    settings = tmp_path / "sidecar.ini"
-    settings.write_text(f"[sidecar]\nmax_body_bytes = {MAX_BODY}\n")
-    app = InProcessSidecar({"WECOZA_SHARED_SECRET": SECRET, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
-                            "WECOZA_LOG_LEVEL": "info", "WECOZA_CONFIG": str(settings)},
-                           wordpress=StandInWordPress())
+    app = stand_in_sidecar(tmp_path, StandInWordPress(), f"[sidecar]\nmax_body_bytes = {MAX_BODY}\n", log_level="info")
     yield app
     app.close()
 
@@ -56,7 +51,7 @@ def test_a_verified_forwards_line_carries_the_shims_request_id(sidecar, request_
     body = b"id=1&nonce=n"
     request_id = secrets.token_hex(16)
     sent_to = forward_path("ajax", "wecoza_unknown_action")
-    headers = signed_headers(SECRET, sent_to, "POST", "action=wecoza_unknown_action",
+    headers = signed_headers(sidecar.secret, sent_to, "POST", "action=wecoza_unknown_action",
                              "application/x-www-form-urlencoded", body, request_id=request_id)
     with sidecar.client.post(sent_to, data=body, headers=headers) as response:
         assert response.status_code != 401, response.get_data()
@@ -68,7 +63,7 @@ def test_a_verified_forwards_line_carries_the_shims_request_id(sidecar, request_
 def test_a_body_over_the_limit_is_refused_unread(sidecar, declared):
     body = b"a=" + b"x" * MAX_BODY
     sent_to = forward_path("ajax", "wecoza_get_learner")
-    headers = signed_headers(SECRET, sent_to, "POST", "action=wecoza_get_learner",
+    headers = signed_headers(sidecar.secret, sent_to, "POST", "action=wecoza_get_learner",
                              "application/x-www-form-urlencoded", body)
     status, answer, read = raw_post(sidecar.app, sent_to, body, len(body) if declared else None, headers=headers)
     assert (status, answer) == (
@@ -83,7 +78,7 @@ def test_the_signature_covers_the_path_as_flask_read_it(sidecar, request_lines, 
     """Leading slashes merged, and the path's bytes read as UTF-8 (the server hands them over as latin-1)."""
     body = b"a=1"
     request_id = secrets.token_hex(16)
-    headers = signed_headers(SECRET, sent_to, "POST", "action=x", "application/x-www-form-urlencoded", body,
+    headers = signed_headers(sidecar.secret, sent_to, "POST", "action=x", "application/x-www-form-urlencoded", body,
                              request_id=request_id, signed_for=signed_for)
     environ = EnvironBuilder(method="POST", headers=headers, data=body).get_environ()
     environ["PATH_INFO"] = sent_to.encode("utf-8").decode("latin-1")  # as a server hands it over (PEP 3333)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from devstack.class_pages import encode_multipart
-from devstack.inprocess import InProcessSidecar
+from devstack.inprocess import stand_in_sidecar
 from sidecar.direct import PHP_LOCATION, READ_AHEAD_MAX_BODY
 from sidecar.registry import WRITES
 from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
@@ -27,11 +27,7 @@ URLENCODED = "application/x-www-form-urlencoded"
 @pytest.fixture
 def app(tmp_path, stand_in_wordpress):  # noqa: F811
     """The sidecar in this process with direct mode on, against the probes' WordPress."""
-    settings = tmp_path / "sidecar.ini"
-    settings.write_text("[sidecar]\ndirect_mode = on\n")
-    sidecar = InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
-                                "WECOZA_LOG_LEVEL": "error", "WECOZA_CONFIG": str(settings)},
-                               wordpress=stand_in_wordpress)
+    sidecar = stand_in_sidecar(tmp_path, stand_in_wordpress, "[sidecar]\ndirect_mode = on\n")
     yield sidecar
     sidecar.close()
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from devstack.inprocess import InProcessSidecar, raw_post
+from devstack.inprocess import InProcessSidecar, raw_post, stand_in_sidecar
 from devstack.signed import FORM_TYPE
 from sidecar.direct import PHP_LOCATION
 from sidecar.web import direct as direct_route
@@ -22,10 +22,8 @@ MAX_BODY = 4096
 
 
 def in_process(tmp_path, wordpress, direct_mode: str) -> InProcessSidecar:
-    settings = tmp_path / "sidecar.ini"
-    settings.write_text(f"[sidecar]\ndirect_mode = {direct_mode}\nmax_body_bytes = {MAX_BODY}\n")
-    return InProcessSidecar({"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
-                             "WECOZA_LOG_LEVEL": "info", "WECOZA_CONFIG": str(settings)}, wordpress=wordpress)
+    settings = f"[sidecar]\ndirect_mode = {direct_mode}\nmax_body_bytes = {MAX_BODY}\n"
+    return stand_in_sidecar(tmp_path, wordpress, settings, log_level="info")
 
 
 @pytest.fixture
