@@ -9,8 +9,6 @@ import secrets
 import pymysql
 import pytest
 
-from wp_bridge.mysql import CONVERSIONS
-
 from .conftest import connect
 
 COLUMNS = {
@@ -31,17 +29,12 @@ ROWS = [
 ]
 
 
-def pymysql_rows(params, sql: str, args=()) -> list[tuple]:
-    """The rows PyMySQL's own reader gives on a connection made as MySQL makes its connections."""
-    connection = pymysql.connect(host=params.host, port=params.port, user=params.user, password=params.password,
-                                 database=params.database, charset=params.connection_charset, use_unicode=False,
-                                 autocommit=True, conv=CONVERSIONS)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
+def pymysql_rows(db, sql: str, args=()) -> list[tuple]:
+    """The rows PyMySQL's own reader gives for the statement, on ``db``'s own connection (its settings, its
+    converters)."""
+    with db._connection().cursor() as cursor:
+        cursor.execute(sql, args)
+        return list(cursor.fetchall())
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +62,11 @@ def table(mariadb):
     "(SELECT id, login, meta FROM {table} WHERE id = 1) UNION ALL (SELECT NULL, NULL, %s)",
     "SELECT COUNT(*), SUM(price), MAX(moment), CONCAT(login, %s), NULL, 1.5, -7 FROM {table}",
 ])
-def test_read_answer_gives_what_pymysqls_reader_gives(db, mariadb, table, statement):
+def test_read_answer_gives_what_pymysqls_reader_gives(db, table, statement):
     sql = statement.format(table=table)
     args = ("admin",) if "%s" in sql else ()
     ours = db.query(sql, args)
-    theirs = pymysql_rows(mariadb, sql, args)
+    theirs = pymysql_rows(db, sql, args)
     assert ours == theirs
     assert [[type(value) for value in row] for row in ours] == [[type(value) for value in row] for row in theirs]
     assert ours == db.query(sql, args)  # the second answer reads its columns' types from what the first learnt
