@@ -101,14 +101,16 @@ class PostgresServer:
 
 def machine_postgres():
     """The machine's PostgreSQL on 127.0.0.1:5432 (the demo's and the bench's), administered as the `postgres` OS
-    user when root, else `psql -h 127.0.0.1 -U postgres`; PSQL overrides, as for load_schema.sh."""
+    user when root, else `psql -h 127.0.0.1 -U postgres`; PSQL overrides the command, as for load_schema.sh, and
+    WECOZA_DEMO_PG_PORT the port (the demo's tests point both at the suite's own server)."""
+    port = int(os.environ.get("WECOZA_DEMO_PG_PORT", "5432"))
     if os.environ.get("PSQL"):
         command = shlex.split(os.environ["PSQL"])
     elif os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", "psql"]
     else:
-        command = ["psql", "-h", LOOPBACK, "-p", "5432", "-U", "postgres"]
-    return PostgresServer(LOOPBACK, 5432, tuple(command))
+        command = ["psql", "-h", LOOPBACK, "-p", str(port), "-U", "postgres"]
+    return PostgresServer(LOOPBACK, port, tuple(command))
 
 
 class PrivatePostgres(PostgresServer):
@@ -196,9 +198,16 @@ class MariadbServer:
 
 def machine_mariadb():
     """The machine's MariaDB on 127.0.0.1:3306 (the demo's and the bench's): `mariadb -uroot` over Debian's socket;
-    WECOZA_TEST_MYSQL_ADMIN overrides the client command line."""
+    WECOZA_TEST_MYSQL_ADMIN overrides the client command line and WECOZA_DEMO_MYSQL_PORT the port (the demo's tests
+    point both at the suite's own server)."""
     admin = shlex.split(os.environ.get("WECOZA_TEST_MYSQL_ADMIN", "mariadb -uroot"))
-    return MariadbServer(LOOPBACK, 3306, tuple(admin))
+    return MariadbServer(LOOPBACK, int(os.environ.get("WECOZA_DEMO_MYSQL_PORT", "3306")), tuple(admin))
+
+
+def pointing_at(pg: PostgresServer, mysql: MariadbServer) -> dict[str, str]:
+    """The environment under which machine_postgres() and machine_mariadb() (so the demo) are ``pg`` and ``mysql``."""
+    return {"PSQL": shlex.join(pg.psql_command), "WECOZA_DEMO_PG_PORT": str(pg.port),
+            "WECOZA_TEST_MYSQL_ADMIN": shlex.join(mysql.admin_command), "WECOZA_DEMO_MYSQL_PORT": str(mysql.port)}
 
 
 class PrivateMariadb(MariadbServer):

@@ -25,20 +25,33 @@ from devstack.legacy_plugin import plugin_dir_from_env
 from devstack.ports import free_port, port_open
 from devstack.postgres import PgDatabase
 from devstack.processes import group_members
-from devstack.servers import machine_mariadb, machine_postgres
+from devstack.servers import pointing_at
 from devstack.system import REPO_ROOT
 from devstack.wordpress import WordPressSite, run_php
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-MACHINE_PG, MACHINE_MYSQL = machine_postgres(), machine_mariadb()  # the demo's servers
 TRIGGER_FIX = REPO_ROOT / "sidecar" / "classes" / "notify_trigger_fix.sql"
 # docs/contracts/learners.md#validation
 SA_ID = re.compile(r"^([0-9]{2})((?:0[1-9])|(?:1[0-2]))((?:[0-2][0-9])|(?:3[0-1]))[0-9]{7}$")
 
 
+# The demo's servers in these tests: the suite's own (``servers``), never the machine's.
+DEMO_SERVERS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def servers(pg_server, mysql_server):
+    """(PostgreSQL, MariaDB) the demo runs on: the suite's own servers, which every ``stack`` command is pointed at."""
+    DEMO_SERVERS.update(pointing_at(pg_server, mysql_server))
+    try:
+        yield pg_server, mysql_server
+    finally:
+        DEMO_SERVERS.clear()
+
+
 def stack(*args, timeout=600):
     return subprocess.run([sys.executable, "-m", "demo.stack", *map(str, args)], cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+                          env={**os.environ, **DEMO_SERVERS}, capture_output=True, text=True, timeout=timeout)
 
 
 def up(root, name, port, *more):
@@ -81,7 +94,7 @@ def developer_demo():
 
 
 @pytest.fixture(scope="module")
-def demo(system_services, tmp_path_factory):
+def demo(servers, tmp_path_factory):
     """One demo brought up for the module (a temp --root, a unique --name, a free --port); purged at the end."""
     before_developer_demo = developer_demo()
     root, name, port = tmp_path_factory.mktemp("demo") / "root", f"t{secrets.token_hex(4)}", free_port()
@@ -98,8 +111,9 @@ def demo(system_services, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_bring_up(demo):
+def test_bring_up(demo, servers):
     info, state, root = demo["info"], demo["state"], demo["root"]
+    assert (state["postgres"]["port"], state["mysql"]["port"]) == tuple(server.port for server in servers)  # ours
     assert oct((root / "state.json").stat().st_mode & 0o777) == "0o600"
     assert info["wordpress_url"] == f"http://127.0.0.1:{demo['port']}"
     assert state["postgres"]["dbname"] == f"wecoza_demo_{demo['name']}"
@@ -426,8 +440,9 @@ def test_up_refuses_a_folder_that_is_not_the_legacy_plugin(tmp_path):
 
 
 @pytest.mark.slow
-def test_up_again_restart_down_and_purge(demo):
+def test_up_again_restart_down_and_purge(demo, servers):
     root, name, port, info, state = demo["root"], demo["name"], demo["port"], demo["info"], demo["state"]
+    demo_pg, demo_mysql = servers
     site = DemoSite(info)
     admin = demo.get("session") or site.login(info["admin_login"], info["admin_password"])
     nonce = demo.get("nonce") or create_nonce(site, admin, "learners_nonce_action")
@@ -467,25 +482,26 @@ def test_up_again_restart_down_and_purge(demo):
     assert down.returncode == 0, down.stderr
     assert not any(group_alive(pid) for pid in pids)
     assert not port_open("127.0.0.1", port) and not port_open("127.0.0.1", info["sidecar"]["port"])
-    assert MACHINE_PG.database_exists(state["postgres"]["dbname"]) and (root / "state.json").exists()
+    assert demo_pg.database_exists(state["postgres"]["dbname"]) and (root / "state.json").exists()
 
     # ------------------------------------------------------------ purge: nothing left
     purge = stack("down", "--purge", "--root", root)
     assert purge.returncode == 0, purge.stderr
     assert not root.exists()
-    assert not MACHINE_PG.database_exists(state["postgres"]["dbname"])
-    assert not MACHINE_MYSQL.database_exists(state["mysql"]["dbname"])
-    roles = MACHINE_PG.psql("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"])
+    assert not demo_pg.database_exists(state["postgres"]["dbname"])
+    assert not demo_mysql.database_exists(state["mysql"]["dbname"])
+    roles = demo_pg.psql("SELECT count(*) FROM pg_roles WHERE rolname = :'r';\n", r=state["postgres"]["user"])
     assert roles.strip() == "0"
-    assert MACHINE_MYSQL.admin(f"SELECT COUNT(*) FROM mysql.user WHERE user = '{state['mysql']['user']}';\n"
+    assert demo_mysql.admin(f"SELECT COUNT(*) FROM mysql.user WHERE user = '{state['mysql']['user']}';\n"
                        ).strip().splitlines()[-1].strip() == "0"
     assert not any(group_alive(pid) for pid in pids + [info[k]["pid"] for k in ("wordpress", "sidecar")])
 
 
-def test_up_refuses_leftover_databases_and_purge_without_state_removes_them(system_services, tmp_path):
+def test_up_refuses_leftover_databases_and_purge_without_state_removes_them(servers, tmp_path):
     """A lost .demo/ does not make `up` overwrite databases it did not record; `down --purge --name` drops them."""
+    demo_pg, _ = servers
     name = f"t{secrets.token_hex(4)}"
-    MACHINE_PG.psql("SELECT format('CREATE DATABASE %I', :'db') \\gexec\n", db=f"wecoza_demo_{name}")
+    demo_pg.psql("SELECT format('CREATE DATABASE %I', :'db') \\gexec\n", db=f"wecoza_demo_{name}")
     try:
         run = stack("up", "--root", tmp_path / "demo", "--name", name, "--port", free_port())
         assert run.returncode == 1
@@ -494,4 +510,4 @@ def test_up_refuses_leftover_databases_and_purge_without_state_removes_them(syst
     finally:
         purge = stack("down", "--purge", "--root", tmp_path / "demo", "--name", name)
     assert purge.returncode == 0, purge.stderr
-    assert not MACHINE_PG.database_exists(f"wecoza_demo_{name}")
+    assert not demo_pg.database_exists(f"wecoza_demo_{name}")
