@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import select
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg2
@@ -292,8 +295,66 @@ class FoldingCursor(QueryLoggingCursor):
             raise
 
 
+# Waiting for PostgreSQL --------------------------------------------------------------------------------------------
+#
+# Every wait of this process's connections for their server goes through ``wait_for_postgres`` (psycopg2's wait
+# callback, made for coroutine libraries; used here without any): while a statement's answer travels, the thread
+# runs the work it set aside for that time (``meanwhile``), e.g. the caller's authentication beside a read
+# (sidecar.guard). libpq does not apply ``connect_timeout`` to a connection opened this way: the callback does.
+
+_set_aside = threading.local()
+
+
+@contextlib.contextmanager
+def meanwhile(work: Callable[[], None]):
+    """Within the block, ``work`` runs the first time this thread waits for PostgreSQL, then not again (it may not
+    run at all: ask for its result after the block). It must not raise: an exception inside psycopg2's wait breaks
+    the connection (sidecar.deferred.Deferred.run keeps what its work raises)."""
+    outer = getattr(_set_aside, "work", None)
+    _set_aside.work = work
+    try:
+        yield
+    finally:
+        _set_aside.work = outer
+
+
+def wait_for_postgres(conn) -> None:
+    deadline = _connect_deadline(conn) if conn.status == psycopg2.extensions.STATUS_SETUP else None
+    while True:
+        state = conn.poll()
+        if state == psycopg2.extensions.POLL_OK:
+            return
+        work = getattr(_set_aside, "work", None)
+        if work is not None:
+            _set_aside.work = None
+            work()
+            continue  # the answer may have come meanwhile
+        if state == psycopg2.extensions.POLL_READ:
+            events = select.POLLIN
+        elif state == psycopg2.extensions.POLL_WRITE:
+            events = select.POLLOUT
+        else:
+            raise psycopg2.OperationalError(f"unexpected poll state {state}")
+        poller = select.poll()
+        poller.register(conn.fileno(), events)
+        if not poller.poll(None if deadline is None else max(0.0, deadline - time.monotonic()) * 1000):
+            raise psycopg2.OperationalError("timeout expired")
+
+
+def _connect_deadline(conn) -> float | None:
+    """When a connection being opened gives up, as libpq's ``connect_timeout`` (or ``PGCONNECT_TIMEOUT``) says:
+    none when unset or not positive, and never sooner than 2 seconds."""
+    value = psycopg2.extensions.parse_dsn(conn.dsn).get("connect_timeout") or os.environ.get("PGCONNECT_TIMEOUT")
+    try:
+        seconds = int(value or 0)
+    except ValueError:
+        return None
+    return time.monotonic() + max(seconds, 2) if seconds > 0 else None
+
+
 class Postgres:
     def __init__(self, params_factory, pool_max: int = 10, connect_timeout: int = 5, prepare: bool = True):
+        psycopg2.extensions.set_wait_callback(wait_for_postgres)  # the process's connections wait through it
         self._params_factory = params_factory
         self._prepare = prepare
         self._pool_max = pool_max
