@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from wp_bridge.mysql import Beside
-
 from . import access, refusals, responses
 from .classes.save import SaveRefused
 from .context import ActionContext
-from .db import DatabaseUnavailable
+from .db import DatabaseUnavailable, meanwhile
+from .deferred import Deferred
 from .handling import FILE_STORAGE_FAILED, SERVICE_UNAVAILABLE, HandlerError, Incoming, Outcome
 from .learners.records import DeleteBlocked, LearnerMissing
 from .phpform import FormError, parse_body, parse_urlencoded
@@ -39,13 +38,13 @@ def parse(incoming: Incoming) -> tuple[dict, dict, dict]:
     return incoming.parsed
 
 
-def identify(services, incoming: Incoming, options: tuple[str, ...] = (), beside: Beside | None = None):
+def identify(services, incoming: Incoming, options: tuple[str, ...] = ()):
     """Who is calling, from the cookies alone, once per request: known before any body is parsed. The WordPress
     ``options`` the action reads come in the same query (direct mode identifies the caller before it knows the
-    action: its handlers read them on their own); ``beside`` runs while that query is in flight."""
+    action: its handlers read them on their own)."""
     if incoming.caller is None:
         incoming.caller = services.wordpress.identify(incoming.cookie, https=incoming.https, method=incoming.method,
-                                                      ajax=True, options=options, beside=beside)
+                                                      ajax=True, options=options)
     return incoming.caller
 
 
@@ -140,16 +139,19 @@ def handler_reply(action: Action, ctx: ActionContext) -> tuple[Reply, Refusal | 
 
 # A read runs beside the caller's authentication -------------------------------------------------------------
 #
-# A read's PostgreSQL work does not depend on who asks, only whether it may be answered: it runs while the query
-# that identifies the caller is in flight (MySQL; wp_bridge.mysql.Beside), on the request's own thread, so a
-# request waits for the slower of the two round trips instead of both. Its reply is sent only if every check
-# passes, exactly as when it runs after them; a refused request answers its refusal once the read has finished (so
-# its replay claim is settled, as before) and the read's reply is dropped. Only requests whose cookies may log a
-# user in (a well-formed, unexpired auth cookie) are read ahead: an anonymous request never costs a read. A read
-# the identification ran no query for runs after the checks. A forwarded body was parsed by PHP already; direct
-# mode reads ahead only a small url-encoded body, and hands a caller the cookies turn out not to log in to PHP as
-# before (sidecar.direct, docs/design.md#authentication). A handler that needs its caller (``ctx.user``) stops,
-# and runs again once the caller is known; that action is then run in order for the rest of the worker's life.
+# A read's PostgreSQL work does not depend on who asks, only whether it may be answered. The query that identifies
+# the caller (MySQL) is sent first; the read starts while MySQL answers, and while the read waits for PostgreSQL's
+# answer, the same thread reads MySQL's and runs every check (sidecar.db.meanwhile). The request waits for the
+# slower of the two round trips instead of both, and the checks cost no time of their own. All on the request's own
+# thread: a second thread's hand-overs cost more than this work on a host whose cores sleep between requests.
+# The read's reply is sent only if every check passes, exactly as when it runs after them; a refused request
+# answers its refusal once the read has finished (so its replay claim is settled, as before) and the read's reply is
+# dropped. Only requests whose cookies may log a user in (a well-formed, unexpired auth cookie) are read ahead: an
+# anonymous request never costs a read. A read the identification sent no query for runs after the checks. A
+# forwarded body was parsed by PHP already; direct mode reads ahead only a small url-encoded body, and hands a
+# caller the cookies turn out not to log in to PHP as before (sidecar.direct, docs/design.md#authentication). A
+# handler that needs its caller (``ctx.user``) stops, and runs again once the caller is known; that action is then
+# run in order for the rest of the worker's life.
 
 READS_NEEDING_THE_CALLER = "reads_needing_the_caller"  # key in services.caches: action names
 
@@ -197,15 +199,16 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
     except FormError as exc:
         return refused_before_body(services, action, gate, incoming) or unreadable(action, incoming, exc)
     ahead = context_for(services, action, incoming, get, post, files, CALLER_PENDING)
-    read = Beside(lambda: handler_reply(action, ahead))
-    caller = identify(services, incoming, action.options, beside=read)
-    auth, refusal = None, None
-    if unknown_caller is not None:
-        refusal = unknown_caller(caller, incoming)
-    if refusal is None:
-        refusal = refused_before_body(services, action, gate, incoming)
-    if refusal is None:
-        auth, refusal = checked(services, action, gate, incoming, get, post)
+    read = Deferred(lambda: handler_reply(action, ahead))
+    identifying = services.wordpress.start_identify(incoming.cookie, https=incoming.https, method=incoming.method,
+                                                    ajax=True, options=action.options)
+    checks = Deferred(lambda: checks_after_identifying(services, action, gate, incoming, get, post, identifying,
+                                                      unknown_caller))
+    if identifying.waiting:
+        with meanwhile(checks.run):
+            read.run()
+    auth, refusal = checks.result()
+    read.raise_interruption()
     if refusal is not None:
         return refusal  # the read, if it ran, is dropped
     done = outcome_of(read)
@@ -218,7 +221,19 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
     return finished(action, auth, ahead, done)
 
 
-def outcome_of(read: Beside):
+def checks_after_identifying(services, action: Action, gate: access.Gate, incoming: Incoming, get: dict, post: dict,
+                             identifying, unknown_caller):
+    """(the caller with the nonce's verdict or None, the refusal's Outcome or None) once ``identifying`` decides."""
+    incoming.caller = identifying.result()
+    refusal = unknown_caller(incoming.caller, incoming) if unknown_caller is not None else None
+    if refusal is None:
+        refusal = refused_before_body(services, action, gate, incoming)
+    if refusal is not None:
+        return None, refusal
+    return checked(services, action, gate, incoming, get, post)
+
+
+def outcome_of(read: Deferred):
     """The read's (reply, refusal), or the exception it stopped with (a replay, the caller needed); a read no query
     ran (the caller known without one) runs now, after every check."""
     try:

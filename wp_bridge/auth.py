@@ -19,7 +19,6 @@ import pymysql
 from . import cookies, php
 from .cookies import CookieCheck, login_to_fetch, parse_auth_cookie, parse_cookie_header, validate_auth_cookie
 from .errors import CookieHeaderError, SaltMissing
-from .mysql import Beside
 from .nonces import find_nonce, verify_nonce
 from .users import WPUser, capabilities, is_super_admin
 
@@ -62,18 +61,49 @@ def authenticate(wp, cookie_header, *, https: bool = False, method: str = "POST"
 
 
 def identify(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True,
-             options: Sequence[str] = (), beside: Beside | None = None) -> AuthResult:
+             options: Sequence[str] = ()) -> AuthResult:
     """Who is calling, from the cookies alone: nothing of the request body is needed (or read). The blog's
-    ``options`` come in the same query as the user, when a user is looked up; ``beside`` runs while that query is
-    in flight (and not at all when no user is looked up)."""
+    ``options`` come in the same query as the user, when a user is looked up."""
+    return start_identify(wp, cookie_header, https=https, method=method, ajax=ajax, options=options).result()
+
+
+def start_identify(wp, cookie_header, *, https: bool = False, method: str = "POST", ajax: bool = True,
+                   options: Sequence[str] = ()) -> Identifying:
+    """``identify`` up to its MySQL query, sent: the thread may do other work while MySQL answers, then ask for
+    the ``result()``."""
     steps: list[tuple[str, str]] = []
-    try:
-        user, reason, token, read = _current_user(wp, cookie_header or "", https,
-                                                  "AJAX" if ajax else method.upper(), int(wp.clock()), steps,
-                                                  options, beside)
-    except Exception as exc:  # noqa: BLE001 - every failure means "not logged in", and is logged
-        return _failed(exc, steps)
-    return AuthResult(user, reason, steps=steps, token=token, options=read)
+    return Identifying(_current_user(wp, cookie_header or "", https, "AJAX" if ajax else method.upper(), steps,
+                                     options), steps)
+
+
+class Identifying:
+    """An identification started: ``waiting`` while its query's answer is unread. ``result()`` reads it (on the
+    thread that started it) and decides, once."""
+
+    def __init__(self, stages, steps: list):
+        self._stages, self._steps = stages, steps
+        self._result: AuthResult | None = None
+        self._advance()
+
+    @property
+    def waiting(self) -> bool:
+        return self._result is None
+
+    def result(self) -> AuthResult:
+        if self._result is None:
+            self._advance()
+            if self._result is None:
+                raise RuntimeError("the identification asked MySQL twice")
+        return self._result
+
+    def _advance(self) -> None:
+        try:
+            next(self._stages)  # stops once, while its query is in flight
+        except StopIteration as done:
+            user, reason, token, read = done.value
+            self._result = AuthResult(user, reason, steps=self._steps, token=token, options=read)
+        except Exception as exc:  # noqa: BLE001 - every failure means "not logged in", and is logged
+            self._result = _failed(exc, self._steps)
 
 
 def check_nonce(wp, caller: AuthResult, params: Mapping[str, object] | None,
@@ -142,9 +172,10 @@ def _cookie_logins(wp, cookie_header, https: bool, kind: str, now: int):
     return read
 
 
-def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: list, options: Sequence[str],
-                  beside: Beside | None):
-    """(user or None, reason, the logged-in cookie's token for nonces, the options read with the user)."""
+def _current_user(wp, cookie_header, https: bool, kind: str, steps: list, options: Sequence[str]):
+    """A generator that stops once, while its query for the user is in flight (if it sends one), and returns
+    (user or None, reason, the logged-in cookie's token for nonces, the options read with the user)."""
+    now = int(wp.clock())
     site = wp.site()
     order, values, sent, logins = _cookie_logins(wp, cookie_header, https, kind, now)
     for scheme, name in order:
@@ -154,7 +185,11 @@ def _current_user(wp, cookie_header, https: bool, kind: str, now: int, steps: li
     token = logged_in.token if logged_in is not None and php.truthy(logged_in.token) else b""
     if not sent:
         return None, "no_cookie", token, {}
-    data = wp.users(logins, options, beside) if logins else None
+    data = None
+    if logins:
+        answer = wp.ask_users(logins, options)
+        yield
+        data = answer()
     read = data.options if data else {}
     for scheme in sent:
         try:

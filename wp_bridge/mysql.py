@@ -2,10 +2,10 @@
 first use, reopened once when the server dropped it. Values come back as the bytes WordPress's
 own connection would see (same charset), so PHP-serialized lengths stay right.
 
-A query may carry work to do ``beside`` it: the query is sent, the work runs on the same thread while MySQL answers,
-then the answer is read. The request's other database round trip (PostgreSQL) is then in flight at the same time
-without a second thread, whose hand-overs cost more than the work itself on a host whose cores sleep between
-requests. A query the work sends itself goes out on the thread's next connection: the first one is busy."""
+A statement may be sent (``MySQL.send``) and its answer read later (``InFlight.rows``): the thread does other
+work while MySQL answers (the request's PostgreSQL round trip), without a second thread, whose hand-overs cost more
+than the work itself on a host whose cores sleep between requests. Until its answer is read, the thread's other
+statements go out on another of its connections."""
 from __future__ import annotations
 
 import functools
@@ -83,12 +83,26 @@ def preferred_tls_context() -> ssl.SSLContext:
     return context
 
 
-class _ThreadConnections(list):
-    """One thread's connections, one per depth: (pid, connection), or None where none is open."""
+class _ThreadConnections:
+    """One thread's connections by slot, as (pid, connection) or None, and the slots whose answer is unread."""
 
     def __init__(self, token: int):
-        super().__init__()
         self.token = token
+        self._held: list = []
+        self.busy: set[int] = set()
+
+    def free_slot(self) -> int:
+        slot = 0
+        while slot in self.busy:
+            slot += 1
+        return slot
+
+    def held(self, slot: int):
+        return self._held[slot] if slot < len(self._held) else None
+
+    def hold(self, slot: int, held) -> None:
+        self._held.extend([None] * (slot + 1 - len(self._held)))
+        self._held[slot] = held
 
 
 class MySQL:
@@ -108,16 +122,23 @@ class MySQL:
         self.round_trips = 0
         self.connects = 0
 
-    def query(self, sql: str, args=(), beside: Beside | None = None) -> list[tuple]:
-        """Rows of one statement (text as bytes); one retry on a fresh connection if the old one died. ``beside``
-        runs once the statement is sent, before its answer is read (at most once, even when the query is retried)."""
+    def query(self, sql: str, args=()) -> list[tuple]:
+        """Rows of one statement (text as bytes); one retry on a fresh connection if the old one died."""
+        return self.send(sql, args).rows()
+
+    def send(self, sql: str, args=()) -> InFlight:
+        """Send one statement now; ``rows()`` of what this returns reads its answer (once). Until then the thread's
+        other statements go out on another of its connections."""
+        connections = self._connections()
+        slot = connections.free_slot()
         try:
-            return self._run(self._connection(), sql, args, beside)
+            connection = self._send(slot, sql, args)
         except (pymysql.OperationalError, pymysql.InterfaceError) as exc:
-            if not exc.args or exc.args[0] not in DISCONNECTED:
+            if not _disconnected(exc):
                 raise
-            self._discard()
-            return self._run(self._connection(), sql, args, beside)
+            self._discard(slot)
+            return InFlight(self, slot, self._send(slot, sql, args), sql, args, retried=True)
+        return InFlight(self, slot, connection, sql, args, retried=False)
 
     @overload
     def text(self, value: bytes) -> str: ...
@@ -145,31 +166,22 @@ class MySQL:
             held = self._open.pop(token, [])
         _close_mine(held)
 
-    def _run(self, connection, sql: str, args, beside: Beside | None) -> list[tuple]:
+    def _send(self, slot: int, sql: str, args):
+        """The slot's connection (opened if needed), with the statement sent on it and the slot busy."""
+        connection = self._connection(slot)
         with self._lock:
             self.round_trips += 1
         with connection.cursor() as cursor:
             statement = cursor.mogrify(sql, args)
-        # Connection.query in its two halves, with the work between them (PyMySQL 1.x's own steps; setup.cfg keeps
-        # to 1.x, tests/wp_bridge/test_mysql_beside.py and test_mysql_answer.py hold them to it).
+        # Connection.query in its two halves (PyMySQL 1.x's own steps; setup.cfg keeps to 1.x,
+        # tests/wp_bridge/test_mysql_in_flight.py and test_mysql_answer.py hold them to it).
         connection._execute_command(COMMAND.COM_QUERY, statement.encode(connection.encoding))
-        if beside is None or beside.ran:
-            return read_answer(connection)
-        self._local.depth = self._depth() + 1
-        try:
-            beside.run()
-        finally:
-            self._local.depth -= 1
-        rows = read_answer(connection)
-        beside.raise_interruption()
-        return rows
+        self._connections().busy.add(slot)
+        return connection
 
-    def _depth(self) -> int:
-        """How many of this thread's connections have a statement in flight (their answers not read yet)."""
-        return getattr(self._local, "depth", 0)
-
-    def _connection(self):
-        held = self._held()
+    def _connection(self, slot: int):
+        connections = self._connections()
+        held = connections.held(slot)
         if held is not None and held[0] == os.getpid():
             return held[1]
         p = self.params
@@ -180,10 +192,10 @@ class MySQL:
             connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout,
             conv=CONVERSIONS)  # type: ignore[arg-type]
         held = (os.getpid(), connection)
-        self._set_held(held)
+        connections.hold(slot, held)
         with self._lock:
             self.connects += 1
-            self._open.setdefault(self._connections().token, []).append(held)
+            self._open.setdefault(connections.token, []).append(held)
         return connection
 
     def _connections(self) -> _ThreadConnections:
@@ -193,25 +205,60 @@ class MySQL:
             weakref.finalize(connections, self._thread_ended, connections.token)
         return connections
 
-    def _held(self):
-        """This thread's connection for the next statement, as (pid, connection), or None."""
-        connections, depth = self._connections(), self._depth()
-        return connections[depth] if depth < len(connections) else None
-
-    def _set_held(self, held) -> None:
-        connections, depth = self._connections(), self._depth()
-        connections.extend([None] * (depth + 1 - len(connections)))
-        connections[depth] = held
-
-    def _discard(self) -> None:
-        held = self._held()
-        self._set_held(None)
+    def _discard(self, slot: int) -> None:
+        connections = self._connections()
+        held = connections.held(slot)
+        connections.hold(slot, None)
+        connections.busy.discard(slot)
         if held is not None:
             with self._lock:
-                entries = self._open.get(self._connections().token, [])
+                entries = self._open.get(connections.token, [])
                 if held in entries:
                     entries.remove(held)
             _close(held[1])
+
+    def _answered(self, slot: int) -> None:
+        self._connections().busy.discard(slot)
+
+
+class InFlight:
+    """A statement sent on one of the thread's connections (its slot), its answer not read yet."""
+
+    def __init__(self, db: MySQL, slot: int, connection, sql: str, args, retried: bool):
+        self._db, self._slot, self._connection = db, slot, connection
+        self._sql, self._args, self._retried = sql, args, retried
+        self._rows: list[tuple] | None = None
+
+    def rows(self) -> list[tuple]:
+        """The answer's rows, read the first time (on the thread that sent the statement); a connection that died
+        meanwhile is replaced and the statement sent once more, unless it was already sent twice."""
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def _read(self) -> list[tuple]:
+        db, slot = self._db, self._slot
+        try:
+            rows = read_answer(self._connection)
+        except pymysql.Error as exc:
+            if _disconnected(exc) and not self._retried:
+                db._discard(slot)
+                self._connection, self._retried = db._send(slot, self._sql, self._args), True
+                return self._read()
+            if self._connection.open:
+                db._answered(slot)  # the server's error was the whole answer
+            else:
+                db._discard(slot)
+            raise
+        except BaseException:
+            db._discard(slot)  # interrupted mid-answer: nothing after it can be read on this connection
+            raise
+        db._answered(slot)
+        return rows
+
+
+def _disconnected(exc: BaseException) -> bool:
+    return bool(exc.args) and exc.args[0] in DISCONNECTED
 
 
 def read_answer(connection) -> list[tuple]:
@@ -254,37 +301,6 @@ def _result_rows(connection, columns: int) -> list[tuple]:
 @functools.lru_cache(maxsize=256)
 def _type_code(descriptor: bytes, encoding: str) -> int:
     return FieldDescriptorPacket(descriptor, encoding).description()[1]  # DB-API's (name, type_code, ...)
-
-
-class Beside:
-    """Work to run beside a query (``MySQL.query``), at most once: its result, or the exception it raised (any
-    BaseException: the query's answer is read whatever the work did). An interruption (KeyboardInterrupt,
-    SystemExit) is raised by the query once its answer is read, as it would have been without the work."""
-
-    def __init__(self, work):
-        self._work = work
-        self.ran = False
-        self._result = self._error = None
-
-    def run(self) -> None:
-        if self.ran:
-            return
-        self.ran = True
-        try:
-            self._result = self._work()
-        except BaseException as exc:  # noqa: BLE001 - kept for the caller, who asked for the work
-            self._error = exc
-
-    def raise_interruption(self) -> None:
-        if isinstance(self._error, (KeyboardInterrupt, SystemExit)):
-            raise self._error
-
-    def result(self):
-        """The work's result, run now if no query ran it; its exception is raised again here."""
-        self.run()
-        if self._error is not None:
-            raise self._error
-        return self._result
 
 
 def _close(connection) -> None:

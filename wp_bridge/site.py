@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from .auth import AuthResult, asks_the_database, authenticate, check_nonce, identify
+from .auth import AuthResult, Identifying, asks_the_database, authenticate, check_nonce, identify, start_identify
 from .cookies import CookieNames, cookie_hash, cookie_names, pass_frag_rule
-from .mysql import Beside, MySQL, MySQLParams
+from .mysql import MySQL, MySQLParams
 from .nonces import DEFAULT_LIFE
 from .salts import SALT_OPTIONS, wp_salt
 from .tables import Tables
 from .ttlcache import TTLCache
-from .users import UserData, display_names, load_users
+from .users import UserData, ask_users, display_names, load_users
 
 
 class SiteData:
@@ -73,8 +73,12 @@ class WordPress:
         """Site data, reloaded (one query) when older than ``site_ttl`` seconds."""
         return self._site.get(None, self._load_site)
 
-    def users(self, logins: Sequence[str], options: Sequence[str] = (), beside: Beside | None = None) -> UserData:
-        return load_users(self.db, self.tables, logins, options, beside)
+    def users(self, logins: Sequence[str], options: Sequence[str] = ()) -> UserData:
+        return load_users(self.db, self.tables, logins, options)
+
+    def ask_users(self, logins: Sequence[str], options: Sequence[str] = ()) -> Callable[[], UserData]:
+        """``users`` in two steps: the query is sent now; calling what this returns reads its answer."""
+        return ask_users(self.db, self.tables, logins, options)
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
         """``{ID: display_name}`` of the users that exist (one query)."""
@@ -88,10 +92,15 @@ class WordPress:
                             nonce_actions=nonce_actions, nonce_field=nonce_field, ajax=ajax)
 
     def identify(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
-                 ajax: bool = True, options: Sequence[str] = (), beside: Beside | None = None) -> AuthResult:
+                 ajax: bool = True, options: Sequence[str] = ()) -> AuthResult:
         """``authenticate`` in two steps: who is calling, from the cookies alone (and the blog's ``options``
-        the request needs, read with the user; ``beside`` runs while that query is in flight)..."""
-        return identify(self, cookie_header, https=https, method=method, ajax=ajax, options=options, beside=beside)
+        the request needs, read with the user)..."""
+        return identify(self, cookie_header, https=https, method=method, ajax=ajax, options=options)
+
+    def start_identify(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
+                       ajax: bool = True, options: Sequence[str] = ()) -> Identifying:
+        """``identify`` with its MySQL query sent and its answer not read yet (see auth.py)."""
+        return start_identify(self, cookie_header, https=https, method=method, ajax=ajax, options=options)
 
     def asks_the_database(self, cookie_header: str | bytes | None, https: bool = False, method: str = "POST",
                           ajax: bool = True) -> bool:

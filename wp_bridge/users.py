@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import php
 from .cookies import UserRecord
-from .mysql import Beside, MySQL
+from .mysql import MySQL
 from .phpserialize import maybe_unserialize
 from .tables import Tables
 
@@ -70,12 +70,16 @@ class UserData:
     options: Mapping[str, str | None] = field(default_factory=dict)  # those asked for, as ``get_options`` reads them
 
 
-def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequence[str] = (),
-               beside: Beside | None = None) -> UserData:
+def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequence[str] = ()) -> UserData:
     """Rows for ``logins`` (MySQL's collation decides the match, as in ``get_user_by``), their
     capabilities, user level and session tokens, plus the roles option (and on multisite the
-    network's super admins) and the blog's ``options`` a caller needs, in one round trip (``beside`` runs while
-    it is in flight: ``MySQL.query``)."""
+    network's super admins) and the blog's ``options`` a caller needs, in one round trip."""
+    return ask_users(db, tables, logins, options)()
+
+
+def ask_users(db: MySQL, tables: Tables, logins: Sequence[str],
+              options: Sequence[str] = ()) -> Callable[[], UserData]:
+    """``load_users`` in two steps: the query is sent now; calling what this returns reads its answer."""
     options = list(dict.fromkeys(options))
     meta_keys = (tables.capabilities_key, tables.user_level_key, SESSION_TOKENS)
     parts: list[str] = []
@@ -98,8 +102,12 @@ def load_users(db: MySQL, tables: Tables, logins: Sequence[str], options: Sequen
         parts.append(f"SELECT -2, NULL, NULL, NULL, NULL, meta_id, NULL, meta_value FROM {tables.sitemeta} "
                      "WHERE meta_key = 'site_admins' AND site_id = %s")
         args.append(tables.network_id)
-    rows = db.query(" UNION ALL ".join(f"({part})" for part in parts), args, beside)
+    in_flight = db.send(" UNION ALL ".join(f"({part})" for part in parts), args)
+    return lambda: _user_data(db, in_flight.rows(), logins, options, meta_keys)
 
+
+def _user_data(db: MySQL, rows: list[tuple], logins: Sequence[str], options: list[str],
+               meta_keys: tuple[str, ...]) -> UserData:
     found: dict[int, tuple] = {}
     metas: dict[int, dict[bytes, tuple[int, bytes]]] = {}
     roles = site_admins = None

@@ -18,14 +18,14 @@ PRIVATE = [a for a in ACTIONS if not a.public]
 
 
 class ScriptedWordPress(StandInWordPress):
-    """The caller is `user` (None: logged out), known without a query (so nothing runs beside one); a nonce holds
+    """The caller is `user` (None: logged out), known without a query; a nonce holds
     when it is GOOD_NONCE."""
 
     def __init__(self):
         super().__init__()
         self.user = None
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=(), beside=None):
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
         return AuthResult(user=self.user, reason=None if self.user else "no_cookie", token=b"")
 
     def check_nonce(self, caller, params, nonce_actions, nonce_field="nonce"):

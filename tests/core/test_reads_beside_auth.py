@@ -3,15 +3,15 @@ caller is being identified, its reply is sent only when every check passes, a re
 needs its caller runs again once the caller is known, and nothing is read ahead for a write or for cookies that
 cannot log anyone in.
 
-In process (the `app` fixture), with probe actions and a WordPress that runs the work it is given beside its
-identification, as WordPress's MySQL query does (wp_bridge.mysql.Beside; tests/wp_bridge/test_mysql_beside.py shows
-it runs while the real query is in flight): what ran, and whether the caller was known then, is recorded, never
-timed."""
+In process (the `app` fixture), with probe actions and a WordPress whose identification waits for its query's
+answer until asked for it, as WordPress's MySQL query does (wp_bridge.auth.Identifying;
+tests/wp_bridge/test_mysql_in_flight.py and tests/core/test_checks_beside_postgres.py show the real parts): what
+ran, and whether the caller was known then, is recorded, never timed."""
 from __future__ import annotations
 
 import pytest
 
-from devstack.inprocess import ADMIN_CAPS, StandInWordPress
+from devstack.inprocess import ADMIN_CAPS, Decided, StandInWordPress
 from sidecar import actions, guard  # noqa: F401  (actions registers every action)
 from sidecar.registry import MVC_DENIALS, READS, WRITES, Action, registry
 from sidecar.responses import json_reply
@@ -25,9 +25,9 @@ LOGIN_COOKIE = "wordpress_logged_in_probe=admin%7C9999999999%7Ctoken%7Chmac"
 
 
 class QueryingWordPress(StandInWordPress):
-    """Only LOGIN_COOKIE may log anyone in: its identification runs the work given ``beside`` it first, as while
-    WordPress's query is in flight, then answers ``user`` (or ``answer``, an AuthResult, when set); a nonce holds
-    when it is NONCE. ``ran_beside``: whether the last identification had work beside it."""
+    """Only LOGIN_COOKIE may log anyone in: its identification starts waiting, as while WordPress's query is in
+    flight, and answers ``user`` (or ``answer``, an AuthResult, when set) when its result is asked for; a nonce
+    holds when it is NONCE. ``ran_beside``: whether the last identification started waiting."""
 
     def __init__(self):
         super().__init__()
@@ -39,18 +39,39 @@ class QueryingWordPress(StandInWordPress):
     def asks_the_database(self, cookie_header=None, https=False, method="POST", ajax=True):
         return cookie_header == LOGIN_COOKIE
 
-    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=(), beside=None):
+    def identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
+        self.ran_beside = False
+        return self.decide(cookie_header)
+
+    def start_identify(self, cookie_header=None, https=False, method="POST", ajax=True, options=()):
+        if cookie_header != LOGIN_COOKIE:
+            return Decided(self.decide(cookie_header))
+        self.ran_beside = True
+        return Waiting(lambda: self.decide(cookie_header))
+
+    def decide(self, cookie_header):
         if cookie_header != LOGIN_COOKIE:
             return AuthResult(user=None, reason="no_cookie", token=b"")
-        self.ran_beside = beside is not None
-        if beside is not None:
-            beside.run()
         self.identified = True
         return self.answer or AuthResult(user=self.user, reason=None, token=b"")
 
     def check_nonce(self, caller, params, nonce_actions, nonce_field="nonce"):
         ok = (params or {}).get(nonce_field) == NONCE
         return AuthResult(user=caller.user, reason=caller.reason or (None if ok else "nonce_invalid"), nonce_ok=ok)
+
+
+class Waiting:
+    """An identification whose query is in flight until its result is asked for."""
+
+    waiting = True
+
+    def __init__(self, decide):
+        self.result = decide
+
+
+def known_without_a_query(result: AuthResult):
+    """A replacement ``start_identify`` for a WordPress that decides without asking MySQL."""
+    return lambda *args, **kwargs: Decided(result)
 
 
 @pytest.fixture
@@ -148,7 +169,7 @@ def test_a_read_the_identification_did_not_run_runs_after_every_check(app, probe
     """A WordPress that knows its caller without a query (none is in flight) leaves the read to the guard."""
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.identify = lambda *args, beside=None, **kwargs: AuthResult(user=ADMIN, reason=None, token=b"")
+    wordpress.start_identify = known_without_a_query(AuthResult(user=ADMIN, reason=None, token=b""))
     response = call(app, action)
     assert response.get_json() == {"success": True, "data": {"secret": "personal data"}}
     assert len(handler.runs) == 1

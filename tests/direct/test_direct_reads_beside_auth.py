@@ -3,8 +3,8 @@ POST from cookies that may log in starts its read while the caller is identified
 passes, and a caller the cookies turn out not to log in is still handed to PHP, without the read's reply. Any other
 request is identified first, as before.
 
-In process, with the probe actions and the WordPress of tests/core/test_reads_beside_auth.py, which runs the work
-given beside its identification; what ran, and whether the caller was known then, is recorded, never timed."""
+In process, with the probe actions and the WordPress of tests/core/test_reads_beside_auth.py, whose identification
+waits until its result is asked for; what ran, and whether the caller was known then, is recorded, never timed."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -16,8 +16,8 @@ from devstack.inprocess import stand_in_sidecar
 from sidecar.direct import PHP_LOCATION, READ_AHEAD_MAX_BODY
 from sidecar.registry import WRITES
 from tests.core.test_reads_beside_auth import (  # noqa: F401  (fixtures)
-    LOGIN_COOKIE, NONCE, assert_read_beside_the_identification, assert_refused_without_its_reply, probe,
-    stand_in_wordpress)
+    LOGIN_COOKIE, NONCE, assert_read_beside_the_identification, assert_refused_without_its_reply,
+    known_without_a_query, probe, stand_in_wordpress)
 from wp_bridge.auth import AuthResult
 
 AJAX = "/wp-admin/admin-ajax.php"
@@ -71,7 +71,7 @@ def test_cookies_that_turn_out_not_to_log_in_are_handed_to_php_without_the_reads
 def test_wordpress_database_down_answers_unavailable_in_the_actions_shape(app, probe):  # noqa: F811
     action, handler = probe()
     wordpress = app.app.extensions["wecoza"].wordpress
-    wordpress.identify = lambda *args, **kwargs: AuthResult(user=None, reason="db_error", token=b"")  # no query went
+    wordpress.start_identify = known_without_a_query(AuthResult(user=None, reason="db_error", token=b""))  # no query
     response = browser_post(app, action)
     assert response.status_code == 503
     assert b"personal data" not in response.data

@@ -32,7 +32,7 @@ ROWS = [
 def pymysql_rows(db, sql: str, args=()) -> list[tuple]:
     """The rows PyMySQL's own reader gives for the statement, on ``db``'s own connection (its settings, its
     converters)."""
-    with db._connection().cursor() as cursor:
+    with db._connection(0).cursor() as cursor:
         cursor.execute(sql, args)
         return list(cursor.fetchall())
 
@@ -101,7 +101,7 @@ def test_an_answer_left_unread_closes_its_connection_and_the_next_query_opens_an
     """A value no converter takes stops the reading half-way: the rest of that answer is still on the connection,
     so the connection is closed, and the next query opens a fresh one instead of reading the old answer's rows."""
     assert db.query("SELECT 1") == [(1,)]
-    connection = db._connection()
+    connection = db._connection(0)
 
     def refuse(raw):
         raise ValueError("no converter takes this value")

@@ -4,6 +4,7 @@ never reads, and is made once per process, not for every connection. Against two
 session's, without TLS, and one of this module's that offers it."""
 from __future__ import annotations
 
+import functools
 import ssl
 import threading
 
@@ -63,8 +64,8 @@ def test_the_preferred_mode_context_is_made_once(tls_server, mysql_server):
     for server in (tls_server, mysql_server, tls_server):
         db = MySQL(params_of(server))
         try:
-            contexts.append(on_a_new_thread(db._connection).ctx)
-            contexts.append(db._connection().ctx)
+            contexts.append(on_a_new_thread(functools.partial(db._connection, 0)).ctx)
+            contexts.append(db._connection(0).ctx)
         finally:
             db.close()
     assert contexts[0] is not None and all(context is contexts[0] for context in contexts)
