@@ -143,10 +143,7 @@ def handler_reply(action: Action, ctx: ActionContext) -> tuple[Reply, Refusal | 
 # the caller (MySQL) is sent first; the read starts while MySQL answers, and while the read waits for PostgreSQL's
 # answer, the same thread reads MySQL's and runs every check (sidecar.db.meanwhile). The request waits for the
 # slower of the two round trips instead of both, and the checks cost no time of their own. All on the request's own
-# thread: a second thread's hand-overs cost more than this work on a host whose cores sleep between requests. A read
-# the shim sent while WordPress loads (``Incoming.awaited`` false) runs its checks after the read: PHP asks for its
-# answer later anyway, and checks run beside PostgreSQL's work take a core from PHP on a host the two share
-# (measured: the hop 0.05-0.1 ms longer).
+# thread: a second thread's hand-overs cost more than this work on a host whose cores sleep between requests.
 # The read's reply is sent only if every check passes, exactly as when it runs after them; a refused request
 # answers its refusal once the read has finished (so its replay claim is settled, as before) and the read's reply is
 # dropped. Only requests whose cookies may log a user in (a well-formed, unexpired auth cookie) are read ahead: an
@@ -207,11 +204,9 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
                                                     ajax=True, options=action.options)
     checks = Deferred(lambda: checks_after_identifying(services, action, gate, incoming, get, post, identifying,
                                                       unknown_caller))
-    if identifying.waiting and incoming.awaited:
+    if identifying.waiting:
         with meanwhile(checks.run):
             read.run()
-    elif identifying.waiting:
-        read.run()  # sent early: its answer waits for PHP anyway, so the checks leave the cores to PHP meanwhile
     auth, refusal = checks.result()
     read.raise_interruption()
     if refusal is not None:

@@ -28,7 +28,6 @@ class Incoming:
     user_agent: str = ""
     inline_events: bool = True  # False in direct mode: no shim fires them, the dispatcher does
     signed: bool = False  # forwarded by the shim: WordPress has parsed the body already, under PHP's limits
-    awaited: bool = True  # someone waits for the answer now (not a read the shim sent while WordPress loads)
     parsed: tuple | None = field(default=None, repr=False)
     caller: object | None = field(default=None, repr=False)  # wp_bridge's AuthResult from the cookies alone
     claim: object | None = field(default=None, repr=False)  # the signed request id's replays.Claim (forwarded)

@@ -46,8 +46,6 @@ DEFAULT_WINDOW = 60
 TIMESTAMP_HEADER = "X-WeCoza-Timestamp"
 REQUEST_ID_HEADER = "X-WeCoza-Request-Id"
 SIGNATURE_HEADER = "X-WeCoza-Signature"
-# Unsigned, beside a signed read the shim sends while WordPress loads: nobody waits for its answer yet.
-SENT_EARLY_HEADER = "X-WeCoza-Sent-Early"
 # the headers that carry a forwarded request's fields (its path and body travel as the forward's own)
 _FORWARDED_HEADERS = {
     "timestamp": TIMESTAMP_HEADER, "request_id": REQUEST_ID_HEADER, "method": "X-WeCoza-Method",

@@ -2,8 +2,6 @@
 (``sidecar.web.plain``): the shim's hop is paid on every page request."""
 from __future__ import annotations
 
-from wp_bridge.channel import SENT_EARLY_HEADER
-
 from ..db import DatabaseUnavailable
 from ..forms import run_form
 from ..guard import run_action
@@ -33,7 +31,6 @@ def answer_forwarded(services, request: PlainRequest, run) -> tuple[Outcome | No
     request.request_id = request_of.request_id  # verified: the shim's id, which its log shows too
     incoming = incoming_from(request_of)
     incoming.claim = claim
-    incoming.awaited = request.headers.get(SENT_EARLY_HEADER) != "1"
     try:
         outcome = run(incoming)
         if claim is not None:

@@ -1,9 +1,7 @@
 """A read's checks run while PostgreSQL answers it (sidecar.guard, issue 15), against the session's WordPress,
 MariaDB and PostgreSQL: the learner page's read, forwarded by the shim or sent by the browser in direct mode, has
 its caller identified (MySQL's answer read, cookie, capabilities, nonce) while the thread waits for the read's
-statement; the admin gets the learner, and a wrong nonce still gets the refusal and nothing of the learner. A read
-the shim sent while WordPress loads (X-WeCoza-Sent-Early) has its checks run after the read, leaving the cores to
-PHP, with the same answers.
+statement; the admin gets the learner, and a wrong nonce still gets the refusal and nothing of the learner.
 
 The moment is seen by the process's wait callback (sidecar.db.wait_for_postgres, wrapped here), never timed."""
 from __future__ import annotations
@@ -17,13 +15,12 @@ from devstack.ajax import create_nonce
 from devstack.inprocess import InProcessSidecar
 from devstack.signed import wire_cookie
 from sidecar.db import wait_for_postgres
-from wp_bridge.channel import SENT_EARLY_HEADER
 
 ACTION = "wecoza_get_learner"
 NONCE_ACTION = "learners_nonce_action"
 
 
-@pytest.fixture(params=["forwarded", "forwarded early", "direct"])
+@pytest.fixture(params=["forwarded", "direct"])
 def mode(request):
     return request.param
 
@@ -74,9 +71,8 @@ def seen(sidecar, monkeypatch):
 
 def learner_read(sidecar, mode, site, session, learner_id: int, nonce: str):
     fields = {"action": ACTION, "id": str(learner_id), "nonce": nonce}
-    if mode.startswith("forwarded"):
-        hints = {SENT_EARLY_HEADER: "1"} if mode == "forwarded early" else None
-        return sidecar.call(ACTION, fields, cookie=wire_cookie(session), hints=hints)
+    if mode == "forwarded":
+        return sidecar.call(ACTION, fields, cookie=wire_cookie(session))
     client = sidecar.app.test_client(use_cookies=False)
     return client.post("/wp-admin/admin-ajax.php", data=fields, environ_overrides={"HTTP_COOKIE": wire_cookie(session)})
 
@@ -90,7 +86,7 @@ def test_the_caller_is_checked_while_postgresql_answers_the_read(sidecar, mode, 
     body = json.loads(response.data)
     assert body["success"] is True and body["data"]["id"] == known_learner, body
     assert "Thandi" in response.data.decode()
-    assert seen == [mode != "forwarded early"]
+    assert seen == [True]
 
 
 def test_a_wrong_nonce_is_refused_without_the_learner_though_the_read_ran(sidecar, mode, seen, wordpress_site, login,
@@ -100,4 +96,4 @@ def test_a_wrong_nonce_is_refused_without_the_learner_though_the_read_ran(sideca
     body = json.loads(response.data)
     assert body["success"] is False
     assert b"Thandi" not in response.data and b"9001015009087" not in response.data
-    assert seen == [mode != "forwarded early"]
+    assert seen == [True]
