@@ -84,11 +84,11 @@ def preferred_tls_context() -> ssl.SSLContext:
 
 
 class _ThreadConnections:
-    """One thread's connections by slot, as (pid, connection) or None, and the slots whose answer is unread."""
+    """One thread's connections by slot, as (pid, connection), and the slots whose answer is unread."""
 
     def __init__(self, token: int):
         self.token = token
-        self._held: list = []
+        self.held: dict[int, tuple] = {}
         self.busy: set[int] = set()
 
     def free_slot(self) -> int:
@@ -96,13 +96,6 @@ class _ThreadConnections:
         while slot in self.busy:
             slot += 1
         return slot
-
-    def held(self, slot: int):
-        return self._held[slot] if slot < len(self._held) else None
-
-    def hold(self, slot: int, held) -> None:
-        self._held.extend([None] * (slot + 1 - len(self._held)))
-        self._held[slot] = held
 
 
 class MySQL:
@@ -129,16 +122,7 @@ class MySQL:
     def send(self, sql: str, args=()) -> InFlight:
         """Send one statement now; ``rows()`` of what this returns reads its answer (once). Until then the thread's
         other statements go out on another of its connections."""
-        connections = self._connections()
-        slot = connections.free_slot()
-        try:
-            connection = self._send(slot, sql, args)
-        except (pymysql.OperationalError, pymysql.InterfaceError) as exc:
-            if not _disconnected(exc):
-                raise
-            self._discard(slot)
-            return InFlight(self, slot, self._send(slot, sql, args), sql, args, retried=True)
-        return InFlight(self, slot, connection, sql, args, retried=False)
+        return InFlight(self, self._connections().free_slot(), sql, args)
 
     @overload
     def text(self, value: bytes) -> str: ...
@@ -181,7 +165,7 @@ class MySQL:
 
     def _connection(self, slot: int):
         connections = self._connections()
-        held = connections.held(slot)
+        held = connections.held.get(slot)
         if held is not None and held[0] == os.getpid():
             return held[1]
         p = self.params
@@ -192,7 +176,7 @@ class MySQL:
             connect_timeout=p.connect_timeout, read_timeout=p.read_timeout, write_timeout=p.read_timeout,
             conv=CONVERSIONS)  # type: ignore[arg-type]
         held = (os.getpid(), connection)
-        connections.hold(slot, held)
+        connections.held[slot] = held
         with self._lock:
             self.connects += 1
             self._open.setdefault(connections.token, []).append(held)
@@ -207,8 +191,7 @@ class MySQL:
 
     def _discard(self, slot: int) -> None:
         connections = self._connections()
-        held = connections.held(slot)
-        connections.hold(slot, None)
+        held = connections.held.pop(slot, None)
         connections.busy.discard(slot)
         if held is not None:
             with self._lock:
@@ -222,16 +205,22 @@ class MySQL:
 
 
 class InFlight:
-    """A statement sent on one of the thread's connections (its slot), its answer not read yet."""
+    """A statement sent on one of the thread's connections (its slot), its answer not read yet. A connection found
+    dead, when sending or when reading the answer, is replaced and the statement sent once more, once in all."""
 
-    def __init__(self, db: MySQL, slot: int, connection, sql: str, args, retried: bool):
-        self._db, self._slot, self._connection = db, slot, connection
-        self._sql, self._args, self._retried = sql, args, retried
+    def __init__(self, db: MySQL, slot: int, sql: str, args):
+        self._db, self._slot, self._sql, self._args = db, slot, sql, args
+        self._retried = False
         self._rows: list[tuple] | None = None
+        try:
+            self._connection = db._send(slot, sql, args)
+        except pymysql.Error as exc:
+            if not self._may_send_again(exc):
+                raise
+            self._send_again()
 
     def rows(self) -> list[tuple]:
-        """The answer's rows, read the first time (on the thread that sent the statement); a connection that died
-        meanwhile is replaced and the statement sent once more, unless it was already sent twice."""
+        """The answer's rows, read the first time (on the thread that sent the statement)."""
         if self._rows is None:
             self._rows = self._read()
         return self._rows
@@ -241,9 +230,8 @@ class InFlight:
         try:
             rows = read_answer(self._connection)
         except pymysql.Error as exc:
-            if _disconnected(exc) and not self._retried:
-                db._discard(slot)
-                self._connection, self._retried = db._send(slot, self._sql, self._args), True
+            if self._may_send_again(exc):
+                self._send_again()
                 return self._read()
             if self._connection.open:
                 db._answered(slot)  # the server's error was the whole answer
@@ -256,9 +244,13 @@ class InFlight:
         db._answered(slot)
         return rows
 
+    def _may_send_again(self, exc: pymysql.Error) -> bool:
+        return not self._retried and bool(exc.args) and exc.args[0] in DISCONNECTED
 
-def _disconnected(exc: BaseException) -> bool:
-    return bool(exc.args) and exc.args[0] in DISCONNECTED
+    def _send_again(self) -> None:
+        self._db._discard(self._slot)
+        self._retried = True
+        self._connection = self._db._send(self._slot, self._sql, self._args)
 
 
 def read_answer(connection) -> list[tuple]:
