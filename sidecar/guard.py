@@ -43,9 +43,13 @@ def identify(services, incoming: Incoming, options: tuple[str, ...] = ()):
     ``options`` the action reads come in the same query (direct mode identifies the caller before it knows the
     action: its handlers read them on their own)."""
     if incoming.caller is None:
-        incoming.caller = services.wordpress.identify(incoming.cookie, https=incoming.https, method=incoming.method,
-                                                      ajax=True, options=options)
+        incoming.caller = services.wordpress.identify(incoming.cookie, options=options, **as_sent(incoming))
     return incoming.caller
+
+
+def as_sent(incoming: Incoming) -> dict:
+    """How WordPress reads the request's cookies: by its scheme and method, as admin-ajax.php does."""
+    return {"https": incoming.https, "method": incoming.method, "ajax": True}
 
 
 def authenticate(services, incoming: Incoming, params: dict, nonce_actions, nonce_field: str):
@@ -186,8 +190,7 @@ def reads_beside_auth(services, action: Action, incoming: Incoming) -> bool:
 
 def may_log_in(services, incoming: Incoming) -> bool:
     """The cookies hold a well-formed, unexpired auth cookie: identifying the caller will ask MySQL."""
-    return services.wordpress.asks_the_database(incoming.cookie, https=incoming.https, method=incoming.method,
-                                                ajax=True)
+    return services.wordpress.asks_the_database(incoming.cookie, **as_sent(incoming))
 
 
 def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: Incoming,
@@ -200,8 +203,7 @@ def run_read_beside_auth(services, action: Action, gate: access.Gate, incoming: 
         return refused_before_body(services, action, gate, incoming) or unreadable(action, incoming, exc)
     ahead = context_for(services, action, incoming, get, post, files, CALLER_PENDING)
     read = Deferred(lambda: handler_reply(action, ahead))
-    identifying = services.wordpress.start_identify(incoming.cookie, https=incoming.https, method=incoming.method,
-                                                    ajax=True, options=action.options)
+    identifying = services.wordpress.start_identify(incoming.cookie, options=action.options, **as_sent(incoming))
     checks = Deferred(lambda: checks_after_identifying(services, action, gate, incoming, get, post, identifying,
                                                       unknown_caller))
     if identifying.waiting:
