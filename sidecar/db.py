@@ -335,7 +335,7 @@ def wait_for_postgres(conn) -> None:
             events = select.POLLOUT
         else:
             raise psycopg2.OperationalError(f"unexpected poll state {state}")
-        poller = select.poll()
+        poller = select.poll()  # a new one each time: a connection being opened may move to another socket
         poller.register(conn.fileno(), events)
         if not poller.poll(None if deadline is None else max(0.0, deadline - time.monotonic()) * 1000):
             raise psycopg2.OperationalError("timeout expired")

@@ -11,3 +11,10 @@ def pool_to(db, via=None, size: int = 2, prepare: bool = True, **params) -> Post
     host, port = (via.host, via.port) if via is not None else (db.host, db.port)
     return Postgres(lambda: {"host": host, "port": port, "dbname": db.dbname, "user": db.user,
                              "password": db.password, **params}, pool_max=size, prepare=prepare)
+
+
+def backend_pid(postgres: Postgres) -> int:
+    """The server process behind the pool's next connection (one statement, one round trip)."""
+    with postgres.transaction(statement_by_statement=True) as cur:
+        cur.execute("SELECT pg_backend_pid() AS pid")
+        return cur.fetchone()["pid"]

@@ -7,13 +7,8 @@ import contextlib
 import pytest
 
 from sidecar.db import DatabaseUnavailable
+from tests.bridge.pools import backend_pid
 from tests.bridge.pools import pool_to as pool
-
-
-def backend_pid(postgres) -> int:
-    with postgres.transaction() as cur:
-        cur.execute("SELECT pg_backend_pid() AS pid")
-        return cur.fetchone()["pid"]
 
 
 def test_connections_open_when_needed_and_are_kept(pg_database):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from sidecar.db import DatabaseUnavailable, _connect_deadline, meanwhile
 from sidecar.deferred import Deferred
+from tests.bridge.pools import backend_pid
 from tests.bridge.pools import pool_to as pool
 
 GUARD = 10  # seconds
@@ -54,12 +56,6 @@ def release_once_waiting(holder, pid: int) -> bool:
                 return True
             time.sleep(0.01)
     return False
-
-
-def backend_pid(postgres) -> int:
-    with postgres.transaction(statement_by_statement=True) as cur:
-        cur.execute("SELECT pg_backend_pid() AS pid")
-        return cur.fetchone()["pid"]
 
 
 def test_work_set_aside_runs_while_the_server_holds_the_statement(postgres, holder):
@@ -105,7 +101,8 @@ def test_a_server_that_never_answers_a_new_connection_is_given_up_after_connect_
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)
-        postgres = pool(pg_database, via=Address(*silent.getsockname()), connect_timeout=2)
+        host, port = silent.getsockname()
+        postgres = pool(pg_database, via=SimpleNamespace(host=host, port=port), connect_timeout=2)
         outcome = []
 
         def connect():
@@ -122,16 +119,6 @@ def test_a_server_that_never_answers_a_new_connection_is_given_up_after_connect_
         postgres.close()
 
 
-class Address:
-    def __init__(self, host, port):
-        self.host, self.port = host, port
-
-
-class Dsn:
-    def __init__(self, dsn):
-        self.dsn = dsn
-
-
 @pytest.mark.parametrize("dsn, environ, seconds", [
     ("host=h", None, None), ("host=h connect_timeout=0", None, None), ("host=h connect_timeout=-3", None, None),
     ("host=h connect_timeout=1", None, 2), ("host=h connect_timeout=7", None, 7), ("host=h", "4", 4),
@@ -143,7 +130,7 @@ def test_the_connect_deadline_reads_connect_timeout_as_libpq_does(monkeypatch, d
     else:
         monkeypatch.setenv("PGCONNECT_TIMEOUT", environ)
     before = time.monotonic()
-    deadline = _connect_deadline(Dsn(dsn))
+    deadline = _connect_deadline(SimpleNamespace(dsn=dsn))
     if seconds is None:
         assert deadline is None
     else:
