@@ -11,6 +11,7 @@ from wp_bridge.channel import ChannelSigner, forward_path
 from wp_bridge.users import WPUser
 
 from .class_pages import encode_multipart
+from .sidecar_server import settings_file
 from .signed import FORM_TYPE, signed_headers
 
 ADMIN_CAPS = {"manage_learners": True, "manage_options": True, "upload_files": True, "read": True}
@@ -113,9 +114,7 @@ def stand_in_sidecar(tmp_path, wordpress, settings: str = "", log_level: str = "
     env = {"WECOZA_SHARED_SECRET": "s" * 64, "WECOZA_UPLOADS_DIR": str(tmp_path / "uploads"),
            "WECOZA_LOG_LEVEL": log_level}
     if settings:
-        ini = tmp_path / "sidecar.ini"
-        ini.write_text(settings)
-        env["WECOZA_CONFIG"] = str(ini)
+        env.update(settings_file(tmp_path, settings))
     return InProcessSidecar(env, wordpress=wordpress)
 
 

@@ -28,6 +28,13 @@ def json_lines(text: str):
                 yield json.loads(line)
 
 
+def settings_file(folder: Path, settings: str) -> dict[str, str]:
+    """The environment that gives a sidecar ``settings`` (an INI file's text), written to ``folder``/sidecar.ini."""
+    ini = folder / "sidecar.ini"
+    ini.write_text(settings)
+    return {"WECOZA_CONFIG": str(ini)}
+
+
 class SidecarServer:
     def __init__(self, root: Path, site, pg, workers=2, settings: str | None = None, secret: str | None = None):
         """``settings``: the text of an INI file for this sidecar (WECOZA_CONFIG); ``secret``: share another
@@ -51,9 +58,7 @@ class SidecarServer:
             "WECOZA_LOG_LEVEL": "info",
         }
         if settings is not None:
-            ini = root / "sidecar.ini"
-            ini.write_text(settings)
-            self.env["WECOZA_CONFIG"] = str(ini)
+            self.env.update(settings_file(root, settings))
 
     def cli(self, *args, timeout=120):
         """Run `python -m sidecar ARGS` with the server's environment; return the CompletedProcess."""

@@ -15,6 +15,7 @@ import pytest
 
 from devstack.ajax import create_nonce
 from devstack.inprocess import InProcessSidecar
+from devstack.sidecar_server import settings_file
 from devstack.signed import wire_cookie
 from sidecar.db import wait_for_postgres
 
@@ -33,9 +34,7 @@ def mode(request):
 def sidecar(sidecar_server, tmp_path, mode):
     env = dict(sidecar_server.env)
     if mode == "direct":
-        settings = tmp_path / "sidecar.ini"
-        settings.write_text("[sidecar]\ndirect_mode = on\n")
-        env["WECOZA_CONFIG"] = str(settings)
+        env.update(settings_file(tmp_path, "[sidecar]\ndirect_mode = on\n"))
     sidecar = InProcessSidecar(env)
     yield sidecar
     sidecar.close()

@@ -5,7 +5,7 @@ cannot log anyone in.
 
 In process (the `app` fixture), with probe actions and a WordPress whose identification waits for its query's
 answer until asked for it, as WordPress's MySQL query does (wp_bridge.auth.Identifying;
-tests/wp_bridge/test_mysql_in_flight.py and tests/core/test_checks_beside_postgres.py show the real parts): what
+tests/wp_bridge/test_mysql_in_flight.py and tests/bridge/test_checks_beside_postgres.py show the real parts): what
 ran, and whether the caller was known then, is recorded, never timed."""
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from werkzeug.test import EnvironBuilder
 
 from devstack.ajax import create_nonce
 from devstack.inprocess import InProcessSidecar
+from devstack.sidecar_server import settings_file
 from devstack.signed import wire_cookie
 
 ACTION = "wecoza_get_learner"
@@ -19,9 +20,7 @@ ACTION = "wecoza_get_learner"
 
 @pytest.fixture
 def direct_app(sidecar_server, tmp_path, request_lines):
-    settings = tmp_path / "sidecar.ini"
-    settings.write_text("[sidecar]\ndirect_mode = on\n")
-    sidecar = InProcessSidecar({**sidecar_server.env, "WECOZA_CONFIG": str(settings)})
+    sidecar = InProcessSidecar({**sidecar_server.env, **settings_file(tmp_path, "[sidecar]\ndirect_mode = on\n")})
     try:
         yield sidecar.app, request_lines
     finally:
